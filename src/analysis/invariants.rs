@@ -1,0 +1,162 @@
+//! Invariants in every reachable state. A violation is reported once, at the first node where
+//! it appears: a node is only checked against the invariants that read a flag its phase changed,
+//! so the check touches each (phase, invariant) pair once and stays linear in the plan's size.
+
+use std::collections::HashSet;
+
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::context::{Context, classes, failing_context};
+use super::graph::{EdgeKind, Node, StateGraph};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{FlagId, FlagState, Invariant, Plan, Setting};
+
+/// For each flag, the invariants that read it.
+pub(super) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
+    let mut by_flag = vec![Vec::new(); plan.flags.len()];
+    for (i, inv) in plan.invariants.iter().enumerate() {
+        for f in &inv.flags {
+            by_flag[f.0].push(i);
+        }
+    }
+    by_flag
+}
+
+/// Checks every node; returns the nodes whose state breaks an invariant.
+pub(super) fn check(
+    plan: &Plan,
+    sg: &StateGraph,
+    by_flag: &[Vec<usize>],
+    out: &mut Vec<Diagnostic>,
+) -> HashSet<NodeIndex> {
+    let mut broken = HashSet::new();
+    let mut reported: HashSet<(usize, Option<usize>)> = HashSet::new();
+    for node in sg.graph.node_indices() {
+        let state = sg.state(plan, node);
+        let candidates: Vec<usize> = match sg.graph[node] {
+            Node::Start => (0..plan.invariants.len()).collect(),
+            Node::Done => continue,
+            Node::Phase { .. } => {
+                // Only invariants over flags that differ from some predecessor's state.
+                let mut set: Vec<usize> = sg
+                    .graph
+                    .edges_directed(node, Direction::Incoming)
+                    .filter(|e| *e.weight() == EdgeKind::Advance)
+                    .flat_map(|e| sg.state(plan, e.source()).changed_flags(state))
+                    .flat_map(|f| by_flag[f.0].iter().copied())
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            }
+        };
+        for i in candidates {
+            let inv = &plan.invariants[i];
+            let contexts = classes(&inv.flags, [state]);
+            let Some(context) = failing_context(&inv.formula, state, &contexts) else {
+                continue;
+            };
+            broken.insert(node);
+            let phase = match sg.graph[node] {
+                Node::Phase { phase, .. } => Some(phase.0),
+                _ => None,
+            };
+            if reported.insert((i, phase)) {
+                out.push(violation(plan, sg, node, inv, state, context));
+            }
+        }
+    }
+    broken
+}
+
+fn violation(
+    plan: &Plan,
+    sg: &StateGraph,
+    node: NodeIndex,
+    inv: &Invariant,
+    state: &FlagState,
+    context: &Context,
+) -> Diagnostic {
+    let values = describe_values(plan, &inv.flags, state, context);
+    let where_ = sg.describe(plan, node);
+    let in_context = if context.0.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " when {}",
+            context.describe(|a| plan.attribute(a).name.clone())
+        )
+    };
+    let message = format!("invariant `{}` is broken in {where_}{in_context}", inv.name);
+    let mut diagnostic = match sg.graph[node] {
+        Node::Phase { phase, .. } => {
+            // Point at the `set` in this phase that changed a flag the invariant reads.
+            let p = plan.phase(phase);
+            let before = match phase.0.checked_sub(1) {
+                Some(q) => &plan.phases[q].planned,
+                None => &plan.initial,
+            };
+            let changed = inv
+                .flags
+                .iter()
+                .filter(|f| before.get(**f) != state.get(**f));
+            let set = changed
+                .filter_map(|f| p.assignment_of(*f))
+                .next()
+                .or_else(|| inv.flags.iter().find_map(|f| p.assignment_of(*f)));
+            match set {
+                Some(a) => Diagnostic::new(
+                    Code::InvariantViolated,
+                    message,
+                    a.span,
+                    format!("this makes {values}"),
+                ),
+                None => Diagnostic::new(
+                    Code::InvariantViolated,
+                    message,
+                    p.span,
+                    format!("here {values}"),
+                ),
+            }
+        }
+        _ => {
+            let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
+            Diagnostic::new(
+                Code::InvariantViolated,
+                message,
+                span,
+                format!("before the rollout {values}"),
+            )
+        }
+    };
+    diagnostic = diagnostic.related(inv.formula_span, format!("`{}` requires this", inv.name));
+    diagnostic.help(format!(
+        "change the values so that `{}` holds, or fix the invariant if the plan is right",
+        inv.name
+    ))
+}
+
+/// `entity.enabled = false, entity.handler_enabled = true`.
+pub(super) fn describe_values(
+    plan: &Plan,
+    flags: &[FlagId],
+    state: &FlagState,
+    context: &Context,
+) -> String {
+    flags
+        .iter()
+        .map(|f| {
+            let setting = state.get(*f);
+            let value = setting.value_in(&|a| context.get(a));
+            let scoped = if matches!(setting, Setting::Scoped { .. }) {
+                " (scoped)"
+            } else {
+                ""
+            };
+            format!("`{} = {value}`{scoped}", plan.flag(*f).name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

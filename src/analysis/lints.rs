@@ -1,0 +1,74 @@
+//! Warnings: things that are legal but probably not what the author meant.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Criterion, PhaseDuration, Plan};
+
+pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    for (i, flag) in plan.flags.iter().enumerate() {
+        let used = plan
+            .phases
+            .iter()
+            .any(|p| p.assignments.iter().any(|a| a.flag.0 == i));
+        if !used {
+            out.push(
+                Diagnostic::new(
+                    Code::UnusedFlag,
+                    format!("flag `{}` is declared but no phase sets it", flag.name),
+                    flag.span,
+                    "never set",
+                )
+                .help(format!(
+                    "set it in the phase that changes it (`set {} = …`), or delete the declaration",
+                    flag.name
+                )),
+            );
+        }
+    }
+    let mut previous = &plan.initial;
+    let last = plan.phases.len() - 1;
+    for (i, phase) in plan.phases.iter().enumerate() {
+        if phase.planned == *previous && phase.variants.len() == 1 {
+            out.push(
+                Diagnostic::new(
+                    Code::UnchangedPhase,
+                    format!("phase `{}` changes no flag", phase.id),
+                    phase.span,
+                    "every flag stays as the phase before left it",
+                )
+                .help("set the flags this phase changes, or merge it with the phase before if it only extends observation"),
+            );
+        }
+        previous = &phase.planned;
+        if i != last && phase.duration == PhaseDuration::Indefinite {
+            out.push(
+                Diagnostic::new(
+                    Code::IndefiniteNotLast,
+                    format!(
+                        "phase `{}` lasts indefinitely, but phases follow it",
+                        phase.id
+                    ),
+                    phase.duration_span,
+                    "never ends",
+                )
+                .help("give it a length (`duration 2w`), or make it the last phase"),
+            );
+        }
+        for gate in &phase.gates {
+            if gate.criterion == Criterion::Manual && gate.text.as_deref().is_none_or(str::is_empty)
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::EmptyGate,
+                        format!("gate `{}` has no metric threshold and no text", gate.id),
+                        gate.span,
+                        "nothing to check",
+                    )
+                    .help(format!(
+                        "say what to verify (`gate {} \"Data consistency verified\"`) or give a threshold (`gate error_rate < 0.1%`)",
+                        gate.id
+                    )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! One flag at a time. Production flips flags one by one, never atomically, so a transition
+//! between two valid states can still pass through an invalid one. For every advance and
+//! rollback edge this module finds an order of single-flag changes whose every intermediate
+//! state satisfies the invariants, or proves that none exists and says what blocks it.
+//!
+//! Only invariants that read a changed flag matter, and changed flags that share no invariant
+//! are independent, so the search runs per connected component of changed flags: a breadth-first
+//! search over the subsets of the component already flipped (exact up to
+//! [`MAX_EXACT_COMPONENT`] flags, greedy beyond).
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::graph::NodeIndex;
+
+use super::context::{Context, classes};
+use super::graph::EdgeKind;
+use crate::model::{FlagId, FlagState, Formula, Plan};
+
+/// Components larger than this are searched greedily: 2^20 subsets is the most we visit.
+pub const MAX_EXACT_COMPONENT: usize = 20;
+
+/// A transition of the state graph and how to carry it out.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub from: NodeIndex,
+    pub to: NodeIndex,
+    pub kind: EdgeKind,
+    pub plan: FlipPlan,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlipPlan {
+    /// Flip the flags in this order; every intermediate state is valid.
+    Safe(Vec<FlagId>),
+    /// No safe order exists: after flipping `done` (in this order), flipping `next` breaks
+    /// `invariant` (an index into [`Plan::invariants`]), and so does every other next flip.
+    Blocked {
+        done: Vec<FlagId>,
+        next: FlagId,
+        invariant: usize,
+        context: Context,
+    },
+}
+
+struct Checker<'a> {
+    from: &'a FlagState,
+    to: &'a FlagState,
+    flags: Vec<FlagId>,
+    /// Position of each flag of the component in `flags`.
+    position: HashMap<FlagId, usize>,
+    invariants: Vec<(&'a Formula, usize, Vec<Context>)>,
+}
+
+impl Checker<'_> {
+    /// The first invariant broken by the state with the component's flags in `mask` flipped.
+    fn broken(&self, mask: u64) -> Option<(usize, &Context)> {
+        self.broken_by(&|bit| mask & (1 << bit) != 0)
+    }
+
+    /// The first invariant broken when exactly the flags at the positions `flipped` accepts
+    /// have their new value.
+    fn broken_by(&self, flipped: &dyn Fn(usize) -> bool) -> Option<(usize, &Context)> {
+        let value_of = |f: FlagId| {
+            let is_flipped = self.position.get(&f).is_some_and(|&bit| flipped(bit));
+            if is_flipped {
+                self.to.get(f)
+            } else {
+                self.from.get(f)
+            }
+        };
+        for (formula, index, contexts) in &self.invariants {
+            for context in contexts {
+                let ok = formula.eval(&|f| value_of(f).value_in(&|a| context.get(a)));
+                if !ok {
+                    return Some((*index, context));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Finds a safe order for the transition `from → to`.
+pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagState) -> FlipPlan {
+    let changed = from.changed_flags(to);
+    let mut order = Vec::with_capacity(changed.len());
+    for component in components(&changed, by_flag, plan) {
+        let mut invariant_ids: Vec<usize> = component
+            .iter()
+            .flat_map(|f| by_flag[f.0].iter().copied())
+            .collect();
+        invariant_ids.sort_unstable();
+        invariant_ids.dedup();
+        let checker = Checker {
+            from,
+            to,
+            invariants: invariant_ids
+                .iter()
+                .map(|&i| {
+                    let inv = &plan.invariants[i];
+                    (&inv.formula, i, classes(&inv.flags, [from, to]))
+                })
+                .collect(),
+            position: component.iter().enumerate().map(|(i, f)| (*f, i)).collect(),
+            flags: component,
+        };
+        let result = if checker.flags.len() <= MAX_EXACT_COMPONENT {
+            search(&checker)
+        } else {
+            greedy(&checker)
+        };
+        match result {
+            FlipPlan::Safe(part) => order.extend(part),
+            FlipPlan::Blocked {
+                mut done,
+                next,
+                invariant,
+                context,
+            } => {
+                // Report the blocked component after the flips the others could make first.
+                let mut all = order;
+                all.append(&mut done);
+                return FlipPlan::Blocked {
+                    done: all,
+                    next,
+                    invariant,
+                    context,
+                };
+            }
+        }
+    }
+    FlipPlan::Safe(order)
+}
+
+/// Groups changed flags that share an invariant (union-find over the invariants' flags).
+fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Vec<FlagId>> {
+    let index: HashMap<FlagId, usize> = changed.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let mut parent: Vec<usize> = (0..changed.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut seen_invariants = std::collections::HashSet::new();
+    for f in changed {
+        for &inv in &by_flag[f.0] {
+            if !seen_invariants.insert(inv) {
+                continue;
+            }
+            let members: Vec<usize> = plan.invariants[inv]
+                .flags
+                .iter()
+                .filter_map(|g| index.get(g).copied())
+                .collect();
+            for pair in members.windows(2) {
+                let (a, b) = (root(&mut parent, pair[0]), root(&mut parent, pair[1]));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut groups: Vec<Vec<FlagId>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for (i, f) in changed.iter().enumerate() {
+        let r = root(&mut parent, i);
+        let g = *group_of.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(*f);
+    }
+    groups
+}
+
+/// Breadth-first search from "nothing flipped" to "all flipped" through valid states: the
+/// shortest path is found first, and ties go to the flag declared first, so the order is
+/// deterministic.
+fn search(checker: &Checker<'_>) -> FlipPlan {
+    let k = checker.flags.len();
+    let full: u64 = if k == 64 { u64::MAX } else { (1u64 << k) - 1 };
+    let mut came_from: HashMap<u64, (u64, usize)> = HashMap::new();
+    let mut queue = VecDeque::from([0u64]);
+    came_from.insert(0, (0, usize::MAX));
+    let mut deepest = 0u64;
+    while let Some(mask) = queue.pop_front() {
+        if mask == full {
+            let mut order = Vec::with_capacity(k);
+            let mut m = mask;
+            while m != 0 {
+                let (prev, bit) = came_from[&m];
+                order.push(checker.flags[bit]);
+                m = prev;
+            }
+            order.reverse();
+            return FlipPlan::Safe(order);
+        }
+        if mask.count_ones() > deepest.count_ones() {
+            deepest = mask;
+        }
+        for bit in 0..k {
+            let next = mask | (1 << bit);
+            if next == mask || came_from.contains_key(&next) {
+                continue;
+            }
+            if checker.broken(next).is_none() {
+                came_from.insert(next, (mask, bit));
+                queue.push_back(next);
+            }
+        }
+    }
+    blocked(checker, deepest, |m| {
+        let mut order = Vec::new();
+        let mut m = m;
+        while m != 0 {
+            let (prev, bit) = came_from[&m];
+            order.push(checker.flags[bit]);
+            m = prev;
+        }
+        order.reverse();
+        order
+    })
+}
+
+/// Flips, one at a time, the first flag whose flip keeps every invariant; for components too
+/// large to search exactly. May miss an order that exists; then it reports the block it met.
+fn greedy(checker: &Checker<'_>) -> FlipPlan {
+    let k = checker.flags.len();
+    let mut flipped = vec![false; k];
+    let mut order = Vec::with_capacity(k);
+    'outer: while order.len() < k {
+        for bit in 0..k {
+            if flipped[bit] {
+                continue;
+            }
+            flipped[bit] = true;
+            if checker.broken_by(&|b| flipped[b]).is_none() {
+                order.push(checker.flags[bit]);
+                continue 'outer;
+            }
+            flipped[bit] = false;
+        }
+        let (next_bit, (invariant, context)) = (0..k)
+            .filter(|&bit| !flipped[bit])
+            .find_map(|bit| {
+                checker
+                    .broken_by(&|b| b == bit || flipped[b])
+                    .map(|found| (bit, found))
+            })
+            .expect("every remaining flip broke an invariant");
+        return FlipPlan::Blocked {
+            done: order,
+            next: checker.flags[next_bit],
+            invariant,
+            context: context.clone(),
+        };
+    }
+    FlipPlan::Safe(order)
+}
+
+fn blocked(checker: &Checker<'_>, mask: u64, path: impl FnOnce(u64) -> Vec<FlagId>) -> FlipPlan {
+    let (next_bit, (invariant, context)) = (0..checker.flags.len())
+        .filter(|bit| mask & (1 << bit) == 0)
+        .find_map(|bit| checker.broken(mask | (1 << bit)).map(|b| (bit, b)))
+        .expect("a blocked search has a next flip that breaks an invariant");
+    FlipPlan::Blocked {
+        done: path(mask),
+        next: checker.flags[next_bit],
+        invariant,
+        context: context.clone(),
+    }
+}

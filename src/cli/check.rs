@@ -1,0 +1,202 @@
+//! `rollplan check [FILE]`: parse, resolve and analyse a plan; print every diagnostic and a
+//! summary of what was proved.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::input::{load, locate_plan, stderr_color};
+use super::{Deny, ExitCode, Format};
+use crate::analysis::{EdgeKind, FlipPlan};
+use crate::diagnostic::{Diagnostic, render};
+use crate::source::SourceMap;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan; by default the single `*.roll` in `plans/` or the current folder
+    pub file: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors (exit 1)
+    #[arg(long, value_enum)]
+    pub deny: Vec<Deny>,
+    /// List every transition with its flag order
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let json = args.format == Format::Json;
+    let loaded = match locate_plan(args.file.as_deref()).and_then(|p| load(&p)) {
+        Ok(l) => l,
+        Err(e) => {
+            e.print(json);
+            return ExitCode::UsageOrIo;
+        }
+    };
+    let sources = &loaded.sources;
+    let name = sources.get(loaded.file).name.clone();
+    if let Some(d) = loaded.unreadable {
+        return report(&[d], sources, json, None);
+    }
+    match crate::compile(sources, loaded.file) {
+        Err(errors) => report(errors.as_slice(), sources, json, None),
+        Ok(compiled) => {
+            let deny = args.deny.contains(&Deny::Warnings) && !compiled.warnings.is_empty();
+            let summary = Summary::of(&compiled);
+            if json {
+                let mut value: serde_json::Value =
+                    serde_json::from_str(&render::json(&compiled.warnings, sources))
+                        .expect("own JSON");
+                value["file"] = json!(name);
+                value["ok"] = json!(!deny);
+                value["summary"] = summary.json(&compiled);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).expect("serialise")
+                );
+            } else {
+                if !compiled.warnings.is_empty() {
+                    eprint!(
+                        "{}",
+                        render::human(&compiled.warnings, sources, stderr_color())
+                    );
+                }
+                print!("{}", summary.human(&name, &compiled, args.verbose));
+            }
+            if deny {
+                ExitCode::PlanProblems
+            } else {
+                ExitCode::Ok
+            }
+        }
+    }
+}
+
+fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool, _: Option<()>) -> ExitCode {
+    if json {
+        print!("{}", render::json(diagnostics, sources));
+    } else {
+        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        eprintln!(
+            "{errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+    }
+    ExitCode::PlanProblems
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+struct Summary {
+    phases: usize,
+    states: usize,
+    flags: usize,
+    invariants: usize,
+    transitions: usize,
+}
+
+impl Summary {
+    fn of(c: &crate::Compiled) -> Summary {
+        Summary {
+            phases: c.plan.phases.len(),
+            states: c
+                .plan
+                .phases
+                .iter()
+                .map(|p| p.variants.len())
+                .sum::<usize>()
+                + 1,
+            flags: c.plan.flags.len(),
+            invariants: c.plan.invariants.len(),
+            transitions: c.analysis.safe_transitions(),
+        }
+    }
+
+    fn human(&self, name: &str, c: &crate::Compiled, verbose: bool) -> String {
+        use std::fmt::Write as _;
+        let mut out = format!(
+            "{name}: plan `{}` checks clean\n  {} phases ({} flag states with the start), {} flags, {} invariants hold in every state\n  {} transitions proven safe one flag at a time\n",
+            c.plan.name, self.phases, self.states, self.flags, self.invariants, self.transitions
+        );
+        if !c.warnings.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} warning{}",
+                c.warnings.len(),
+                plural(c.warnings.len())
+            );
+        }
+        if verbose {
+            for t in &c.analysis.transitions {
+                if let FlipPlan::Safe(order) = &t.plan {
+                    let names: Vec<&str> = order
+                        .iter()
+                        .map(|f| c.plan.flag(*f).name.as_str())
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "  {} {} -> {}: {}",
+                        kind_name(t.kind),
+                        node_name(c, t.from),
+                        node_name(c, t.to),
+                        names.join(", then ")
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn json(&self, c: &crate::Compiled) -> serde_json::Value {
+        let transitions: Vec<serde_json::Value> = c
+            .analysis
+            .transitions
+            .iter()
+            .filter_map(|t| match &t.plan {
+                FlipPlan::Safe(order) => Some(json!({
+                    "kind": kind_name(t.kind),
+                    "from": node_name(c, t.from),
+                    "to": node_name(c, t.to),
+                    "order": order.iter().map(|f| c.plan.flag(*f).name.clone()).collect::<Vec<_>>(),
+                })),
+                FlipPlan::Blocked { .. } => None,
+            })
+            .collect();
+        json!({
+            "plan": c.plan.name,
+            "phases": self.phases,
+            "states": self.states,
+            "flags": self.flags,
+            "invariants": self.invariants,
+            "advance_acyclic": c.analysis.advance_acyclic,
+            "transitions": transitions,
+        })
+    }
+}
+
+fn kind_name(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Advance => "advance",
+        EdgeKind::Extend => "extend",
+        EdgeKind::Rollback => "rollback",
+    }
+}
+
+/// `start`, `done`, a phase id, or `id#variant` for a phase's other variants.
+pub(crate) fn node_name(c: &crate::Compiled, node: petgraph::graph::NodeIndex) -> String {
+    match c.analysis.graph.graph[node] {
+        crate::analysis::Node::Start => "start".to_owned(),
+        crate::analysis::Node::Done => "done".to_owned(),
+        crate::analysis::Node::Phase { phase, variant: 0 } => c.plan.phase(phase).id.clone(),
+        crate::analysis::Node::Phase { phase, variant } => {
+            format!("{}#{variant}", c.plan.phase(phase).id)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The command line: argument parsing and one file per subcommand. Each subcommand returns an
+//! [`ExitCode`]; `main.rs` only calls [`run`].
+
+pub mod check;
+pub mod input;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes, as documented in README.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// The plan is fine (warnings allowed unless denied).
+    Ok = 0,
+    /// The plan has problems (errors, or warnings under `--deny warnings`).
+    PlanProblems = 1,
+    /// Usage or I/O error: a file could not be read or written, arguments were wrong.
+    UsageOrIo = 2,
+}
+
+/// How diagnostics and results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rollplan",
+    version,
+    about = "Compile, check and simulate feature-flag rollout plans"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse a plan and prove its invariants and transitions
+    Check(check::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::UsageOrIo
+            } else {
+                ExitCode::Ok
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}

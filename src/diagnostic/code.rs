@@ -1,0 +1,114 @@
+//! The diagnostic catalogue: every code rollplan can report, in one table. Codes are stable:
+//! scripts match on them, so a code is never renamed or reused. `docs/diagnostics.md` gives each
+//! one a bad and a fixed example; a test checks that the two lists agree.
+
+use std::fmt;
+
+/// How bad a diagnostic is. Warnings do not fail `check` unless `--deny warnings` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+macro_rules! catalogue {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = ($name:literal, $severity:ident), )+) => {
+        /// A stable diagnostic code, printed as `rollplan::<name>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $variant, )+
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            /// The stable name, without the `rollplan::` prefix.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)+ }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)+ }
+            }
+
+            /// When the code is returned, as written in its doc comment.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),+).trim_ascii(),)+ }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // ---- reading and parsing -------------------------------------------------
+    /// Returned when a plan or scenario is not valid UTF-8.
+    InvalidUtf8 = ("invalid_utf8", Error),
+    /// Returned when the text does not follow the grammar of the language.
+    SyntaxError = ("syntax_error", Error),
+    /// Returned when parentheses or negations nest deeper than the parser allows.
+    NestingTooDeep = ("nesting_too_deep", Error),
+    /// Returned when a file is larger than rollplan reads (1 GiB).
+    FileTooLarge = ("file_too_large", Error),
+
+    // ---- names ---------------------------------------------------------------
+    /// Returned when the plan has no `plan` header block, or more than one.
+    PlanHeader = ("plan_header", Error),
+    /// Returned when a flag, attribute, metric, invariant, phase or gate name is declared twice.
+    DuplicateName = ("duplicate_name", Error),
+    /// Returned when a `set`, an invariant or a monitor names a flag that is not declared.
+    UndefinedFlag = ("undefined_flag", Error),
+    /// Returned when a gate or `watch` names a metric that is not declared.
+    UndefinedMetric = ("undefined_metric", Error),
+    /// Returned when a scoped value's `when` names a context attribute that is not declared.
+    UndefinedAttribute = ("undefined_attribute", Error),
+    /// Returned when a rollback names a phase that does not exist.
+    UndefinedPhase = ("undefined_phase", Error),
+    /// Returned when a phase sets the same flag twice.
+    DuplicateSet = ("duplicate_set", Error),
+    /// Returned when a plan has no phases.
+    NoPhases = ("no_phases", Error),
+
+    // ---- values and types ----------------------------------------------------
+    /// Returned when a value does not have the type of the flag or attribute it is given to.
+    TypeMismatch = ("type_mismatch", Error),
+    /// Returned when a gate threshold's unit does not fit its metric's unit.
+    UnitMismatch = ("unit_mismatch", Error),
+    /// Returned when a date does not exist on the calendar, or a window ends before it starts.
+    InvalidDate = ("invalid_date", Error),
+    /// Returned when a duration is zero, or a range's bounds are out of order.
+    InvalidDuration = ("invalid_duration", Error),
+    /// Returned when a number is out of its range: a probability outside 0..=1, an extension count of 0.
+    InvalidNumber = ("invalid_number", Error),
+    /// Returned when a phase has no `duration`.
+    MissingDuration = ("missing_duration", Error),
+
+    // ---- analysis of the state graph -------------------------------------------
+    /// Returned when a reachable flag state breaks an invariant.
+    InvariantViolated = ("invariant_violated", Error),
+    /// Returned when a transition cannot be carried out one flag change at a time without breaking an invariant.
+    UnsafeTransition = ("unsafe_transition", Error),
+    /// Returned when a rollback target is not earlier in the plan than the phase that rolls back.
+    RollbackNotEarlier = ("rollback_not_earlier", Error),
+    /// Returned when a phase cannot be reached from the start of the rollout.
+    UnreachablePhase = ("unreachable_phase", Error),
+    /// Returned when the end of the rollout cannot be reached from a phase.
+    TrapPhase = ("trap_phase", Error),
+
+    // ---- warnings ------------------------------------------------------------
+    /// Returned when a flag is declared but no phase sets it.
+    UnusedFlag = ("unused_flag", Warning),
+    /// Returned when a phase leaves every flag as the previous phase had it.
+    UnchangedPhase = ("unchanged_phase", Warning),
+    /// Returned when a phase other than the last one lasts `indefinite`ly.
+    IndefiniteNotLast = ("indefinite_not_last", Warning),
+    /// Returned when a gate has neither a metric threshold nor a text saying what to verify.
+    EmptyGate = ("empty_gate", Warning),
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rollplan::{}", self.name())
+    }
+}

@@ -1,0 +1,16 @@
+//! The resolved model: [`resolve`] binds the names of an [`ast::File`](crate::syntax::ast::File),
+//! checks values against types and units, and computes each phase's effective flag states.
+//! It reports every problem it finds and builds a [`Plan`] only when there is no error.
+
+mod formula;
+mod plan;
+mod resolve;
+mod resolve_phase;
+mod time;
+mod value;
+
+pub use formula::Formula;
+pub use plan::*;
+pub use resolve::resolve;
+pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, parse_date};
+pub use value::{Condition, ConditionTest, FlagState, FlagType, ScopedRule, Setting, Value};

@@ -1,0 +1,348 @@
+//! The resolved plan: every name bound to a declaration, every value checked against its type,
+//! every phase's effective flag state computed. Nothing downstream (analysis, simulate, emit,
+//! diff) sees an unchecked plan: [`Plan`] can only be built by [`super::resolve`].
+
+use super::formula::Formula;
+use super::time::{Date, Hours, PhaseDuration};
+use super::value::{FlagState, FlagType, Setting, Value};
+use crate::source::Span;
+use crate::syntax::ast::{CmpOp, Unit};
+
+/// Index into [`Plan::flags`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlagId(pub usize);
+/// Index into [`Plan::attributes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttributeId(pub usize);
+/// Index into [`Plan::metrics`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetricId(pub usize);
+/// Index into [`Plan::phases`]: the position of the phase in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhaseId(pub usize);
+
+/// A string the plan states, with where it states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextItem {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub name: String,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+    /// The planned start; `simulate --start` overrides it.
+    pub start: Option<Date>,
+    pub header_span: Span,
+    pub attributes: Vec<Attribute>,
+    pub flags: Vec<Flag>,
+    pub metrics: Vec<Metric>,
+    pub invariants: Vec<Invariant>,
+    /// In plan order; never empty.
+    pub phases: Vec<Phase>,
+    /// The flags' values before the rollout: each flag's declared value.
+    pub initial: FlagState,
+    pub freezes: Vec<Freeze>,
+    pub holidays: Vec<Holiday>,
+    pub rollback_steps: Vec<TextItem>,
+    /// Checks run in every phase (a phase may add its own).
+    pub validation: Vec<TextItem>,
+    pub contingency: Vec<TextItem>,
+    /// Communication items before and after every phase (a phase may add its own).
+    pub notify_before: Vec<TextItem>,
+    pub notify_after: Vec<TextItem>,
+    pub monitors: Vec<Monitor>,
+}
+
+impl Plan {
+    pub fn flag_named(&self, name: &str) -> Option<FlagId> {
+        self.flags.iter().position(|f| f.name == name).map(FlagId)
+    }
+
+    pub fn phase_named(&self, id: &str) -> Option<PhaseId> {
+        self.phases.iter().position(|p| p.id == id).map(PhaseId)
+    }
+
+    pub fn metric_named(&self, name: &str) -> Option<MetricId> {
+        self.metrics
+            .iter()
+            .position(|m| m.name == name)
+            .map(MetricId)
+    }
+
+    pub fn flag(&self, id: FlagId) -> &Flag {
+        &self.flags[id.0]
+    }
+
+    pub fn phase(&self, id: PhaseId) -> &Phase {
+        &self.phases[id.0]
+    }
+
+    pub fn metric(&self, id: MetricId) -> &Metric {
+        &self.metrics[id.0]
+    }
+
+    pub fn attribute(&self, id: AttributeId) -> &Attribute {
+        &self.attributes[id.0]
+    }
+
+    /// The flag state a rollback target stands for.
+    pub fn target_state(&self, target: RollbackTarget) -> &FlagState {
+        match target {
+            RollbackTarget::Start => &self.initial,
+            RollbackTarget::Phase(p) => &self.phase(p).planned,
+        }
+    }
+
+    pub fn target_name(&self, target: RollbackTarget) -> &str {
+        match target {
+            RollbackTarget::Start => "start",
+            RollbackTarget::Phase(p) => &self.phase(p).id,
+        }
+    }
+}
+
+/// A context attribute that scoped values test (`attribute http.method: string`).
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: String,
+    pub ty: FlagType,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flag {
+    /// The full dotted key: `entity.dual_write_enabled`.
+    pub name: String,
+    pub ty: FlagType,
+    /// The value before the rollout.
+    pub initial: Value,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub name: String,
+    pub unit: Unit,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Invariant {
+    pub name: String,
+    pub formula: Formula,
+    /// The flags the formula reads, sorted.
+    pub flags: Vec<FlagId>,
+    pub description: Option<String>,
+    /// The invariant's name in its declaration.
+    pub span: Span,
+    /// The formula.
+    pub formula_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Freeze {
+    /// First frozen day.
+    pub from: Date,
+    /// Last frozen day (inclusive).
+    pub to: Date,
+    pub reason: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Holiday {
+    pub date: Date,
+    pub name: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Monitor {
+    pub title: String,
+    pub metrics: Vec<MetricId>,
+    pub items: Vec<TextItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+    /// The phase's id where it is declared.
+    pub span: Span,
+    pub duration: PhaseDuration,
+    pub duration_span: Span,
+    /// The `set` statements, in order.
+    pub assignments: Vec<Assignment>,
+    pub activities: Vec<TextItem>,
+    pub gates: Vec<Gate>,
+    /// The phase's own `on_fail`, or the plan's.
+    pub on_fail: FailurePolicy,
+    pub on_fail_span: Option<Span>,
+    /// Checks for this phase only, on top of [`Plan::validation`].
+    pub checks: Vec<TextItem>,
+    pub notify_before: Vec<TextItem>,
+    pub notify_after: Vec<TextItem>,
+    /// The effective configuration with every optional value applied: what the plan intends.
+    pub planned: FlagState,
+    /// Every configuration the phase can be in: `variants[0]` is `planned`; the others leave out
+    /// optional values (of this phase or of earlier ones that later phases did not override).
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub state: FlagState,
+    /// The optional values left out, as (phase, flag), where no later phase set the flag again.
+    pub skipped: Vec<(PhaseId, FlagId)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub flag: FlagId,
+    pub setting: Setting,
+    /// `Some` for `optional`: the phase may leave the flag as it was. The inner text is the reason.
+    pub optional: Option<Option<String>>,
+    /// The whole `set` statement.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// The gate's name; a metric gate's name is its metric's.
+    pub id: String,
+    pub span: Span,
+    pub criterion: Criterion,
+    pub text: Option<String>,
+    /// The chance the gate passes at one evaluation, for the forecast (1.0 unless stated).
+    pub pass_probability: f64,
+    /// What an inconclusive evaluation does: the gate's own rule, else the phase's, else the plan's.
+    pub on_inconclusive: InconclusiveAction,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Criterion {
+    /// Verified by a person: the gate's text says what.
+    Manual,
+    Metric {
+        metric: MetricId,
+        op: CmpOp,
+        threshold: Quantity,
+    },
+}
+
+/// A threshold: a number in its metric's unit (`0.1%` is `value: 0.1, unit: Percent`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantity {
+    pub value: f64,
+    pub unit: Unit,
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unit {
+            Unit::Percent => write!(f, "{}%", self.value),
+            Unit::Ms => write!(f, "{}ms", self.value),
+            Unit::Count | Unit::Ratio => write!(f, "{}", self.value),
+        }
+    }
+}
+
+impl CmpOp {
+    /// Whether `observed op threshold` holds.
+    pub fn holds(self, observed: f64, threshold: f64) -> bool {
+        match self {
+            CmpOp::Lt => observed < threshold,
+            CmpOp::Le => observed <= threshold,
+            CmpOp::Gt => observed > threshold,
+            CmpOp::Ge => observed >= threshold,
+            CmpOp::Eq => (observed - threshold).abs() <= f64::EPSILON * threshold.abs().max(1.0),
+            CmpOp::Ne => (observed - threshold).abs() > f64::EPSILON * threshold.abs().max(1.0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RollbackTarget {
+    /// The state before the rollout.
+    Start,
+    Phase(PhaseId),
+}
+
+/// What a phase does when a gate fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailurePolicy {
+    /// `on_fail extend D`: extend as often as needed.
+    Extend { by: Hours },
+    /// `on_fail extend D max N then rollback T`.
+    ExtendThenRollback {
+        by: Hours,
+        max: u32,
+        to: RollbackTarget,
+    },
+    /// `on_fail rollback T`.
+    Rollback { to: RollbackTarget },
+}
+
+impl FailurePolicy {
+    pub fn rollback_target(self) -> Option<RollbackTarget> {
+        match self {
+            FailurePolicy::Extend { .. } => None,
+            FailurePolicy::ExtendThenRollback { to, .. } | FailurePolicy::Rollback { to } => {
+                Some(to)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InconclusiveAction {
+    /// Keep running for the duration and evaluate again, without using an extension.
+    Wait(Hours),
+    /// Extend the phase by the `on_fail` extension; unlike a failure, it never rolls back.
+    Extend,
+    /// Count it as a failure.
+    Fail,
+}
+
+impl Phase {
+    /// The states this phase produces from one state of the phase before: its definite values
+    /// applied, then each combination of its optional values, all applied first.
+    pub fn successors_of(&self, previous: &FlagState) -> Vec<FlagState> {
+        let mut base = previous.clone();
+        for a in self.assignments.iter().filter(|a| a.optional.is_none()) {
+            base.set(a.flag, a.setting.clone());
+        }
+        let optional: Vec<&Assignment> = self
+            .assignments
+            .iter()
+            .filter(|a| a.optional.is_some())
+            .collect();
+        let full = (1usize << optional.len()) - 1;
+        let mut out: Vec<FlagState> = Vec::new();
+        for mask in (0..=full).rev() {
+            let mut state = base.clone();
+            for (bit, a) in optional.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    state.set(a.flag, a.setting.clone());
+                }
+            }
+            if !out.contains(&state) {
+                out.push(state);
+            }
+        }
+        out
+    }
+
+    /// The `set` statement of this phase for a flag, if it has one.
+    pub fn assignment_of(&self, flag: FlagId) -> Option<&Assignment> {
+        self.assignments.iter().find(|a| a.flag == flag)
+    }
+}

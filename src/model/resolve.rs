@@ -1,0 +1,611 @@
+//! Resolution of plan-wide items: the header, declarations, invariants and text blocks. Phases
+//! are resolved in [`super::resolve_phase`]. Every check reports and carries on, so one run
+//! shows every problem.
+
+use std::collections::HashMap;
+
+use super::formula::Formula;
+use super::plan::{
+    Attribute, AttributeId, Flag, FlagId, Freeze, Holiday, Invariant, Metric, MetricId, Monitor,
+    Plan, TextItem,
+};
+use super::time::parse_date;
+use super::value::{FlagState, FlagType, Setting, Value};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast::{self, Item, LiteralKind, Spanned};
+
+/// Resolves a parsed plan. Returns the plan when there is no error, and every diagnostic found.
+pub fn resolve(file: &ast::File<'_>, source: &SourceFile) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        source,
+        diagnostics: Vec::new(),
+        ..Resolver::default_for(source)
+    };
+    let plan = r.plan(file);
+    let has_error = r.diagnostics.iter().any(Diagnostic::is_error);
+    (plan.filter(|_| !has_error), r.diagnostics)
+}
+
+pub(super) struct Resolver<'s> {
+    pub(super) source: &'s SourceFile,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) flags: Vec<Flag>,
+    pub(super) flag_ids: HashMap<String, FlagId>,
+    pub(super) attributes: Vec<Attribute>,
+    pub(super) attribute_ids: HashMap<String, AttributeId>,
+    pub(super) metrics: Vec<Metric>,
+    pub(super) metric_ids: HashMap<String, MetricId>,
+}
+
+impl<'s> Resolver<'s> {
+    fn default_for(source: &'s SourceFile) -> Self {
+        Resolver {
+            source,
+            diagnostics: Vec::new(),
+            flags: Vec::new(),
+            flag_ids: HashMap::new(),
+            attributes: Vec::new(),
+            attribute_ids: HashMap::new(),
+            metrics: Vec::new(),
+            metric_ids: HashMap::new(),
+        }
+    }
+
+    pub(super) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn plan(&mut self, file: &ast::File<'_>) -> Option<Plan> {
+        let header = self.header(file);
+        self.declarations(file);
+
+        let mut invariants = Vec::new();
+        let mut seen_invariants: HashMap<&str, Span> = HashMap::new();
+        let mut texts = TextBlocks::default();
+        let mut freezes = Vec::new();
+        let mut holidays = Vec::new();
+        let mut monitors = Vec::new();
+        for item in &file.items {
+            match item {
+                Item::Invariant(decl) => {
+                    self.check_unique("invariant", decl.name, &mut seen_invariants);
+                    if let Some(formula) = self.formula(&decl.expr) {
+                        invariants.push(Invariant {
+                            name: decl.name.node.to_owned(),
+                            flags: formula.flags(),
+                            formula,
+                            description: decl.description.as_ref().map(|d| d.node.to_string()),
+                            span: decl.name.span,
+                            formula_span: decl.expr.span,
+                        });
+                    }
+                }
+                Item::Rollback(block) => texts.rollback.extend(text_items(&block.items)),
+                Item::Validate(block) => texts.validation.extend(text_items(&block.items)),
+                Item::Contingency(block) => texts.contingency.extend(text_items(&block.items)),
+                Item::Communicate(c) => match c.moment.node {
+                    ast::Moment::Before => texts.before.extend(text_items(&c.items)),
+                    ast::Moment::After => texts.after.extend(text_items(&c.items)),
+                },
+                Item::Freeze(f) => {
+                    let from = self.date(f.from);
+                    let to = self.date(f.to);
+                    if let (Some(from), Some(to)) = (from, to) {
+                        if to < from {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::InvalidDate,
+                                    format!(
+                                        "freeze window ends on {to}, before it starts on {from}"
+                                    ),
+                                    f.from.span.to(f.to.span),
+                                    "the end comes before the start",
+                                )
+                                .help("write the first frozen day first: `freeze FROM..TO`"),
+                            );
+                        } else {
+                            freezes.push(Freeze {
+                                from,
+                                to,
+                                reason: f.reason.as_ref().map(|r| r.node.to_string()),
+                                span: f.keyword,
+                            });
+                        }
+                    }
+                }
+                Item::Holiday(h) => {
+                    if let Some(date) = self.date(h.date) {
+                        holidays.push(Holiday {
+                            date,
+                            name: h.name.as_ref().map(|n| n.node.to_string()),
+                            span: h.date.span,
+                        });
+                    }
+                }
+                Item::Monitor(m) => {
+                    let mut monitor = Monitor {
+                        title: m.title.node.to_string(),
+                        metrics: Vec::new(),
+                        items: Vec::new(),
+                        span: m.title.span,
+                    };
+                    for entry in &m.entries {
+                        match entry {
+                            ast::MonitorEntry::Watch(name) => {
+                                if let Some(id) = self.metric(*name) {
+                                    monitor.metrics.push(id);
+                                }
+                            }
+                            ast::MonitorEntry::Item(text) => monitor.items.push(text_item(text)),
+                        }
+                    }
+                    monitors.push(monitor);
+                }
+                _ => {}
+            }
+        }
+
+        let initial = FlagState(
+            self.flags
+                .iter()
+                .map(|f| Setting::Fixed(f.initial.clone()))
+                .collect(),
+        );
+        let phases = self.phases(file, &initial);
+        let header = header?;
+        if phases.is_empty() {
+            self.report(
+                Diagnostic::new(
+                    Code::NoPhases,
+                    "the plan has no phases",
+                    header.span,
+                    "this plan",
+                )
+                .help("add at least one `phase ID \"Title\" { duration 1w  set flag = value }`"),
+            );
+            return None;
+        }
+        Some(Plan {
+            name: header.name,
+            title: header.title,
+            owner: header.owner,
+            description: header.description,
+            start: header.start,
+            header_span: header.span,
+            attributes: std::mem::take(&mut self.attributes),
+            flags: std::mem::take(&mut self.flags),
+            metrics: std::mem::take(&mut self.metrics),
+            invariants,
+            phases,
+            initial,
+            freezes,
+            holidays,
+            rollback_steps: texts.rollback,
+            validation: texts.validation,
+            contingency: texts.contingency,
+            notify_before: texts.before,
+            notify_after: texts.after,
+            monitors,
+        })
+    }
+
+    fn header(&mut self, file: &ast::File<'_>) -> Option<Header> {
+        let mut headers = file.items.iter().filter_map(|i| match i {
+            Item::Plan(h) => Some(h),
+            _ => None,
+        });
+        let Some(first) = headers.next() else {
+            self.report(
+                Diagnostic::new(
+                    Code::PlanHeader,
+                    "the file has no `plan` block",
+                    self.source.span(0..0),
+                    "expected `plan NAME { … }` in this file",
+                )
+                .help("start the file with `plan my_rollout { title \"…\" }`"),
+            );
+            return None;
+        };
+        for extra in headers {
+            self.report(
+                Diagnostic::new(
+                    Code::PlanHeader,
+                    format!("a second `plan` block, `{}`", extra.name.node),
+                    extra.keyword,
+                    "second plan block",
+                )
+                .related(first.keyword, "first plan block")
+                .help("a file holds one plan: merge the blocks, or move the second plan to its own file"),
+            );
+        }
+        let mut header = Header {
+            name: first.name.node.to_owned(),
+            span: first.name.span,
+            title: None,
+            owner: None,
+            description: None,
+            start: None,
+        };
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for field in &first.fields {
+            let (name, span) = match field {
+                ast::PlanField::Title(t) => ("title", t.span),
+                ast::PlanField::Owner(t) => ("owner", t.span),
+                ast::PlanField::Start(t) => ("start", t.span),
+                ast::PlanField::Description(t) => ("description", t.span),
+            };
+            self.check_unique("plan field", Spanned::new(name, span), &mut seen);
+            match field {
+                ast::PlanField::Title(t) => header.title = Some(t.node.to_string()),
+                ast::PlanField::Owner(t) => header.owner = Some(t.node.to_string()),
+                ast::PlanField::Description(t) => header.description = Some(t.node.to_string()),
+                ast::PlanField::Start(d) => header.start = self.date(*d),
+            }
+        }
+        Some(header)
+    }
+
+    fn declarations(&mut self, file: &ast::File<'_>) {
+        let mut seen_flags = HashMap::new();
+        let mut seen_attributes = HashMap::new();
+        let mut seen_metrics = HashMap::new();
+        for item in &file.items {
+            match item {
+                Item::Attribute(decl) => {
+                    if self.check_unique("attribute", decl.name, &mut seen_attributes) {
+                        let ty = self.flag_type(&decl.ty);
+                        self.attribute_ids.insert(
+                            decl.name.node.to_owned(),
+                            AttributeId(self.attributes.len()),
+                        );
+                        self.attributes.push(Attribute {
+                            name: decl.name.node.to_owned(),
+                            ty,
+                            description: decl.description.as_ref().map(|d| d.node.to_string()),
+                            span: decl.name.span,
+                        });
+                    }
+                }
+                Item::Flag(decl) => {
+                    if self.check_unique("flag", decl.name, &mut seen_flags) {
+                        let ty = self.flag_type(&decl.ty);
+                        let what = format!("flag `{}`", decl.name.node);
+                        let initial = self
+                            .literal(&decl.initial, &ty, &what, decl.ty.span)
+                            .unwrap_or_else(|| placeholder(&ty));
+                        self.flag_ids
+                            .insert(decl.name.node.to_owned(), FlagId(self.flags.len()));
+                        self.flags.push(Flag {
+                            name: decl.name.node.to_owned(),
+                            ty,
+                            initial,
+                            description: decl.description.as_ref().map(|d| d.node.to_string()),
+                            span: decl.name.span,
+                        });
+                    }
+                }
+                Item::Metric(decl) => {
+                    if self.check_unique("metric", decl.name, &mut seen_metrics) {
+                        self.metric_ids
+                            .insert(decl.name.node.to_owned(), MetricId(self.metrics.len()));
+                        self.metrics.push(Metric {
+                            name: decl.name.node.to_owned(),
+                            unit: decl.unit.node,
+                            description: decl.description.as_ref().map(|d| d.node.to_string()),
+                            span: decl.name.span,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Records `name` in `seen`; reports and returns `false` when it is there already.
+    pub(super) fn check_unique<'a>(
+        &mut self,
+        kind: &str,
+        name: Spanned<&'a str>,
+        seen: &mut HashMap<&'a str, Span>,
+    ) -> bool {
+        if let Some(&first) = seen.get(name.node) {
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("{kind} `{}` is declared twice", name.node),
+                    name.span,
+                    "declared again here",
+                )
+                .related(first, "first declared here")
+                .help(format!("rename one of them, or delete the second {kind}")),
+            );
+            return false;
+        }
+        seen.insert(name.node, name.span);
+        true
+    }
+
+    fn flag_type(&mut self, ty: &Spanned<ast::TypeExpr<'_>>) -> FlagType {
+        match &ty.node {
+            ast::TypeExpr::Bool => FlagType::Bool,
+            ast::TypeExpr::Int => FlagType::Int,
+            ast::TypeExpr::String => FlagType::String,
+            ast::TypeExpr::Enum(variants) => {
+                let mut seen = HashMap::new();
+                for v in variants {
+                    self.check_unique("enum variant", *v, &mut seen);
+                }
+                let mut names: Vec<String> = variants.iter().map(|v| v.node.to_owned()).collect();
+                names.dedup();
+                FlagType::Enum(names)
+            }
+        }
+    }
+
+    pub(super) fn date(&mut self, raw: ast::Raw<'_>) -> Option<super::Date> {
+        let date = parse_date(raw.node);
+        if date.is_none() {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    format!("`{}` is not a date on the calendar", raw.node),
+                    raw.span,
+                    "no such day",
+                )
+                .help("write a real day as YYYY-MM-DD, like 2026-12-01"),
+            );
+        }
+        date
+    }
+
+    /// Checks a literal against a type; `what` names the flag or attribute it is for, and
+    /// `declared` points at that type's declaration.
+    pub(super) fn literal(
+        &mut self,
+        literal: &ast::Literal<'_>,
+        ty: &FlagType,
+        what: &str,
+        declared: Span,
+    ) -> Option<Value> {
+        let value = match (&literal.node, ty) {
+            (LiteralKind::Bool(b), FlagType::Bool) => Some(Value::Bool(*b)),
+            (LiteralKind::Number(n), FlagType::Int) => n.parse::<i64>().ok().map(Value::Int),
+            (LiteralKind::String(s), FlagType::String) => Some(Value::String(s.to_string())),
+            (LiteralKind::Ident(v), FlagType::Enum(variants)) => {
+                if variants.iter().any(|x| x == v) {
+                    Some(Value::String((*v).to_owned()))
+                } else {
+                    let help = did_you_mean(v, variants.iter().map(String::as_str), || {
+                        format!("use one of the variants: {}", variants.join(", "))
+                    });
+                    self.report(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("`{v}` is not a variant of {what}"),
+                            literal.span,
+                            "unknown variant",
+                        )
+                        .related(declared, format!("{what} is declared as {ty}"))
+                        .help(help),
+                    );
+                    return None;
+                }
+            }
+            _ => None,
+        };
+        if value.is_none() {
+            let found = match &literal.node {
+                LiteralKind::Bool(_) => "a bool".to_owned(),
+                LiteralKind::Number(n) if n.contains('.') => "a decimal number".to_owned(),
+                LiteralKind::Number(_) if *ty == FlagType::Int => {
+                    "an integer out of range".to_owned()
+                }
+                LiteralKind::Number(_) => "a number".to_owned(),
+                LiteralKind::String(_) => "a string".to_owned(),
+                LiteralKind::Ident(name) => format!("the name `{name}`"),
+            };
+            let help = match ty {
+                FlagType::Bool => "write `true` or `false`".to_owned(),
+                FlagType::Int => "write a whole number between -2^63 and 2^63-1".to_owned(),
+                FlagType::String => "write the value in double quotes".to_owned(),
+                FlagType::Enum(variants) => format!(
+                    "write one of the variants without quotes: {}",
+                    variants.join(", ")
+                ),
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!("{what} takes {}, found {found}", type_in_words(ty)),
+                    literal.span,
+                    format!("expected {}", type_in_words(ty)),
+                )
+                .related(declared, format!("declared as {ty} here"))
+                .help(help),
+            );
+        }
+        value
+    }
+
+    pub(super) fn flag(&mut self, name: ast::Name<'_>) -> Option<FlagId> {
+        if let Some(&id) = self.flag_ids.get(name.node) {
+            return Some(id);
+        }
+        let help = did_you_mean(name.node, self.flag_ids.keys().map(String::as_str), || {
+            format!(
+                "declare it: `flag {}: bool = false \"what it controls\"`",
+                name.node
+            )
+        });
+        self.report(
+            Diagnostic::new(
+                Code::UndefinedFlag,
+                format!("flag `{}` is not declared", name.node),
+                name.span,
+                "undeclared flag",
+            )
+            .help(help),
+        );
+        None
+    }
+
+    pub(super) fn metric(&mut self, name: ast::Name<'_>) -> Option<MetricId> {
+        if let Some(&id) = self.metric_ids.get(name.node) {
+            return Some(id);
+        }
+        let help = did_you_mean(
+            name.node,
+            self.metric_ids.keys().map(String::as_str),
+            || {
+                format!(
+                    "declare it: `metric {}: percent \"what it measures\"`",
+                    name.node
+                )
+            },
+        );
+        self.report(
+            Diagnostic::new(
+                Code::UndefinedMetric,
+                format!("metric `{}` is not declared", name.node),
+                name.span,
+                "undeclared metric",
+            )
+            .help(help),
+        );
+        None
+    }
+
+    pub(super) fn attribute(&mut self, name: ast::Name<'_>) -> Option<AttributeId> {
+        if let Some(&id) = self.attribute_ids.get(name.node) {
+            return Some(id);
+        }
+        let help = did_you_mean(
+            name.node,
+            self.attribute_ids.keys().map(String::as_str),
+            || {
+                format!(
+                    "declare the context attribute: `attribute {}: string \"what it is\"`",
+                    name.node
+                )
+            },
+        );
+        self.report(
+            Diagnostic::new(
+                Code::UndefinedAttribute,
+                format!("context attribute `{}` is not declared", name.node),
+                name.span,
+                "undeclared attribute",
+            )
+            .help(help),
+        );
+        None
+    }
+
+    /// Resolves a formula. `None` when a name or value in it did not resolve (reported).
+    fn formula(&mut self, expr: &ast::Expr<'_>) -> Option<Formula> {
+        Some(match &expr.node {
+            ast::ExprKind::Bool(b) => Formula::Const(*b),
+            ast::ExprKind::Paren(inner) => self.formula(inner)?,
+            ast::ExprKind::Not(inner) => Formula::Not(Box::new(self.formula(inner)?)),
+            ast::ExprKind::Implies(a, b) => {
+                let a = self.formula(a);
+                let b = self.formula(b);
+                Formula::Implies(Box::new(a?), Box::new(b?))
+            }
+            ast::ExprKind::And(parts) | ast::ExprKind::Or(parts) => {
+                let resolved: Vec<Option<Formula>> =
+                    parts.iter().map(|p| self.formula(p)).collect();
+                let resolved: Option<Vec<Formula>> = resolved.into_iter().collect();
+                if matches!(expr.node, ast::ExprKind::And(_)) {
+                    Formula::And(resolved?)
+                } else {
+                    Formula::Or(resolved?)
+                }
+            }
+            ast::ExprKind::Flag(name) => {
+                let id = self.flag(*name)?;
+                let flag = &self.flags[id.0];
+                if flag.ty != FlagType::Bool {
+                    let (ty, span) = (flag.ty.clone(), flag.span);
+                    self.report(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("flag `{}` is a {ty}, not a bool, so it cannot stand alone in a formula", name.node),
+                            name.span,
+                            "not a bool",
+                        )
+                        .related(span, format!("declared as {ty} here"))
+                        .help(format!("compare it with a value: `{} == …`", name.node)),
+                    );
+                    return None;
+                }
+                Formula::Flag(id)
+            }
+            ast::ExprKind::Compare {
+                flag,
+                negated,
+                value,
+            } => {
+                let id = self.flag(*flag)?;
+                let (ty, span) = (self.flags[id.0].ty.clone(), self.flags[id.0].span);
+                let what = format!("flag `{}`", flag.node);
+                let value = self.literal(value, &ty, &what, span)?;
+                Formula::Is {
+                    flag: id,
+                    value,
+                    negated: *negated,
+                }
+            }
+        })
+    }
+}
+
+struct Header {
+    name: String,
+    span: Span,
+    title: Option<String>,
+    owner: Option<String>,
+    description: Option<String>,
+    start: Option<super::Date>,
+}
+
+#[derive(Default)]
+struct TextBlocks {
+    rollback: Vec<TextItem>,
+    validation: Vec<TextItem>,
+    contingency: Vec<TextItem>,
+    before: Vec<TextItem>,
+    after: Vec<TextItem>,
+}
+
+pub(super) fn text_item(text: &ast::Text<'_>) -> TextItem {
+    TextItem {
+        text: text.node.to_string(),
+        span: text.span,
+    }
+}
+
+fn text_items<'a>(items: &'a [ast::Text<'a>]) -> impl Iterator<Item = TextItem> + 'a {
+    items.iter().map(text_item)
+}
+
+fn type_in_words(ty: &FlagType) -> String {
+    match ty {
+        FlagType::Bool => "a bool".to_owned(),
+        FlagType::Int => "an integer".to_owned(),
+        FlagType::String => "a string".to_owned(),
+        FlagType::Enum(_) => format!("a variant of {ty}"),
+    }
+}
+
+/// A stand-in value for a flag whose declared value was wrong (already reported), so the rest
+/// of the plan can still be checked.
+fn placeholder(ty: &FlagType) -> Value {
+    match ty {
+        FlagType::Bool => Value::Bool(false),
+        FlagType::Int => Value::Int(0),
+        FlagType::String => Value::String(String::new()),
+        FlagType::Enum(v) => Value::String(v.first().cloned().unwrap_or_default()),
+    }
+}

@@ -1,0 +1,642 @@
+//! Resolution of phases: durations, `set` statements (scoped and optional values), gates,
+//! failure policies, and each phase's effective flag states, inherited from the phase before.
+
+use std::collections::HashMap;
+
+use super::plan::FlagId;
+use super::plan::{
+    Assignment, Criterion, FailurePolicy, Gate, InconclusiveAction, Phase, PhaseId, Quantity,
+    RollbackTarget, Variant,
+};
+use super::resolve::{Resolver, text_item};
+use super::time::{Hours, PhaseDuration};
+use super::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
+use crate::syntax::ast::{self, Item, Unit};
+
+/// Optional values in one phase, at most: each doubles the phase's variants.
+const MAX_OPTIONAL_PER_PHASE: usize = 6;
+/// Variants of one phase, at most, counting those inherited from earlier optional values.
+const MAX_VARIANTS: usize = 64;
+
+impl Resolver<'_> {
+    pub(super) fn phases(&mut self, file: &ast::File<'_>, initial: &FlagState) -> Vec<Phase> {
+        let phase_decls: Vec<&ast::Phase<'_>> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Phase(p) = i {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut seen = HashMap::new();
+        let mut ids: HashMap<&str, PhaseId> = HashMap::new();
+        for (i, p) in phase_decls.iter().enumerate() {
+            if self.check_unique("phase", p.id, &mut seen) {
+                ids.insert(p.id.node, PhaseId(i));
+            }
+        }
+
+        let mut plan_on_fail = None;
+        let mut plan_inconclusive = None;
+        for item in &file.items {
+            match item {
+                Item::OnFail(f) => self.once("plan-level `on_fail`", f.span, &mut plan_on_fail, f),
+                Item::OnInconclusive(a) => {
+                    self.once(
+                        "plan-level `on_inconclusive`",
+                        a.span,
+                        &mut plan_inconclusive,
+                        a,
+                    );
+                }
+                _ => {}
+            }
+        }
+        let plan_inconclusive = plan_inconclusive.map_or(InconclusiveAction::Fail, |(a, _)| {
+            self.inconclusive(a).unwrap_or(InconclusiveAction::Fail)
+        });
+
+        let mut phases: Vec<Phase> = Vec::with_capacity(phase_decls.len());
+        let mut previous: Vec<Variant> = vec![Variant {
+            state: initial.clone(),
+            skipped: Vec::new(),
+        }];
+        let mut previous_planned = initial.clone();
+        for (index, decl) in phase_decls.iter().enumerate() {
+            let ctx = PhaseContext {
+                index,
+                ids: &ids,
+                plan_on_fail,
+                plan_inconclusive,
+            };
+            let phase = self.phase(decl, &ctx, &previous_planned, &previous);
+            previous_planned = phase.planned.clone();
+            previous.clone_from(&phase.variants);
+            phases.push(phase);
+        }
+        phases
+    }
+
+    /// Keeps the first of a statement that may appear once, and reports the others.
+    fn once<'x, T>(
+        &mut self,
+        what: &str,
+        span: Span,
+        slot: &mut Option<(&'x T, Span)>,
+        value: &'x T,
+    ) {
+        if let Some((_, first)) = slot {
+            let first = *first;
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("{what} is given twice"),
+                    span,
+                    "given again here",
+                )
+                .related(first, "first given here")
+                .help("keep one of them"),
+            );
+        } else {
+            *slot = Some((value, span));
+        }
+    }
+
+    fn phase(
+        &mut self,
+        decl: &ast::Phase<'_>,
+        ctx: &PhaseContext<'_, '_>,
+        previous_planned: &FlagState,
+        previous: &[Variant],
+    ) -> Phase {
+        let mut duration = None;
+        let mut on_fail = None;
+        let mut inconclusive = None;
+        let mut assignments = Vec::new();
+        let mut set_flags = HashMap::new();
+        let mut gates = Vec::new();
+        let mut gate_ids = HashMap::new();
+        let mut phase = Phase {
+            id: decl.id.node.to_owned(),
+            title: decl.title.node.to_string(),
+            span: decl.id.span,
+            duration: PhaseDuration::Indefinite,
+            duration_span: decl.id.span,
+            assignments: Vec::new(),
+            activities: Vec::new(),
+            gates: Vec::new(),
+            on_fail: FailurePolicy::Rollback {
+                to: previous_target(ctx.index),
+            },
+            on_fail_span: None,
+            checks: Vec::new(),
+            notify_before: Vec::new(),
+            notify_after: Vec::new(),
+            planned: previous_planned.clone(),
+            variants: Vec::new(),
+        };
+        for stmt in &decl.statements {
+            match stmt {
+                ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
+                ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
+                ast::PhaseStmt::OnInconclusive(a) => {
+                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a)
+                }
+                ast::PhaseStmt::Activity(t) => phase.activities.push(text_item(t)),
+                ast::PhaseStmt::Check(t) => phase.checks.push(text_item(t)),
+                ast::PhaseStmt::Notify(moment, t) => match moment.node {
+                    ast::Moment::Before => phase.notify_before.push(text_item(t)),
+                    ast::Moment::After => phase.notify_after.push(text_item(t)),
+                },
+                ast::PhaseStmt::Set(set) => {
+                    if self.check_unique_set(set, &mut set_flags) {
+                        if let Some(a) = self.assignment(set) {
+                            assignments.push(a);
+                        }
+                    }
+                }
+                ast::PhaseStmt::Gate(g) => {
+                    if self.check_unique("gate", g.id, &mut gate_ids) {
+                        gates.push(g);
+                    }
+                }
+            }
+        }
+        match duration {
+            Some((d, span)) => {
+                phase.duration_span = span;
+                if let Some(d) = self.duration(&d.node) {
+                    phase.duration = d;
+                }
+            }
+            None => self.report(
+                Diagnostic::new(
+                    Code::MissingDuration,
+                    format!("phase `{}` has no `duration`", decl.id.node),
+                    decl.id.span,
+                    "this phase",
+                )
+                .related(decl.end, "add it before this brace")
+                .help("say how long the phase runs: `duration 1w`, `duration 1w..2w` or, for the last phase, `duration indefinite`"),
+            ),
+        }
+        let (policy, policy_span) = match (on_fail, ctx.plan_on_fail) {
+            (Some((f, span)), _) | (None, Some((f, span))) => {
+                (self.failure_policy(f, ctx), Some(span))
+            }
+            (None, None) => (None, None),
+        };
+        if let Some(policy) = policy {
+            phase.on_fail = policy;
+        }
+        phase.on_fail_span = policy_span;
+        let phase_inconclusive = inconclusive
+            .and_then(|(a, _)| self.inconclusive(a))
+            .unwrap_or(ctx.plan_inconclusive);
+        phase.gates = gates
+            .into_iter()
+            .filter_map(|g| self.gate(g, phase_inconclusive))
+            .collect();
+
+        for a in &assignments {
+            phase.planned.set(a.flag, a.setting.clone());
+        }
+        phase.variants = self.variants(decl, &assignments, ctx.index, previous);
+        phase.assignments = assignments;
+        phase
+    }
+
+    fn check_unique_set<'a>(
+        &mut self,
+        set: &ast::SetStmt<'a>,
+        seen: &mut HashMap<&'a str, Span>,
+    ) -> bool {
+        if let Some(&first) = seen.get(set.flag.node) {
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateSet,
+                    format!("flag `{}` is set twice in one phase", set.flag.node),
+                    set.span,
+                    "set again here",
+                )
+                .related(first, "first set here")
+                .help("keep one `set`; to vary the value by context, use `set flag = v1 when attr == x else v0`"),
+            );
+            return false;
+        }
+        seen.insert(set.flag.node, set.span);
+        true
+    }
+
+    fn assignment(&mut self, set: &ast::SetStmt<'_>) -> Option<Assignment> {
+        let flag = self.flag(set.flag)?;
+        let (ty, declared) = (self.flags[flag.0].ty.clone(), self.flags[flag.0].span);
+        let what = format!("flag `{}`", set.flag.node);
+        let setting = match &set.value {
+            ast::SetValue::Plain(v) => Setting::Fixed(self.literal(v, &ty, &what, declared)?),
+            ast::SetValue::Scoped { rules, default } => {
+                let mut resolved = Vec::with_capacity(rules.len());
+                let mut ok = true;
+                for rule in rules {
+                    let value = self.literal(&rule.value, &ty, &what, declared);
+                    let condition = self.condition(&rule.condition);
+                    match (value, condition) {
+                        (Some(value), Some(condition)) => {
+                            resolved.push(ScopedRule { condition, value })
+                        }
+                        _ => ok = false,
+                    }
+                }
+                let default = self.literal(default, &ty, &what, declared)?;
+                if !ok {
+                    return None;
+                }
+                Setting::Scoped {
+                    rules: resolved,
+                    default,
+                }
+            }
+        };
+        Some(Assignment {
+            flag,
+            setting,
+            optional: set
+                .optional
+                .as_ref()
+                .map(|o| o.node.as_ref().map(|t| t.node.to_string())),
+            span: set.span,
+        })
+    }
+
+    fn condition(&mut self, condition: &ast::Condition<'_>) -> Option<Condition> {
+        let attribute = self.attribute(condition.attribute)?;
+        let (ty, declared) = (
+            self.attributes[attribute.0].ty.clone(),
+            self.attributes[attribute.0].span,
+        );
+        let what = format!("attribute `{}`", condition.attribute.node);
+        let test = match &condition.test {
+            ast::ConditionTest::Equals { negated, value } => ConditionTest::Equals {
+                negated: *negated,
+                value: self.literal(value, &ty, &what, declared)?,
+            },
+            ast::ConditionTest::In(values) => {
+                let values: Vec<_> = values
+                    .iter()
+                    .map(|v| self.literal(v, &ty, &what, declared))
+                    .collect();
+                ConditionTest::In(values.into_iter().collect::<Option<_>>()?)
+            }
+        };
+        Some(Condition { attribute, test })
+    }
+
+    fn hours(&mut self, raw: ast::Raw<'_>) -> Option<Hours> {
+        match Hours::parse(raw.node) {
+            Some(Hours(0)) | None => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidDuration,
+                        format!("`{}` is not a usable duration", raw.node),
+                        raw.span,
+                        if raw.node.starts_with('0') {
+                            "zero length"
+                        } else {
+                            "too long"
+                        },
+                    )
+                    .help("give a length between 1h and 1000 years, like `12h`, `3d` or `2w`"),
+                );
+                None
+            }
+            some => some,
+        }
+    }
+
+    fn duration(&mut self, spec: &ast::DurationSpec<'_>) -> Option<PhaseDuration> {
+        Some(match spec {
+            ast::DurationSpec::Indefinite => PhaseDuration::Indefinite,
+            ast::DurationSpec::Fixed(raw) => PhaseDuration::Fixed(self.hours(*raw)?),
+            ast::DurationSpec::Range {
+                min: min_raw,
+                max: max_raw,
+                likely: likely_raw,
+            } => {
+                let min = self.hours(*min_raw);
+                let max = self.hours(*max_raw);
+                let likely = likely_raw.map(|l| self.hours(l));
+                let (min, max) = (min?, max?);
+                let likely = match likely {
+                    Some(l) => Some(l?),
+                    None => None,
+                };
+                let in_order = min <= max && likely.is_none_or(|l| min <= l && l <= max);
+                if !in_order {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidDuration,
+                            format!("the duration range `{min}..{max}` is out of order"),
+                            min_raw.span.to(likely_raw.map_or(max_raw.span, |l| l.span)),
+                            "bounds out of order",
+                        )
+                        .help("write the shortest length first, and a `likely` length between the two"),
+                    );
+                    return None;
+                }
+                PhaseDuration::Range { min, max, likely }
+            }
+        })
+    }
+
+    fn inconclusive(
+        &mut self,
+        action: &ast::Spanned<ast::InconclusiveAction<'_>>,
+    ) -> Option<InconclusiveAction> {
+        Some(match &action.node {
+            ast::InconclusiveAction::Wait(d) => InconclusiveAction::Wait(self.hours(*d)?),
+            ast::InconclusiveAction::Extend => InconclusiveAction::Extend,
+            ast::InconclusiveAction::Fail => InconclusiveAction::Fail,
+        })
+    }
+
+    fn failure_policy(
+        &mut self,
+        on_fail: &ast::OnFail<'_>,
+        ctx: &PhaseContext<'_, '_>,
+    ) -> Option<FailurePolicy> {
+        Some(match &on_fail.action {
+            ast::FailAction::Rollback(target) => FailurePolicy::Rollback {
+                to: self.target(*target, ctx)?,
+            },
+            ast::FailAction::Extend { by, limit: None } => FailurePolicy::Extend {
+                by: self.hours(*by)?,
+            },
+            ast::FailAction::Extend {
+                by,
+                limit: Some((max, target)),
+            } => {
+                let by = self.hours(*by);
+                let to = self.target(*target, ctx);
+                let max = match max.node.parse::<u32>() {
+                    Ok(n @ 1..=1000) => Some(n),
+                    _ => {
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidNumber,
+                                format!("`max {}` extensions is out of range", max.node),
+                                max.span,
+                                "expected 1 to 1000",
+                            )
+                            .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
+                        );
+                        None
+                    }
+                };
+                FailurePolicy::ExtendThenRollback {
+                    by: by?,
+                    max: max?,
+                    to: to?,
+                }
+            }
+        })
+    }
+
+    fn target(
+        &mut self,
+        name: ast::Name<'_>,
+        ctx: &PhaseContext<'_, '_>,
+    ) -> Option<RollbackTarget> {
+        match name.node {
+            "previous" => Some(previous_target(ctx.index)),
+            "start" => Some(RollbackTarget::Start),
+            id => {
+                if let Some(&p) = ctx.ids.get(id) {
+                    return Some(RollbackTarget::Phase(p));
+                }
+                let candidates = ctx.ids.keys().copied().chain(["previous", "start"]);
+                let help = did_you_mean(id, candidates, || {
+                    "roll back to `previous`, `start`, or the id of an earlier phase".to_owned()
+                });
+                self.report(
+                    Diagnostic::new(
+                        Code::UndefinedPhase,
+                        format!("rollback target `{id}` is not a phase"),
+                        name.span,
+                        "no phase has this id",
+                    )
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn gate(
+        &mut self,
+        gate: &ast::Gate<'_>,
+        phase_inconclusive: InconclusiveAction,
+    ) -> Option<Gate> {
+        let mut pass_probability = 1.0;
+        let mut on_inconclusive = phase_inconclusive;
+        let mut seen_pass = None;
+        let mut seen_inconclusive = None;
+        let mut ok = true;
+        for option in &gate.options {
+            match option {
+                ast::GateOption::Pass(raw) => {
+                    self.once("`pass`", raw.span, &mut seen_pass, raw);
+                    match raw.node.parse::<f64>() {
+                        Ok(p) if (0.0..=1.0).contains(&p) => pass_probability = p,
+                        _ => {
+                            ok = false;
+                            self.report(
+                                Diagnostic::new(
+                                    Code::InvalidNumber,
+                                    format!("pass probability `{}` is not between 0 and 1", raw.node),
+                                    raw.span,
+                                    "not a probability",
+                                )
+                                .help("write the chance the gate passes as a number from 0 to 1, like `pass 0.95`"),
+                            );
+                        }
+                    }
+                }
+                ast::GateOption::Inconclusive(action) => {
+                    self.once(
+                        "`inconclusive`",
+                        action.span,
+                        &mut seen_inconclusive,
+                        action,
+                    );
+                    match self.inconclusive(action) {
+                        Some(a) => on_inconclusive = a,
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        let criterion = match &gate.threshold {
+            None => Criterion::Manual,
+            Some((op, raw)) => {
+                let metric = self.metric(gate.id)?;
+                let threshold = self.quantity(*raw, metric)?;
+                Criterion::Metric {
+                    metric,
+                    op: op.node,
+                    threshold,
+                }
+            }
+        };
+        ok.then(|| Gate {
+            id: gate.id.node.to_owned(),
+            span: gate.span,
+            criterion,
+            text: gate.text.as_ref().map(|t| t.node.to_string()),
+            pass_probability,
+            on_inconclusive,
+        })
+    }
+
+    /// Parses a threshold and checks that its unit fits the metric's.
+    fn quantity(&mut self, raw: ast::Raw<'_>, metric: super::MetricId) -> Option<Quantity> {
+        let (unit, span, name) = {
+            let m = &self.metrics[metric.0];
+            (m.unit, m.span, m.name.clone())
+        };
+        let (number, suffix) = if let Some(n) = raw.node.strip_suffix('%') {
+            (n, Some(Unit::Percent))
+        } else if let Some(n) = raw.node.strip_suffix("ms") {
+            (n, Some(Unit::Ms))
+        } else {
+            (raw.node, None)
+        };
+        let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
+        let fits = match unit {
+            Unit::Percent => suffix == Some(Unit::Percent),
+            Unit::Ms => suffix == Some(Unit::Ms),
+            Unit::Count => suffix.is_none() && !number.contains('.') && value >= 0.0,
+            Unit::Ratio => suffix.is_none(),
+        };
+        if !fits {
+            let example = match unit {
+                Unit::Percent => format!("`{}%`", number),
+                Unit::Ms => format!("`{}ms`", number),
+                Unit::Count => "a whole number without a unit, like `0` or `5`".to_owned(),
+                Unit::Ratio => "a plain number, like `0.02`".to_owned(),
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::UnitMismatch,
+                    format!(
+                        "threshold `{}` does not fit metric `{name}`, which is measured in {}",
+                        raw.node,
+                        unit.keyword()
+                    ),
+                    raw.span,
+                    format!("expected {}", unit.keyword()),
+                )
+                .related(
+                    span,
+                    format!("`{name}` is declared in {} here", unit.keyword()),
+                )
+                .help(format!(
+                    "write the threshold in the metric's unit: {example}"
+                )),
+            );
+            return None;
+        }
+        Some(Quantity { value, unit })
+    }
+
+    fn variants(
+        &mut self,
+        decl: &ast::Phase<'_>,
+        assignments: &[super::Assignment],
+        index: usize,
+        previous: &[Variant],
+    ) -> Vec<Variant> {
+        let optional: Vec<usize> = (0..assignments.len())
+            .filter(|&i| assignments[i].optional.is_some())
+            .collect();
+        if optional.len() > MAX_OPTIONAL_PER_PHASE {
+            let span = assignments[optional[MAX_OPTIONAL_PER_PHASE]].span;
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidNumber,
+                    format!("phase `{}` has {} optional values; at most {MAX_OPTIONAL_PER_PHASE} are checked", decl.id.node, optional.len()),
+                    span,
+                    "one optional value too many",
+                )
+                .help("split the phase in two, or make some of the values definite"),
+            );
+            return vec![Variant {
+                state: previous[0].state.clone(),
+                skipped: Vec::new(),
+            }];
+        }
+        let set_here: Vec<_> = assignments.iter().map(|a| a.flag).collect();
+        let mut out: Vec<Variant> = Vec::new();
+        for prev in previous {
+            let mut base = prev.state.clone();
+            for a in assignments.iter().filter(|a| a.optional.is_none()) {
+                base.set(a.flag, a.setting.clone());
+            }
+            // An earlier skipped value stops mattering once this phase sets the flag again.
+            let inherited: Vec<(PhaseId, FlagId)> = prev
+                .skipped
+                .iter()
+                .copied()
+                .filter(|(_, f)| !set_here.contains(f))
+                .collect();
+            // All-applied first, so variants[0] is the planned state.
+            let full = (1usize << optional.len()) - 1;
+            for mask in (0..=full).rev() {
+                let mut state = base.clone();
+                let mut skipped = inherited.clone();
+                for (bit, &i) in optional.iter().enumerate() {
+                    if mask & (1 << bit) != 0 {
+                        state.set(assignments[i].flag, assignments[i].setting.clone());
+                    } else {
+                        skipped.push((PhaseId(index), assignments[i].flag));
+                    }
+                }
+                if !out.iter().any(|v| v.state == state) {
+                    out.push(Variant { state, skipped });
+                }
+                if out.len() > MAX_VARIANTS {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidNumber,
+                            format!("phase `{}` can be in more than {MAX_VARIANTS} configurations because of optional values", decl.id.node),
+                            decl.id.span,
+                            "too many combinations",
+                        )
+                        .help("make some optional values definite, or set them again in a later phase"),
+                    );
+                    out.truncate(MAX_VARIANTS);
+                    return out;
+                }
+            }
+        }
+        out
+    }
+}
+
+fn previous_target(index: usize) -> RollbackTarget {
+    match index.checked_sub(1) {
+        Some(p) => RollbackTarget::Phase(PhaseId(p)),
+        None => RollbackTarget::Start,
+    }
+}
+
+struct PhaseContext<'a, 'b> {
+    index: usize,
+    ids: &'a HashMap<&'b str, PhaseId>,
+    plan_on_fail: Option<(&'a ast::OnFail<'b>, Span)>,
+    plan_inconclusive: InconclusiveAction,
+}

@@ -1,0 +1,366 @@
+//! The syntax tree of a plan, as written: names are not yet bound, numbers, dates and durations
+//! are still their source text, and the order of items is kept (the formatter prints it back).
+//! Every node carries its [`Span`]; equality ignores spans, so two plans that differ only in
+//! layout or comments compare equal.
+
+use std::borrow::Cow;
+
+use crate::source::Span;
+
+/// A node and where it was written. `==` compares the node only.
+#[derive(Debug, Clone, Copy)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T: Eq> Eq for Spanned<T> {}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// A name or dotted key, borrowed from the source.
+pub type Name<'a> = Spanned<&'a str>;
+/// A string literal with its escapes resolved.
+pub type Text<'a> = Spanned<Cow<'a, str>>;
+/// A number, date or duration as written; the resolver parses and range-checks it.
+pub type Raw<'a> = Spanned<&'a str>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct File<'a> {
+    pub items: Vec<Item<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item<'a> {
+    Plan(PlanHeader<'a>),
+    Attribute(AttributeDecl<'a>),
+    Flag(FlagDecl<'a>),
+    Metric(MetricDecl<'a>),
+    Invariant(InvariantDecl<'a>),
+    OnFail(OnFail<'a>),
+    OnInconclusive(Spanned<InconclusiveAction<'a>>),
+    Freeze(Freeze<'a>),
+    Holiday(Holiday<'a>),
+    /// `rollback { step "…" }`: the human steps of a rollback.
+    Rollback(TextBlock<'a>),
+    /// `validate { check "…" }`: checks run in every phase.
+    Validate(TextBlock<'a>),
+    /// `contingency { step "…" }`: what the team does when a phase misses its criteria.
+    Contingency(TextBlock<'a>),
+    Communicate(Communicate<'a>),
+    Monitor(Monitor<'a>),
+    Phase(Phase<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBlock<'a> {
+    /// The block keyword, for diagnostics.
+    pub keyword: Span,
+    pub items: Vec<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanHeader<'a> {
+    pub keyword: Span,
+    pub name: Name<'a>,
+    pub fields: Vec<PlanField<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanField<'a> {
+    Title(Text<'a>),
+    Owner(Text<'a>),
+    Start(Raw<'a>),
+    Description(Text<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeDecl<'a> {
+    pub name: Name<'a>,
+    pub ty: Spanned<TypeExpr<'a>>,
+    pub description: Option<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagDecl<'a> {
+    pub name: Name<'a>,
+    pub ty: Spanned<TypeExpr<'a>>,
+    pub initial: Literal<'a>,
+    pub description: Option<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeExpr<'a> {
+    Bool,
+    Int,
+    String,
+    Enum(Vec<Name<'a>>),
+}
+
+/// A value as written: the resolver checks it against the flag's type.
+pub type Literal<'a> = Spanned<LiteralKind<'a>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiteralKind<'a> {
+    Bool(bool),
+    /// An integer or decimal, as written.
+    Number(&'a str),
+    String(Cow<'a, str>),
+    /// A bare name: an enum variant.
+    Ident(&'a str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Percent,
+    Ms,
+    Count,
+    Ratio,
+}
+
+impl Unit {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Ms => "ms",
+            Unit::Count => "count",
+            Unit::Ratio => "ratio",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricDecl<'a> {
+    pub name: Name<'a>,
+    pub unit: Spanned<Unit>,
+    pub description: Option<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvariantDecl<'a> {
+    pub name: Name<'a>,
+    pub expr: Expr<'a>,
+    pub description: Option<Text<'a>>,
+}
+
+pub type Expr<'a> = Spanned<ExprKind<'a>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExprKind<'a> {
+    /// `a -> b`; chains associate to the right.
+    Implies(Box<Expr<'a>>, Box<Expr<'a>>),
+    Or(Vec<Expr<'a>>),
+    And(Vec<Expr<'a>>),
+    Not(Box<Expr<'a>>),
+    /// `flag == value` or `flag != value`.
+    Compare {
+        flag: Name<'a>,
+        negated: bool,
+        value: Literal<'a>,
+    },
+    Bool(bool),
+    /// A bare flag: true when the (boolean) flag is on.
+    Flag(Name<'a>),
+    /// `( … )`, kept so the formatter can print the user's grouping back.
+    Paren(Box<Expr<'a>>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freeze<'a> {
+    pub keyword: Span,
+    pub from: Raw<'a>,
+    pub to: Raw<'a>,
+    pub reason: Option<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday<'a> {
+    pub date: Raw<'a>,
+    pub name: Option<Text<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Moment {
+    Before,
+    After,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Communicate<'a> {
+    pub moment: Spanned<Moment>,
+    pub items: Vec<Text<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Monitor<'a> {
+    pub title: Text<'a>,
+    pub entries: Vec<MonitorEntry<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonitorEntry<'a> {
+    /// `watch metric`: a declared metric watched under this heading.
+    Watch(Name<'a>),
+    /// `item "…"`: a signal watched by people.
+    Item(Text<'a>),
+}
+
+/// `on_fail …`, at plan level (the default) or in a phase (an override).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnFail<'a> {
+    pub span: Span,
+    pub action: FailAction<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailAction<'a> {
+    /// `extend D` (without limit) or `extend D max N then rollback T`.
+    Extend {
+        by: Raw<'a>,
+        limit: Option<(Raw<'a>, Name<'a>)>,
+    },
+    /// `rollback T`: roll back at the first failure.
+    Rollback(Name<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InconclusiveAction<'a> {
+    /// Keep the phase running for the duration and evaluate again, without using an extension.
+    Wait(Raw<'a>),
+    /// Treat it as a failure that extends the phase.
+    Extend,
+    /// Treat it as a failure.
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phase<'a> {
+    pub keyword: Span,
+    pub id: Name<'a>,
+    pub title: Text<'a>,
+    pub statements: Vec<PhaseStmt<'a>>,
+    /// The closing brace, where "missing …" diagnostics point.
+    pub end: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhaseStmt<'a> {
+    Duration(Spanned<DurationSpec<'a>>),
+    Set(SetStmt<'a>),
+    Activity(Text<'a>),
+    Gate(Gate<'a>),
+    OnFail(OnFail<'a>),
+    OnInconclusive(Spanned<InconclusiveAction<'a>>),
+    /// `check "…"`: a validation check for this phase only.
+    Check(Text<'a>),
+    /// `notify before|after "…"`: a communication item for this phase only.
+    Notify(Spanned<Moment>, Text<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationSpec<'a> {
+    Indefinite,
+    Fixed(Raw<'a>),
+    /// `min..max`, optionally `likely mode` (a triangular distribution).
+    Range {
+        min: Raw<'a>,
+        max: Raw<'a>,
+        likely: Option<Raw<'a>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetStmt<'a> {
+    pub span: Span,
+    pub flag: Name<'a>,
+    pub value: SetValue<'a>,
+    /// `optional ["reason"]`: the phase may or may not apply this value.
+    pub optional: Option<Spanned<Option<Text<'a>>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetValue<'a> {
+    Plain(Literal<'a>),
+    /// `v1 when cond, v2 when cond else v0`.
+    Scoped {
+        rules: Vec<ScopedRule<'a>>,
+        default: Literal<'a>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedRule<'a> {
+    pub value: Literal<'a>,
+    pub condition: Condition<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition<'a> {
+    pub span: Span,
+    pub attribute: Name<'a>,
+    pub test: ConditionTest<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConditionTest<'a> {
+    Equals { negated: bool, value: Literal<'a> },
+    In(Vec<Literal<'a>>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum CmpOp {
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate<'a> {
+    pub span: Span,
+    /// The gate's name; for a metric gate, the metric it reads.
+    pub id: Name<'a>,
+    pub threshold: Option<(Spanned<CmpOp>, Raw<'a>)>,
+    pub text: Option<Text<'a>>,
+    pub options: Vec<GateOption<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateOption<'a> {
+    /// `pass P`: the probability the gate passes, for the Monte Carlo forecast.
+    Pass(Raw<'a>),
+    Inconclusive(Spanned<InconclusiveAction<'a>>),
+}

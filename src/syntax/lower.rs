@@ -1,0 +1,583 @@
+//! Lowering: pest's parse tree to the [`ast`](super::ast). The grammar has already accepted the
+//! text, so the shape of every pair is known; a pair out of shape is a bug in this file, not in
+//! the input, and the `expect`s say which rule broke its promise.
+
+use std::borrow::Cow;
+
+use pest::iterators::{Pair, Pairs};
+
+use super::ast::{
+    AttributeDecl, CmpOp, Communicate, Condition, ConditionTest, DurationSpec, Expr, ExprKind,
+    FailAction, File, FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction,
+    InvariantDecl, Item, Literal, LiteralKind, MetricDecl, Moment, Monitor, MonitorEntry, Name,
+    OnFail, Phase, PhaseStmt, PlanField, PlanHeader, Raw, ScopedRule, SetStmt, SetValue, Spanned,
+    Text, TextBlock, TypeExpr, Unit,
+};
+use super::grammar::Rule;
+use crate::source::{FileId, Span};
+
+pub(super) struct Lowerer {
+    pub(super) file: FileId,
+    /// Where the parsed slice starts in the file (parsing resumes mid-file after an error).
+    pub(super) offset: usize,
+}
+
+type P<'a> = Pair<'a, Rule>;
+
+fn next<'a>(pairs: &mut Pairs<'a, Rule>, what: &str) -> P<'a> {
+    pairs
+        .next()
+        .unwrap_or_else(|| panic!("grammar promises {what}"))
+}
+
+impl Lowerer {
+    /// The pair's span without the whitespace and comments pest consumed after its last token
+    /// (a rule ending in an optional part that did not match keeps them).
+    fn span(&self, pair: &P<'_>) -> Span {
+        let s = pair.as_span();
+        let end = s.start() + trimmed_len(s.as_str());
+        Span::new(self.file, self.offset + s.start()..self.offset + end)
+    }
+
+    fn name<'a>(&self, pair: &P<'a>) -> Name<'a> {
+        Spanned::new(pair.as_str(), self.span(pair))
+    }
+
+    fn raw<'a>(&self, pair: &P<'a>) -> Raw<'a> {
+        self.name(pair)
+    }
+
+    pub(super) fn file<'a>(&self, file: P<'a>, out: &mut File<'a>) {
+        for pair in file.into_inner() {
+            if pair.as_rule() == Rule::EOI {
+                break;
+            }
+            out.items.push(self.item(pair));
+        }
+    }
+
+    fn item<'a>(&self, pair: P<'a>) -> Item<'a> {
+        match pair.as_rule() {
+            Rule::plan_block => Item::Plan(self.plan(pair)),
+            Rule::attribute_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.name(&next(&mut inner, "attribute name"));
+                let ty = self.flag_type(next(&mut inner, "attribute type"));
+                let description = inner.next().map(|p| self.text(&p));
+                Item::Attribute(AttributeDecl {
+                    name,
+                    ty,
+                    description,
+                })
+            }
+            Rule::flag_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.name(&next(&mut inner, "flag name"));
+                let ty = self.flag_type(next(&mut inner, "flag type"));
+                let initial = self.value(next(&mut inner, "flag value"));
+                let description = inner.next().map(|p| self.text(&p));
+                Item::Flag(FlagDecl {
+                    name,
+                    ty,
+                    initial,
+                    description,
+                })
+            }
+            Rule::metric_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.name(&next(&mut inner, "metric name"));
+                let unit = next(&mut inner, "unit");
+                let unit = Spanned::new(
+                    match unit.as_str() {
+                        "percent" => Unit::Percent,
+                        "ms" => Unit::Ms,
+                        "count" => Unit::Count,
+                        _ => Unit::Ratio,
+                    },
+                    self.span(&unit),
+                );
+                let description = inner.next().map(|p| self.text(&p));
+                Item::Metric(MetricDecl {
+                    name,
+                    unit,
+                    description,
+                })
+            }
+            Rule::invariant_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.name(&next(&mut inner, "invariant name"));
+                let expr = self.expr(next(&mut inner, "invariant formula"));
+                let description = inner.next().map(|p| self.text(&p));
+                Item::Invariant(InvariantDecl {
+                    name,
+                    expr,
+                    description,
+                })
+            }
+            Rule::on_fail_stmt => Item::OnFail(self.on_fail(pair)),
+            Rule::on_inconclusive_stmt => Item::OnInconclusive(
+                self.inconclusive(next(&mut pair.into_inner(), "inconclusive action")),
+            ),
+            Rule::freeze_decl => {
+                let keyword = self.span(&pair);
+                let mut inner = pair.into_inner();
+                let from = self.raw(&next(&mut inner, "freeze start"));
+                let to = self.raw(&next(&mut inner, "freeze end"));
+                let reason = inner.next().map(|p| self.text(&p));
+                Item::Freeze(Freeze {
+                    keyword,
+                    from,
+                    to,
+                    reason,
+                })
+            }
+            Rule::holiday_decl => {
+                let mut inner = pair.into_inner();
+                let date = self.raw(&next(&mut inner, "holiday date"));
+                let name = inner.next().map(|p| self.text(&p));
+                Item::Holiday(Holiday { date, name })
+            }
+            Rule::rollback_block => Item::Rollback(self.text_block(pair)),
+            Rule::validate_block => Item::Validate(self.text_block(pair)),
+            Rule::contingency_block => Item::Contingency(self.text_block(pair)),
+            Rule::communicate_block => {
+                let mut inner = pair.into_inner();
+                let moment = self.moment(&next(&mut inner, "before or after"));
+                let items = inner.map(|p| self.text(&p)).collect();
+                Item::Communicate(Communicate { moment, items })
+            }
+            Rule::monitor_block => {
+                let mut inner = pair.into_inner();
+                let title = self.text(&next(&mut inner, "monitor title"));
+                let entries = inner
+                    .map(|p| match p.as_rule() {
+                        Rule::watch_stmt => {
+                            MonitorEntry::Watch(self.name(&next(&mut p.into_inner(), "metric")))
+                        }
+                        _ => MonitorEntry::Item(self.text(&next(&mut p.into_inner(), "text"))),
+                    })
+                    .collect();
+                Item::Monitor(Monitor { title, entries })
+            }
+            Rule::phase_block => Item::Phase(self.phase(pair)),
+            rule => unreachable!("not an item rule: {rule:?}"),
+        }
+    }
+
+    fn text_block<'a>(&self, pair: P<'a>) -> TextBlock<'a> {
+        let span = self.span(&pair);
+        let keyword = Span {
+            end: span.start
+                + pair
+                    .as_str()
+                    .split_whitespace()
+                    .next()
+                    .map_or(0, |w| u32::try_from(w.len()).unwrap_or(0)),
+            ..span
+        };
+        TextBlock {
+            keyword,
+            items: pair.into_inner().map(|p| self.text(&p)).collect(),
+        }
+    }
+
+    fn plan<'a>(&self, pair: P<'a>) -> PlanHeader<'a> {
+        let span = self.span(&pair);
+        let keyword = Span {
+            end: span.start + 4,
+            ..span
+        };
+        let mut inner = pair.into_inner();
+        let name = self.name(&next(&mut inner, "plan name"));
+        let fields = inner
+            .map(|field| {
+                let rule = field.as_rule();
+                let value = next(&mut field.into_inner(), "field value");
+                match rule {
+                    Rule::title_field => PlanField::Title(self.text(&value)),
+                    Rule::owner_field => PlanField::Owner(self.text(&value)),
+                    Rule::start_field => PlanField::Start(self.raw(&value)),
+                    _ => PlanField::Description(self.text(&value)),
+                }
+            })
+            .collect();
+        PlanHeader {
+            keyword,
+            name,
+            fields,
+        }
+    }
+
+    fn flag_type<'a>(&self, pair: P<'a>) -> Spanned<TypeExpr<'a>> {
+        let span = self.span(&pair);
+        let inner = next(&mut pair.into_inner(), "a type");
+        let ty = match inner.as_rule() {
+            Rule::bool_type => TypeExpr::Bool,
+            Rule::int_type => TypeExpr::Int,
+            Rule::string_type => TypeExpr::String,
+            _ => TypeExpr::Enum(inner.into_inner().map(|p| self.name(&p)).collect()),
+        };
+        Spanned::new(ty, span)
+    }
+
+    fn value<'a>(&self, pair: P<'a>) -> Literal<'a> {
+        let span = self.span(&pair);
+        let inner = next(&mut pair.into_inner(), "a value");
+        let kind = match inner.as_rule() {
+            Rule::bool_lit => LiteralKind::Bool(inner.as_str() == "true"),
+            Rule::string => LiteralKind::String(self.text(&inner).node),
+            Rule::num_lit => LiteralKind::Number(inner.as_str()),
+            _ => LiteralKind::Ident(inner.as_str()),
+        };
+        Spanned::new(kind, span)
+    }
+
+    fn text<'a>(&self, pair: &P<'a>) -> Text<'a> {
+        let span = self.span(pair);
+        // `string` is compound-atomic: its one child is the body between the quotes.
+        let body = pair.clone().into_inner().next().map_or("", |b| b.as_str());
+        Spanned::new(unescape(body), span)
+    }
+
+    fn moment(&self, pair: &P<'_>) -> Spanned<Moment> {
+        let moment = if pair.as_str() == "before" {
+            Moment::Before
+        } else {
+            Moment::After
+        };
+        Spanned::new(moment, self.span(pair))
+    }
+
+    fn expr<'a>(&self, pair: P<'a>) -> Expr<'a> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr => self.expr(next(&mut pair.into_inner(), "implication")),
+            Rule::implies => {
+                // Right-associative: a -> b -> c is a -> (b -> c).
+                let mut parts: Vec<Expr<'a>> = pair.into_inner().map(|p| self.expr(p)).collect();
+                let mut acc = parts.pop().expect("grammar promises an operand");
+                while let Some(lhs) = parts.pop() {
+                    let span = lhs.span.to(acc.span);
+                    acc = Spanned::new(ExprKind::Implies(Box::new(lhs), Box::new(acc)), span);
+                }
+                acc
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let is_or = pair.as_rule() == Rule::or_expr;
+                let mut parts: Vec<Expr<'a>> = pair.into_inner().map(|p| self.expr(p)).collect();
+                if parts.len() == 1 {
+                    return parts.pop().expect("one operand");
+                }
+                Spanned::new(
+                    if is_or {
+                        ExprKind::Or(parts)
+                    } else {
+                        ExprKind::And(parts)
+                    },
+                    span,
+                )
+            }
+            Rule::unary => {
+                let mut nots = Vec::new();
+                let mut operand = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == Rule::not_op {
+                        nots.push(self.span(&p));
+                    } else {
+                        operand = Some(self.primary(p));
+                    }
+                }
+                let mut acc = operand.expect("grammar promises an operand");
+                for not in nots.into_iter().rev() {
+                    let span = not.to(acc.span);
+                    acc = Spanned::new(ExprKind::Not(Box::new(acc)), span);
+                }
+                acc
+            }
+            _ => self.primary(pair),
+        }
+    }
+
+    fn primary<'a>(&self, pair: P<'a>) -> Expr<'a> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr => {
+                // A parenthesised expression: widen the span to the parentheses.
+                let inner = self.expr(pair);
+                Spanned::new(ExprKind::Paren(Box::new(inner)), span)
+            }
+            Rule::comparison => {
+                let mut inner = pair.into_inner();
+                let flag = self.name(&next(&mut inner, "flag"));
+                let negated = next(&mut inner, "operator").as_str() == "!=";
+                let value = self.value(next(&mut inner, "value"));
+                Spanned::new(
+                    ExprKind::Compare {
+                        flag,
+                        negated,
+                        value,
+                    },
+                    span,
+                )
+            }
+            Rule::bool_lit => Spanned::new(ExprKind::Bool(pair.as_str() == "true"), span),
+            _ => Spanned::new(ExprKind::Flag(self.name(&pair)), span),
+        }
+    }
+
+    fn on_fail<'a>(&self, pair: P<'a>) -> OnFail<'a> {
+        let span = self.span(&pair);
+        let action = next(&mut pair.into_inner(), "on_fail action");
+        let action = match action.as_rule() {
+            Rule::extend_then => {
+                let mut inner = action.into_inner();
+                let by = self.raw(&next(&mut inner, "extension"));
+                let limit = inner.next().map(|max| {
+                    let rollback = next(&mut inner, "rollback action");
+                    (self.raw(&max), self.rollback_target(rollback))
+                });
+                FailAction::Extend { by, limit }
+            }
+            _ => FailAction::Rollback(self.rollback_target(action)),
+        };
+        OnFail { span, action }
+    }
+
+    fn rollback_target<'a>(&self, rollback_action: P<'a>) -> Name<'a> {
+        let target = next(&mut rollback_action.into_inner(), "rollback target");
+        self.name(&next(&mut target.into_inner(), "target name"))
+    }
+
+    fn inconclusive<'a>(&self, pair: P<'a>) -> Spanned<InconclusiveAction<'a>> {
+        let span = self.span(&pair);
+        let inner = next(&mut pair.into_inner(), "inconclusive action");
+        let action = match inner.as_rule() {
+            Rule::wait_action => {
+                InconclusiveAction::Wait(self.raw(&next(&mut inner.into_inner(), "wait duration")))
+            }
+            Rule::extend_kw => InconclusiveAction::Extend,
+            _ => InconclusiveAction::Fail,
+        };
+        Spanned::new(action, span)
+    }
+
+    fn phase<'a>(&self, pair: P<'a>) -> Phase<'a> {
+        let span = self.span(&pair);
+        let keyword = Span {
+            end: span.start + 5,
+            ..span
+        };
+        let end = Span {
+            start: span.end.saturating_sub(1),
+            ..span
+        };
+        let mut inner = pair.into_inner();
+        let id = self.name(&next(&mut inner, "phase id"));
+        let title = self.text(&next(&mut inner, "phase title"));
+        let statements = inner.map(|p| self.phase_stmt(p)).collect();
+        Phase {
+            keyword,
+            id,
+            title,
+            statements,
+            end,
+        }
+    }
+
+    fn phase_stmt<'a>(&self, pair: P<'a>) -> PhaseStmt<'a> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::duration_stmt => {
+                let spec = next(&mut pair.into_inner(), "duration spec");
+                let spec_span = self.span(&spec);
+                let inner = next(&mut spec.into_inner(), "duration");
+                let spec = match inner.as_rule() {
+                    Rule::indefinite => DurationSpec::Indefinite,
+                    Rule::duration_lit => DurationSpec::Fixed(self.raw(&inner)),
+                    _ => {
+                        let mut parts = inner.into_inner();
+                        let min = self.raw(&next(&mut parts, "minimum"));
+                        let max = self.raw(&next(&mut parts, "maximum"));
+                        let likely = parts.next().map(|p| self.raw(&p));
+                        DurationSpec::Range { min, max, likely }
+                    }
+                };
+                PhaseStmt::Duration(Spanned::new(spec, spec_span))
+            }
+            Rule::set_stmt => PhaseStmt::Set(self.set(pair)),
+            Rule::activity_stmt => {
+                PhaseStmt::Activity(self.text(&next(&mut pair.into_inner(), "text")))
+            }
+            Rule::check_stmt => PhaseStmt::Check(self.text(&next(&mut pair.into_inner(), "text"))),
+            Rule::notify_stmt => {
+                let mut inner = pair.into_inner();
+                let moment = self.moment(&next(&mut inner, "moment"));
+                PhaseStmt::Notify(moment, self.text(&next(&mut inner, "text")))
+            }
+            Rule::on_fail_stmt => PhaseStmt::OnFail(self.on_fail(pair)),
+            Rule::on_inconclusive_stmt => PhaseStmt::OnInconclusive(
+                self.inconclusive(next(&mut pair.into_inner(), "inconclusive action")),
+            ),
+            Rule::gate_stmt => {
+                let mut inner = pair.into_inner();
+                let id = self.name(&next(&mut inner, "gate name"));
+                let mut gate = Gate {
+                    span,
+                    id,
+                    threshold: None,
+                    text: None,
+                    options: Vec::new(),
+                };
+                while let Some(p) = inner.next() {
+                    match p.as_rule() {
+                        Rule::gate_cmp => {
+                            let op = match p.as_str() {
+                                "<" => CmpOp::Lt,
+                                "<=" => CmpOp::Le,
+                                ">" => CmpOp::Gt,
+                                ">=" => CmpOp::Ge,
+                                "==" => CmpOp::Eq,
+                                _ => CmpOp::Ne,
+                            };
+                            let quantity = next(&mut inner, "threshold");
+                            gate.threshold =
+                                Some((Spanned::new(op, self.span(&p)), self.raw(&quantity)));
+                        }
+                        Rule::string => gate.text = Some(self.text(&p)),
+                        Rule::pass_option => gate.options.push(GateOption::Pass(
+                            self.raw(&next(&mut p.into_inner(), "probability")),
+                        )),
+                        _ => gate.options.push(GateOption::Inconclusive(
+                            self.inconclusive(next(&mut p.into_inner(), "inconclusive action")),
+                        )),
+                    }
+                }
+                PhaseStmt::Gate(gate)
+            }
+            rule => unreachable!("not a phase statement: {rule:?}"),
+        }
+    }
+
+    fn set<'a>(&self, pair: P<'a>) -> SetStmt<'a> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let flag = self.name(&next(&mut inner, "flag"));
+        let set_value = next(&mut inner, "set value");
+        let mut parts: Vec<P<'a>> = set_value.into_inner().collect();
+        let value = if parts.len() == 1 && parts[0].as_rule() == Rule::value {
+            SetValue::Plain(self.value(parts.pop().expect("one value")))
+        } else {
+            let default = self.value(parts.pop().expect("grammar promises an else value"));
+            let rules = parts
+                .into_iter()
+                .map(|rule| self.scoped_rule(rule))
+                .collect();
+            SetValue::Scoped { rules, default }
+        };
+        let optional = inner.next().map(|mark| {
+            let mark_span = self.span(&mark);
+            Spanned::new(mark.into_inner().next().map(|p| self.text(&p)), mark_span)
+        });
+        SetStmt {
+            span,
+            flag,
+            value,
+            optional,
+        }
+    }
+
+    fn scoped_rule<'a>(&self, pair: P<'a>) -> ScopedRule<'a> {
+        let mut inner = pair.into_inner();
+        let value = self.value(next(&mut inner, "scoped value"));
+        let condition = next(&mut inner, "condition");
+        let span = self.span(&condition);
+        let mut parts = condition.into_inner();
+        let attribute = self.name(&next(&mut parts, "attribute"));
+        let test = next(&mut parts, "test");
+        let test = match test.as_rule() {
+            Rule::cond_eq => {
+                let mut t = test.into_inner();
+                let negated = next(&mut t, "operator").as_str() == "!=";
+                ConditionTest::Equals {
+                    negated,
+                    value: self.value(next(&mut t, "value")),
+                }
+            }
+            _ => ConditionTest::In(test.into_inner().map(|v| self.value(v)).collect()),
+        };
+        ScopedRule {
+            value,
+            condition: Condition {
+                span,
+                attribute,
+                test,
+            },
+        }
+    }
+}
+
+/// The length of `text` without trailing whitespace and `#` comments.
+fn trimmed_len(text: &str) -> usize {
+    if !text.as_bytes().contains(&b'#') {
+        return text.trim_end().len();
+    }
+    // A `#` may sit inside a string: scan forwards, remembering the end of the last token.
+    let bytes = text.as_bytes();
+    let (mut i, mut end) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                end = i;
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => end = i + 1,
+        }
+        i += 1;
+    }
+    // Never cut a multi-byte character: `end` follows an ASCII byte or a closing quote.
+    end
+}
+
+/// Resolves `\"`, `\\`, `\n`, `\t` and `\r`; any other escaped character stands for itself.
+fn unescape(body: &str) -> Cow<'_, str> {
+    if !body.contains('\\') {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unescape_resolves_known_escapes() {
+        assert_eq!(super::unescape(r#"a \"b\" \\ c\nd"#), "a \"b\" \\ c\nd");
+        assert_eq!(super::unescape("plain"), "plain");
+    }
+}
