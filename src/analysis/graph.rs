@@ -110,9 +110,8 @@ impl StateGraph {
     /// configurations a rollback to `t` can return to. A target phase later than `node` (an
     /// error reported elsewhere) gets no edge.
     fn ancestors_in_phase(&self, node: NodeIndex, t: PhaseId, plan: &Plan) -> Vec<NodeIndex> {
-        let here = match self.graph[node] {
-            Node::Phase { phase, .. } => phase,
-            _ => return Vec::new(),
+        let Node::Phase { phase: here, .. } = self.graph[node] else {
+            return Vec::new();
         };
         if t >= here {
             return Vec::new();

@@ -90,46 +90,42 @@ fn violation(
         )
     };
     let message = format!("invariant `{}` is broken in {where_}{in_context}", inv.name);
-    let mut diagnostic = match sg.graph[node] {
-        Node::Phase { phase, .. } => {
-            // Point at the `set` in this phase that changed a flag the invariant reads.
-            let p = plan.phase(phase);
-            let before = match phase.0.checked_sub(1) {
-                Some(q) => &plan.phases[q].planned,
-                None => &plan.initial,
-            };
-            let changed = inv
-                .flags
-                .iter()
-                .filter(|f| before.get(**f) != state.get(**f));
-            let set = changed
-                .filter_map(|f| p.assignment_of(*f))
-                .next()
-                .or_else(|| inv.flags.iter().find_map(|f| p.assignment_of(*f)));
-            match set {
-                Some(a) => Diagnostic::new(
-                    Code::InvariantViolated,
-                    message,
-                    a.span,
-                    format!("this makes {values}"),
-                ),
-                None => Diagnostic::new(
-                    Code::InvariantViolated,
-                    message,
-                    p.span,
-                    format!("here {values}"),
-                ),
-            }
-        }
-        _ => {
-            let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
-            Diagnostic::new(
+    let mut diagnostic = if let Node::Phase { phase, .. } = sg.graph[node] {
+        // Point at the `set` in this phase that changed a flag the invariant reads.
+        let p = plan.phase(phase);
+        let before = match phase.0.checked_sub(1) {
+            Some(q) => &plan.phases[q].planned,
+            None => &plan.initial,
+        };
+        let mut changed = inv
+            .flags
+            .iter()
+            .filter(|f| before.get(**f) != state.get(**f));
+        let set = changed
+            .find_map(|f| p.assignment_of(*f))
+            .or_else(|| inv.flags.iter().find_map(|f| p.assignment_of(*f)));
+        match set {
+            Some(a) => Diagnostic::new(
                 Code::InvariantViolated,
                 message,
-                span,
-                format!("before the rollout {values}"),
-            )
+                a.span,
+                format!("this makes {values}"),
+            ),
+            None => Diagnostic::new(
+                Code::InvariantViolated,
+                message,
+                p.span,
+                format!("here {values}"),
+            ),
         }
+    } else {
+        let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
+        Diagnostic::new(
+            Code::InvariantViolated,
+            message,
+            span,
+            format!("before the rollout {values}"),
+        )
     };
     diagnostic = diagnostic.related(inv.formula_span, format!("`{}` requires this", inv.name));
     diagnostic.help(format!(

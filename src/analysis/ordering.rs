@@ -136,13 +136,6 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
 fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Vec<FlagId>> {
     let index: HashMap<FlagId, usize> = changed.iter().enumerate().map(|(i, f)| (*f, i)).collect();
     let mut parent: Vec<usize> = (0..changed.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     let mut seen_invariants = std::collections::HashSet::new();
     for f in changed {
         for &inv in &by_flag[f.0] {
@@ -171,6 +164,15 @@ fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Ve
         groups[g].push(*f);
     }
     groups
+}
+
+/// The representative of `i`'s group, halving paths on the way.
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
 }
 
 /// Breadth-first search from "nothing flipped" to "all flipped" through valid states: the

@@ -55,7 +55,9 @@ impl Formula {
             Formula::Flag(f) | Formula::Is { flag: f, .. } => out.push(*f),
             Formula::Not(inner) => inner.collect_flags(out),
             Formula::And(parts) | Formula::Or(parts) => {
-                parts.iter().for_each(|p| p.collect_flags(out))
+                for p in parts {
+                    p.collect_flags(out);
+                }
             }
             Formula::Implies(a, b) => {
                 a.collect_flags(out);

@@ -60,6 +60,54 @@ impl<'s> Resolver<'s> {
         let header = self.header(file);
         self.declarations(file);
 
+        let wide = self.plan_wide_items(file);
+        let initial = FlagState(
+            self.flags
+                .iter()
+                .map(|f| Setting::Fixed(f.initial.clone()))
+                .collect(),
+        );
+        let phases = self.phases(file, &initial);
+        let header = header?;
+        if phases.is_empty() {
+            self.report(
+                Diagnostic::new(
+                    Code::NoPhases,
+                    "the plan has no phases",
+                    header.span,
+                    "this plan",
+                )
+                .help("add at least one `phase ID \"Title\" { duration 1w  set flag = value }`"),
+            );
+            return None;
+        }
+        Some(Plan {
+            name: header.name,
+            title: header.title,
+            owner: header.owner,
+            description: header.description,
+            start: header.start,
+            header_span: header.span,
+            attributes: std::mem::take(&mut self.attributes),
+            flags: std::mem::take(&mut self.flags),
+            metrics: std::mem::take(&mut self.metrics),
+            invariants: wide.invariants,
+            phases,
+            initial,
+            freezes: wide.freezes,
+            holidays: wide.holidays,
+            rollback_steps: wide.texts.rollback,
+            validation: wide.texts.validation,
+            contingency: wide.texts.contingency,
+            notify_before: wide.texts.before,
+            notify_after: wide.texts.after,
+            monitors: wide.monitors,
+        })
+    }
+
+    /// Invariants, calendar entries, monitors and text blocks: everything but declarations
+    /// and phases.
+    fn plan_wide_items(&mut self, file: &ast::File<'_>) -> PlanWide {
         let mut invariants = Vec::new();
         let mut seen_invariants: HashMap<&str, Span> = HashMap::new();
         let mut texts = TextBlocks::default();
@@ -145,49 +193,13 @@ impl<'s> Resolver<'s> {
                 _ => {}
             }
         }
-
-        let initial = FlagState(
-            self.flags
-                .iter()
-                .map(|f| Setting::Fixed(f.initial.clone()))
-                .collect(),
-        );
-        let phases = self.phases(file, &initial);
-        let header = header?;
-        if phases.is_empty() {
-            self.report(
-                Diagnostic::new(
-                    Code::NoPhases,
-                    "the plan has no phases",
-                    header.span,
-                    "this plan",
-                )
-                .help("add at least one `phase ID \"Title\" { duration 1w  set flag = value }`"),
-            );
-            return None;
-        }
-        Some(Plan {
-            name: header.name,
-            title: header.title,
-            owner: header.owner,
-            description: header.description,
-            start: header.start,
-            header_span: header.span,
-            attributes: std::mem::take(&mut self.attributes),
-            flags: std::mem::take(&mut self.flags),
-            metrics: std::mem::take(&mut self.metrics),
+        PlanWide {
             invariants,
-            phases,
-            initial,
+            texts,
             freezes,
             holidays,
-            rollback_steps: texts.rollback,
-            validation: texts.validation,
-            contingency: texts.contingency,
-            notify_before: texts.before,
-            notify_after: texts.after,
             monitors,
-        })
+        }
     }
 
     fn header(&mut self, file: &ast::File<'_>) -> Option<Header> {
@@ -252,50 +264,46 @@ impl<'s> Resolver<'s> {
         let mut seen_metrics = HashMap::new();
         for item in &file.items {
             match item {
-                Item::Attribute(decl) => {
-                    if self.check_unique("attribute", decl.name, &mut seen_attributes) {
-                        let ty = self.flag_type(&decl.ty);
-                        self.attribute_ids.insert(
-                            decl.name.node.to_owned(),
-                            AttributeId(self.attributes.len()),
-                        );
-                        self.attributes.push(Attribute {
-                            name: decl.name.node.to_owned(),
-                            ty,
-                            description: decl.description.as_ref().map(|d| d.node.to_string()),
-                            span: decl.name.span,
-                        });
-                    }
+                Item::Attribute(decl)
+                    if self.check_unique("attribute", decl.name, &mut seen_attributes) =>
+                {
+                    let ty = self.flag_type(&decl.ty);
+                    self.attribute_ids.insert(
+                        decl.name.node.to_owned(),
+                        AttributeId(self.attributes.len()),
+                    );
+                    self.attributes.push(Attribute {
+                        name: decl.name.node.to_owned(),
+                        ty,
+                        description: decl.description.as_ref().map(|d| d.node.to_string()),
+                        span: decl.name.span,
+                    });
                 }
-                Item::Flag(decl) => {
-                    if self.check_unique("flag", decl.name, &mut seen_flags) {
-                        let ty = self.flag_type(&decl.ty);
-                        let what = format!("flag `{}`", decl.name.node);
-                        let initial = self
-                            .literal(&decl.initial, &ty, &what, decl.ty.span)
-                            .unwrap_or_else(|| placeholder(&ty));
-                        self.flag_ids
-                            .insert(decl.name.node.to_owned(), FlagId(self.flags.len()));
-                        self.flags.push(Flag {
-                            name: decl.name.node.to_owned(),
-                            ty,
-                            initial,
-                            description: decl.description.as_ref().map(|d| d.node.to_string()),
-                            span: decl.name.span,
-                        });
-                    }
+                Item::Flag(decl) if self.check_unique("flag", decl.name, &mut seen_flags) => {
+                    let ty = self.flag_type(&decl.ty);
+                    let what = format!("flag `{}`", decl.name.node);
+                    let initial = self
+                        .literal(&decl.initial, &ty, &what, decl.ty.span)
+                        .unwrap_or_else(|| placeholder(&ty));
+                    self.flag_ids
+                        .insert(decl.name.node.to_owned(), FlagId(self.flags.len()));
+                    self.flags.push(Flag {
+                        name: decl.name.node.to_owned(),
+                        ty,
+                        initial,
+                        description: decl.description.as_ref().map(|d| d.node.to_string()),
+                        span: decl.name.span,
+                    });
                 }
-                Item::Metric(decl) => {
-                    if self.check_unique("metric", decl.name, &mut seen_metrics) {
-                        self.metric_ids
-                            .insert(decl.name.node.to_owned(), MetricId(self.metrics.len()));
-                        self.metrics.push(Metric {
-                            name: decl.name.node.to_owned(),
-                            unit: decl.unit.node,
-                            description: decl.description.as_ref().map(|d| d.node.to_string()),
-                            span: decl.name.span,
-                        });
-                    }
+                Item::Metric(decl) if self.check_unique("metric", decl.name, &mut seen_metrics) => {
+                    self.metric_ids
+                        .insert(decl.name.node.to_owned(), MetricId(self.metrics.len()));
+                    self.metrics.push(Metric {
+                        name: decl.name.node.to_owned(),
+                        unit: decl.unit.node,
+                        description: decl.description.as_ref().map(|d| d.node.to_string()),
+                        span: decl.name.span,
+                    });
                 }
                 _ => {}
             }
@@ -568,6 +576,14 @@ struct Header {
     owner: Option<String>,
     description: Option<String>,
     start: Option<super::Date>,
+}
+
+struct PlanWide {
+    invariants: Vec<Invariant>,
+    texts: TextBlocks,
+    freezes: Vec<Freeze>,
+    holidays: Vec<Holiday>,
+    monitors: Vec<Monitor>,
 }
 
 #[derive(Default)]

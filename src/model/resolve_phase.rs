@@ -145,7 +145,7 @@ impl Resolver<'_> {
                 ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
                 ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
                 ast::PhaseStmt::OnInconclusive(a) => {
-                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a)
+                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a);
                 }
                 ast::PhaseStmt::Activity(t) => phase.activities.push(text_item(t)),
                 ast::PhaseStmt::Check(t) => phase.checks.push(text_item(t)),
@@ -247,7 +247,7 @@ impl Resolver<'_> {
                     let condition = self.condition(&rule.condition);
                     match (value, condition) {
                         (Some(value), Some(condition)) => {
-                            resolved.push(ScopedRule { condition, value })
+                            resolved.push(ScopedRule { condition, value });
                         }
                         _ => ok = false,
                     }
@@ -382,20 +382,19 @@ impl Resolver<'_> {
             } => {
                 let by = self.hours(*by);
                 let to = self.target(*target, ctx);
-                let max = match max.node.parse::<u32>() {
-                    Ok(n @ 1..=1000) => Some(n),
-                    _ => {
-                        self.report(
-                            Diagnostic::new(
-                                Code::InvalidNumber,
-                                format!("`max {}` extensions is out of range", max.node),
-                                max.span,
-                                "expected 1 to 1000",
-                            )
-                            .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
-                        );
-                        None
-                    }
+                let max = if let Ok(n @ 1..=1000) = max.node.parse::<u32>() {
+                    Some(n)
+                } else {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidNumber,
+                            format!("`max {}` extensions is out of range", max.node),
+                            max.span,
+                            "expected 1 to 1000",
+                        )
+                        .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
+                    );
+                    None
                 };
                 FailurePolicy::ExtendThenRollback {
                     by: by?,
@@ -524,8 +523,8 @@ impl Resolver<'_> {
         };
         if !fits {
             let example = match unit {
-                Unit::Percent => format!("`{}%`", number),
-                Unit::Ms => format!("`{}ms`", number),
+                Unit::Percent => format!("`{number}%`"),
+                Unit::Ms => format!("`{number}ms`"),
                 Unit::Count => "a whole number without a unit, like `0` or `5`".to_owned(),
                 Unit::Ratio => "a plain number, like `0.02`".to_owned(),
             };

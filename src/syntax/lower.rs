@@ -118,6 +118,20 @@ impl Lowerer {
             Rule::on_inconclusive_stmt => Item::OnInconclusive(
                 self.inconclusive(next(&mut pair.into_inner(), "inconclusive action")),
             ),
+            Rule::freeze_decl
+            | Rule::holiday_decl
+            | Rule::communicate_block
+            | Rule::monitor_block => self.calendar_or_block(pair),
+            Rule::rollback_block => Item::Rollback(self.text_block(pair)),
+            Rule::validate_block => Item::Validate(self.text_block(pair)),
+            Rule::contingency_block => Item::Contingency(self.text_block(pair)),
+            Rule::phase_block => Item::Phase(self.phase(pair)),
+            rule => unreachable!("not an item rule: {rule:?}"),
+        }
+    }
+
+    fn calendar_or_block<'a>(&self, pair: P<'a>) -> Item<'a> {
+        match pair.as_rule() {
             Rule::freeze_decl => {
                 let keyword = self.span(&pair);
                 let mut inner = pair.into_inner();
@@ -137,9 +151,6 @@ impl Lowerer {
                 let name = inner.next().map(|p| self.text(&p));
                 Item::Holiday(Holiday { date, name })
             }
-            Rule::rollback_block => Item::Rollback(self.text_block(pair)),
-            Rule::validate_block => Item::Validate(self.text_block(pair)),
-            Rule::contingency_block => Item::Contingency(self.text_block(pair)),
             Rule::communicate_block => {
                 let mut inner = pair.into_inner();
                 let moment = self.moment(&next(&mut inner, "before or after"));
@@ -159,8 +170,7 @@ impl Lowerer {
                     .collect();
                 Item::Monitor(Monitor { title, entries })
             }
-            Rule::phase_block => Item::Phase(self.phase(pair)),
-            rule => unreachable!("not an item rule: {rule:?}"),
+            rule => unreachable!("not a calendar or block rule: {rule:?}"),
         }
     }
 
