@@ -90,6 +90,11 @@ fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool, _: Option
     ExitCode::PlanProblems
 }
 
+/// `1 phase`, `3 phases`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", plural(n))
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -121,9 +126,20 @@ impl Summary {
 
     fn human(&self, name: &str, c: &crate::Compiled, verbose: bool) -> String {
         use std::fmt::Write as _;
-        let mut out = format!(
-            "{name}: plan `{}` checks clean\n  {} phases ({} flag states with the start), {} flags, {} invariants hold in every state\n  {} transitions proven safe one flag at a time\n",
-            c.plan.name, self.phases, self.states, self.flags, self.invariants, self.transitions
+        let mut out = format!("{name}: plan `{}` checks clean\n", c.plan.name);
+        let _ = writeln!(
+            out,
+            "  {}, {} ({} with the start), {}, {} holding in every state",
+            count(self.phases, "phase"),
+            count(self.states - 1, "phase state"),
+            self.states,
+            count(self.flags, "flag"),
+            count(self.invariants, "invariant"),
+        );
+        let _ = writeln!(
+            out,
+            "  {} proven safe one flag at a time",
+            count(self.transitions, "transition")
         );
         if !c.warnings.is_empty() {
             let _ = writeln!(

@@ -11,36 +11,56 @@ use crate::source::SourceFile;
 
 pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: usize) -> Diagnostic {
     let text: &str = &source.text;
-    let at = offset
-        + match error.location {
-            InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
-        };
-    let at = at.min(text.len());
+    let reported = match error.location {
+        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
+    };
+    // In detail mode pest also tracks the literal tokens it tried at the furthest position it
+    // reached; that position is the more precise one when it lies further.
+    let attempts = error
+        .parse_attempts()
+        .filter(|a| a.max_position >= reported);
+    let position = attempts.as_ref().map_or(reported, |a| a.max_position);
+    let at = (offset + position).min(text.len());
     let found = found_at(text, at);
     let span = source.span(at..at + found.len());
 
     let mut expected: BTreeSet<String> = BTreeSet::new();
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(
-            positives
-                .iter()
-                .filter_map(|r| rule_in_words(*r))
-                .map(str::to_owned),
-        );
+        if position == reported {
+            expected.extend(
+                positives
+                    .iter()
+                    .filter_map(|r| rule_in_words(*r))
+                    .map(str::to_owned),
+            );
+        }
     }
-    if let Some(attempts) = error.parse_attempts() {
+    if let Some(attempts) = &attempts {
         for token in attempts.expected_tokens() {
             // `ParsingToken` is not exported; its text is the literal token, or a marker for
-            // built-in rules and character ranges, which say nothing to a plan author.
+            // built-in rules and character ranges, which say nothing to a plan author, nor do
+            // whitespace and the characters that start comments and strings.
             let token = token.to_string();
-            if token != "BUILTIN_RULE" && !token.contains("..") {
+            let noise = token == "BUILTIN_RULE"
+                || token.contains("..")
+                || token
+                    .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .is_empty()
+                || matches!(token.as_str(), "#" | "\"" | "\\" | "-");
+            if !noise {
                 expected.insert(format!("`{token}`"));
             }
         }
-    }
-    // `!`, `(`, whitespace and comment starts are offered everywhere; they tell the reader nothing.
-    for noise in ["`\u{feff}`", "`\"`", "`#`", "`\\`", "`-`"] {
-        expected.remove(noise);
+        // The enclosing rules of a failed token say little ("expected `flag`" inside a flag
+        // declaration), so they only speak when no token or rule is known.
+        if expected.is_empty() {
+            for stack in attempts.call_stacks() {
+                // `ParseAttempt` is not exported either: `get_rule` is its public face.
+                if let Some(rule) = stack.deepest.get_rule() {
+                    expected.extend(rule_in_words(*rule).map(str::to_owned));
+                }
+            }
+        }
     }
     let expected: Vec<String> = expected.into_iter().collect();
     let expected_words = match expected.as_slice() {
