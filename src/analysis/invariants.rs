@@ -91,19 +91,28 @@ fn violation(
     };
     let message = format!("invariant `{}` is broken in {where_}{in_context}", inv.name);
     let mut diagnostic = if let Node::Phase { phase, .. } = sg.graph[node] {
-        // Point at the `set` in this phase that changed a flag the invariant reads.
+        // Point at the `set` to blame: one whose value alone breaks the invariant (another
+        // value of that flag would make it hold); else one that changed a flag it reads.
         let p = plan.phase(phase);
         let before = match phase.0.checked_sub(1) {
             Some(q) => &plan.phases[q].planned,
             None => &plan.initial,
         };
-        let mut changed = inv
+        let assigned: Vec<&crate::model::Assignment> = inv
             .flags
             .iter()
-            .filter(|f| before.get(**f) != state.get(**f));
-        let set = changed
-            .find_map(|f| p.assignment_of(*f))
-            .or_else(|| inv.flags.iter().find_map(|f| p.assignment_of(*f)));
+            .filter_map(|f| p.assignment_of(*f))
+            .collect();
+        let set = assigned
+            .iter()
+            .find(|a| is_to_blame(plan, inv, state, context, a.flag, before))
+            .or_else(|| {
+                assigned
+                    .iter()
+                    .find(|a| before.get(a.flag) != state.get(a.flag))
+            })
+            .or_else(|| assigned.first())
+            .copied();
         match set {
             Some(a) => Diagnostic::new(
                 Code::InvariantViolated,
@@ -132,6 +141,35 @@ fn violation(
         "change the values so that `{}` holds, or fix the invariant if the plan is right",
         inv.name
     ))
+}
+
+/// Whether giving `flag` another value (the opposite for a bool; its value before the phase or
+/// before the rollout otherwise) would make the invariant hold in `context`.
+fn is_to_blame(
+    plan: &Plan,
+    inv: &Invariant,
+    state: &FlagState,
+    context: &Context,
+    flag: FlagId,
+    before: &FlagState,
+) -> bool {
+    let current = state.get(flag).value_in(&|a| context.get(a));
+    let alternatives = match current {
+        crate::model::Value::Bool(b) => vec![crate::model::Value::Bool(!b)],
+        _ => vec![
+            before.get(flag).value_in(&|a| context.get(a)),
+            plan.flag(flag).initial.clone(),
+        ],
+    };
+    alternatives.into_iter().filter(|v| *v != current).any(|v| {
+        inv.formula.eval(&|f| {
+            if f == flag {
+                v.clone()
+            } else {
+                state.get(f).value_in(&|a| context.get(a))
+            }
+        })
+    })
 }
 
 /// `entity.enabled = false, entity.handler_enabled = true`.

@@ -102,7 +102,8 @@ impl Errors {
 /// "did you mean `x`?" for a name that does not resolve: the closest candidate by edit
 /// distance, if any is close enough to be a likely typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // A third of the name may differ: none for names under three characters.
+    let limit = name.chars().count() / 3;
     candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
