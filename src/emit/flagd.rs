@@ -5,6 +5,10 @@
 //! `variants`, `defaultVariant`, `targeting`, `metadata`): the Python provider refuses a whole
 //! file over one unknown field.
 //!
+//! Comparisons are strict (`===`, `!==`): with `JSONLogic`'s loose `!=`, an absent attribute
+//! (null) equals `false`, so `beta != false` would fail for a context without `beta`, while
+//! the plan says it holds.
+//!
 //! `JSONLogic` reads `{"var": "http.method"}` as the path `http` → `method`, so with flagd a
 //! dotted attribute is passed nested in the evaluation context (`docs/emit.md`).
 
@@ -28,7 +32,7 @@ fn condition(plan: &Plan, c: &Condition) -> Json {
     let var = json!({"var": plan.attribute(c.attribute).name});
     match &c.test {
         ConditionTest::Equals { negated, value } => {
-            json!({ (if *negated { "!=" } else { "==" }): [var, value.to_json()] })
+            json!({ (if *negated { "!==" } else { "===" }): [var, value.to_json()] })
         }
         ConditionTest::In(values) => {
             json!({"in": [var, values.iter().map(Value::to_json).collect::<Vec<_>>()]})
