@@ -30,4 +30,5 @@ if [ ! -f "$FLAGD_SCHEMAS/flags.json" ]; then
     echo "clients.sh: no flagd schemas in $FLAGD_SCHEMAS (set FLAGD_SCHEMAS)" >&2
     exit 2
 fi
+export PYTHONDONTWRITEBYTECODE=1
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/clients "$@"

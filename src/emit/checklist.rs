@@ -272,13 +272,16 @@ pub(super) fn whole(input: &Input<'_>) -> String {
         let _ = writeln!(out, "Owner: {owner}.");
     }
     let _ = writeln!(out, "Planned start: {}.\n", input.timeline.start);
-    let _ = writeln!(out, "| # | Phase | Starts | Ends |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| # | Phase | First day | Last day |\n|---|---|---|---|"
+    );
     for (i, p) in plan.phases.iter().enumerate() {
         let window = input.timeline.phases.get(i);
         let start = window.map_or_else(|| "not reached".to_owned(), |w| w.start.to_string());
         let end = window
             .and_then(|w| w.end)
-            .map_or_else(|| "open-ended".to_owned(), |e| e.to_string());
+            .map_or_else(|| "open-ended".to_owned(), |e| add_days(e, -1).to_string());
         let _ = writeln!(
             out,
             "| {} | {} (`{}`) | {start} | {end} |",
