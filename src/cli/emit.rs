@@ -24,9 +24,9 @@ pub enum TargetArg {
     Json,
     /// Dotenv lines, one variable per flag
     Env,
-    /// `OpenFeature` flagd flag definitions
+    /// Flag definitions for flagd and its file providers
     Flagd,
-    /// The `LaunchDarkly` server SDK file data source
+    /// The flag file of the launchdarkly server SDKs' file data source
     Launchdarkly,
     /// The Unleash client features document (bootstrap file)
     Unleash,

@@ -51,7 +51,7 @@ class Emitted:
         self.plan = plan
         self.out = out
         self.contract = json.loads(run_rollplan("emit", "--target", "json", str(plan)))
-        for target in ("flagd", "launchdarkly", "unleash"):
+        for target in ("json", "flagd", "launchdarkly", "unleash"):
             run_rollplan("emit", "--target", target, "--out", str(out), str(plan))
 
     def configurations(self):
