@@ -132,3 +132,38 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
 pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
     pretty(&value(input, config))
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::emit::setting::tests::{context_value, settings};
+
+    /// `LaunchDarkly`'s reading of a clause: an absent attribute never matches, negated or not.
+    fn clause_matches(c: &Clause<'_>, context: &[Option<Value>]) -> bool {
+        context[c.condition.attribute.0]
+            .as_ref()
+            .is_some_and(|v| c.condition.values().contains(v) != c.negate)
+    }
+
+    proptest! {
+        /// The first rule whose clauses all match, else the fallthrough, is the plan's value.
+        #[test]
+        fn rules_give_the_plans_value_in_every_context(
+            setting in settings(),
+            context in proptest::collection::vec(context_value(), 2),
+        ) {
+            let want = setting.value_in(&|a| context[a.0].clone());
+            let (rules, fallthrough) = match &setting {
+                Setting::Fixed(v) => (Vec::new(), v.clone()),
+                Setting::Scoped { rules, default } => compile(rules, default),
+            };
+            let got = rules
+                .iter()
+                .find(|(clauses, _)| clauses.iter().all(|c| clause_matches(c, &context)))
+                .map_or(fallthrough, |(_, v)| v.clone());
+            prop_assert_eq!(got, want);
+        }
+    }
+}

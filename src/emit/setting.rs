@@ -175,3 +175,49 @@ pub(super) fn json_bundle(
 pub(super) fn quoted(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use proptest::prelude::*;
+
+    use crate::model::{AttributeId, Condition, ConditionTest, ScopedRule, Setting, Value};
+
+    /// Attribute values: a few strings, so that conditions and contexts meet often.
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(|s| Value::String(s.to_owned()))
+    }
+
+    /// A context value of one of two attributes; `None` is an absent attribute.
+    pub(in crate::emit) fn context_value() -> impl Strategy<Value = Option<Value>> {
+        proptest::option::of(value())
+    }
+
+    fn condition() -> impl Strategy<Value = Condition> {
+        let test = prop_oneof![
+            (any::<bool>(), value())
+                .prop_map(|(negated, value)| ConditionTest::Equals { negated, value }),
+            proptest::collection::vec(value(), 1..3).prop_map(ConditionTest::In),
+        ];
+        (0..2usize, test).prop_map(|(a, test)| Condition {
+            attribute: AttributeId(a),
+            test,
+        })
+    }
+
+    /// Settings with up to five rules over two attributes, integer values.
+    pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {
+        let rule = (condition(), 0..4i64).prop_map(|(condition, v)| ScopedRule {
+            condition,
+            value: Value::Int(v),
+        });
+        prop_oneof![
+            (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),
+            (proptest::collection::vec(rule, 1..6), 0..4i64).prop_map(|(rules, d)| {
+                Setting::Scoped {
+                    rules,
+                    default: Value::Int(d),
+                }
+            }),
+        ]
+    }
+}

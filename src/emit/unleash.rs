@@ -21,10 +21,15 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// A constraint for a condition (`holds`) or for its negation.
-fn constraint(plan: &Plan, c: &Condition, holds: bool) -> Json {
+/// Whether a condition (`holds`) or its negation is Unleash's `NOT_IN` (else `IN`).
+fn not_in(c: &Condition, holds: bool) -> bool {
     let negated = matches!(c.test, ConditionTest::Equals { negated: true, .. });
-    let operator = if negated == holds { "NOT_IN" } else { "IN" };
+    negated == holds
+}
+
+/// A constraint for a condition (`holds`) or for its negation.
+fn constraint(plan: &Plan, (c, holds): (&Condition, bool)) -> Json {
+    let operator = if not_in(c, holds) { "NOT_IN" } else { "IN" };
     json!({
         "contextName": plan.attribute(c.attribute).name,
         "operator": operator,
@@ -34,19 +39,22 @@ fn constraint(plan: &Plan, c: &Condition, holds: bool) -> Json {
     })
 }
 
+/// A conjunction of conditions, each to hold (`true`) or to fail (`false`).
+type Constraints<'s> = Vec<(&'s Condition, bool)>;
+
 /// The (constraints, value) cases of a setting: each rule where no earlier one holds, then
-/// the default where none holds.
-fn cases<'s>(plan: &Plan, setting: &'s Setting) -> Vec<(Vec<Json>, &'s Value)> {
+/// the default where none holds. The cases exclude each other.
+fn cases(setting: &Setting) -> Vec<(Constraints<'_>, &Value)> {
     match setting {
         Setting::Fixed(v) => vec![(Vec::new(), v)],
         Setting::Scoped { rules, default } => {
             let mut out = Vec::new();
-            let mut earlier: Vec<Json> = Vec::new();
+            let mut earlier: Constraints<'_> = Vec::new();
             for r in rules {
                 let mut constraints = earlier.clone();
-                constraints.push(constraint(plan, &r.condition, true));
+                constraints.push((&r.condition, true));
                 out.push((constraints, &r.value));
-                earlier.push(constraint(plan, &r.condition, false));
+                earlier.push((&r.condition, false));
             }
             out.push((earlier, default));
             out
@@ -81,10 +89,16 @@ fn strategy(name: &str, constraints: &[Json], variant: Option<&Value>) -> Json {
 
 fn feature(plan: &Plan, name: &str, setting: &Setting) -> Json {
     let boolean = matches!(setting.default_value(), Value::Bool(_));
-    let strategies: Vec<Json> = cases(plan, setting)
+    let strategies: Vec<Json> = cases(setting)
         .into_iter()
         .filter(|(_, v)| !boolean || **v == Value::Bool(true))
-        .map(|(constraints, v)| strategy(name, &constraints, (!boolean).then_some(v)))
+        .map(|(constraints, v)| {
+            let constraints: Vec<Json> = constraints
+                .into_iter()
+                .map(|c| constraint(plan, c))
+                .collect();
+            strategy(name, &constraints, (!boolean).then_some(v))
+        })
         .collect();
     json!({
         "name": name,
@@ -121,4 +135,37 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
 
 pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
     pretty(&value(input, config))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::emit::setting::tests::{context_value, settings};
+
+    /// Unleash's reading of one constraint: `IN` needs the value present and listed; `NOT_IN`
+    /// holds when it is absent or not listed.
+    fn unleash_holds(c: &Condition, holds: bool, context: &[Option<Value>]) -> bool {
+        let value = context[c.attribute.0].as_ref();
+        let listed = value.is_some_and(|v| c.values().contains(v));
+        if not_in(c, holds) { !listed } else { listed }
+    }
+
+    proptest! {
+        /// Exactly one case matches in every context, and it gives the plan's value.
+        #[test]
+        fn strategies_give_the_plans_value_in_every_context(
+            setting in settings(),
+            context in proptest::collection::vec(context_value(), 2),
+        ) {
+            let want = setting.value_in(&|a| context[a.0].clone());
+            let matching: Vec<&Value> = cases(&setting)
+                .into_iter()
+                .filter(|(cs, _)| cs.iter().all(|(c, h)| unleash_holds(c, *h, &context)))
+                .map(|(_, v)| v)
+                .collect();
+            prop_assert_eq!(matching, vec![&want]);
+        }
+    }
 }
