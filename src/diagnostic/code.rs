@@ -105,6 +105,10 @@ catalogue! {
     IndefiniteNotLast = ("indefinite_not_last", Warning),
     /// Returned when a gate has neither a metric threshold nor a text saying what to verify.
     EmptyGate = ("empty_gate", Warning),
+
+    // ---- emitting ------------------------------------------------------------
+    /// Returned when `emit` cannot write the plan in the chosen format without changing its meaning: two flags that the format would name alike, a flag name that is also another flag's table, a phase id that is not a safe file name.
+    EmitUnrepresentable = ("emit_unrepresentable", Error),
 }
 
 impl fmt::Display for Code {

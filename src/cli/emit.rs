@@ -1,0 +1,243 @@
+//! `rollplan emit --target T [FILE]`: write every phase's configuration (and rollback
+//! configuration) in a flag system's format, or the checklists and calendar, to stdout or to
+//! `--out DIR`; `--check` compares `DIR` with what would be written.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::input::{UsageError, load, locate_plan, stderr_color};
+use super::{ExitCode, Format};
+use crate::diagnostic::{Diagnostic, render};
+use crate::emit::{self, Input, Target, write};
+use crate::model::parse_date;
+use crate::source::SourceMap;
+
+/// `--target` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// One TOML file per phase, flags as nested tables
+    Toml,
+    /// One YAML file per phase, flags as nested mappings
+    Yaml,
+    /// The JSON contract (docs/emit.schema.json)
+    Json,
+    /// Dotenv lines, one variable per flag
+    Env,
+    /// Flag definitions for flagd and its file providers
+    Flagd,
+    /// The flag file of the launchdarkly server SDKs' file data source
+    Launchdarkly,
+    /// The Unleash client features document (bootstrap file)
+    Unleash,
+    /// Markdown checklists with dates
+    Checklist,
+    /// An iCalendar file of phases and communication
+    Ics,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Target {
+        match t {
+            TargetArg::Toml => Target::Toml,
+            TargetArg::Yaml => Target::Yaml,
+            TargetArg::Json => Target::Json,
+            TargetArg::Env => Target::Env,
+            TargetArg::Flagd => Target::Flagd,
+            TargetArg::Launchdarkly => Target::LaunchDarkly,
+            TargetArg::Unleash => Target::Unleash,
+            TargetArg::Checklist => Target::Checklist,
+            TargetArg::Ics => Target::Ics,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan; by default the single `*.roll` in `plans/` or the current folder
+    pub file: Option<PathBuf>,
+    /// The format to write
+    #[arg(long, short, value_enum)]
+    pub target: TargetArg,
+    /// Write one file per phase (and per rollback) into this folder instead of stdout
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only this phase
+    #[arg(long, value_name = "ID")]
+    pub phase: Option<String>,
+    /// Compare the files in --out with what would be written; exit 1 naming each stale file
+    #[arg(long, requires = "out")]
+    pub check: bool,
+    /// Planned start (YYYY-MM-DD) for the dates, overriding the plan's `start`
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// How errors and the --check report are printed
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let json = args.format == Format::Json;
+    match execute(args, json) {
+        Ok(code) => code,
+        Err(e) => {
+            e.print(json);
+            ExitCode::UsageOrIo
+        }
+    }
+}
+
+fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
+    let start = args
+        .start
+        .as_deref()
+        .map(|s| {
+            parse_date(s).ok_or_else(|| UsageError {
+                code: "invalid_start",
+                message: format!("`--start {s}` is not a calendar date"),
+                help: "write the date as YYYY-MM-DD, e.g. `--start 2026-12-01`".to_owned(),
+            })
+        })
+        .transpose()?;
+    let path = locate_plan(args.file.as_deref())?;
+    let loaded = load(&path)?;
+    let sources = &loaded.sources;
+    if let Some(d) = loaded.unreadable {
+        return Ok(report(&[d], sources, json));
+    }
+    let compiled = match crate::compile(sources, loaded.file) {
+        Ok(c) => c,
+        Err(errors) => return Ok(report(errors.as_slice(), sources, json)),
+    };
+    let plan = &compiled.plan;
+    let only = match &args.phase {
+        None => None,
+        Some(id) => Some(plan.phase_named(id).ok_or_else(|| UsageError {
+            code: "unknown_phase",
+            message: format!("the plan has no phase `{id}`"),
+            help: format!(
+                "name one of: {}",
+                plan.phases
+                    .iter()
+                    .map(|p| format!("`{}`", p.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?),
+    };
+    let name = sources.get(loaded.file).name.clone();
+    let input = Input::new(&compiled, name, start, today());
+    let target = Target::from(args.target);
+    let Some(dir) = &args.out else {
+        return Ok(match emit::stdout(&input, target, only) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::Ok
+            }
+            Err(e) => report(&[e.diagnostic()], sources, json),
+        });
+    };
+    let files = match emit::files(&input, target, only) {
+        Ok(f) => f,
+        Err(e) => return Ok(report(&[e.diagnostic()], sources, json)),
+    };
+    if args.check {
+        let stale = write::check(dir, &files, target, only.is_none()).map_err(|e| io_error(&e))?;
+        return Ok(check_report(dir, &stale, files.len(), json));
+    }
+    write::write_all(dir, &files).map_err(|e| io_error(&e))?;
+    if json {
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "out": dir.display().to_string(),
+                "written": names,
+            }))
+            .unwrap_or_default()
+        );
+    } else {
+        eprintln!("wrote {} files to {}", files.len(), dir.display());
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// Today's date (UTC): the dates' origin when neither the plan nor `--start` gives one.
+fn today() -> crate::model::Date {
+    let days = jiff::Timestamp::now().as_second().div_euclid(86_400);
+    crate::simulate::timeline::add_days(jiff::civil::date(1970, 1, 1), days)
+}
+
+fn io_error(e: &write::WriteError) -> UsageError {
+    UsageError {
+        code: "io_error",
+        message: format!("cannot write `{}`: {}", e.path.display(), e.error),
+        help: "check that the output folder exists or can be created, and is writable".to_owned(),
+    }
+}
+
+fn check_report(
+    dir: &std::path::Path,
+    stale: &[write::Stale],
+    total: usize,
+    json: bool,
+) -> ExitCode {
+    if json {
+        let items: Vec<serde_json::Value> = stale
+            .iter()
+            .map(|s| match s {
+                write::Stale::Missing(n) => serde_json::json!({"file": n, "problem": "missing"}),
+                write::Stale::Unexpected(n) => {
+                    serde_json::json!({"file": n, "problem": "not produced by the plan"})
+                }
+                write::Stale::Differs { name, diff } => {
+                    serde_json::json!({"file": name, "problem": "differs", "diff": diff})
+                }
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "out": dir.display().to_string(),
+                "ok": stale.is_empty(),
+                "stale": items,
+            }))
+            .unwrap_or_default()
+        );
+    } else if stale.is_empty() {
+        eprintln!("{}: {total} files up to date", dir.display());
+    } else {
+        for s in stale {
+            let path = dir.join(s.name());
+            match s {
+                write::Stale::Missing(_) => eprintln!("stale: {} is missing", path.display()),
+                write::Stale::Unexpected(_) => eprintln!(
+                    "stale: {} is no longer produced by the plan",
+                    path.display()
+                ),
+                write::Stale::Differs { diff, .. } => {
+                    eprintln!("stale: {} differs from the plan", path.display());
+                    eprint!("{diff}");
+                }
+            }
+        }
+        eprintln!(
+            "{} of {total} files out of step; run the same command without --check to update them",
+            stale.len()
+        );
+    }
+    if stale.is_empty() {
+        ExitCode::Ok
+    } else {
+        ExitCode::PlanProblems
+    }
+}
+
+fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool) -> ExitCode {
+    if json {
+        print!("{}", render::json(diagnostics, sources));
+    } else {
+        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
+    }
+    ExitCode::PlanProblems
+}

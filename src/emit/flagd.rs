@@ -1,0 +1,88 @@
+//! `--target flagd`: the `OpenFeature` flagd flag-definition file (`flags` as a map, as the file
+//! providers read it). Each flag lists the values it takes as variants; a scoped value becomes
+//! a `JSONLogic` `if` over the context attribute. JSON has no comments, so the header is the
+//! flag set's `metadata`. Flags carry only the fields the providers accept (`state`,
+//! `variants`, `defaultVariant`, `targeting`, `metadata`): the Python provider refuses a whole
+//! file over one unknown field.
+//!
+//! Comparisons are strict (`===`, `!==`): with `JSONLogic`'s loose `!=`, an absent attribute
+//! (null) equals `false`, so `beta != false` would fail for a context without `beta`, while
+//! the plan says it holds.
+//!
+//! `JSONLogic` reads `{"var": "http.method"}` as the path `http` → `method`, so with flagd a
+//! dotted attribute is passed nested in the evaluation context (`docs/emit.md`).
+
+use serde_json::{Map, Value as Json, json};
+
+use super::setting::pretty;
+use super::{Config, DO_NOT_EDIT, Input};
+use crate::model::{Condition, ConditionTest, Plan, Setting, Value};
+
+/// The variant name of a value: `on`/`off` for booleans, the value itself otherwise.
+fn variant(value: &Value) -> String {
+    match value {
+        Value::Bool(true) => "on".to_owned(),
+        Value::Bool(false) => "off".to_owned(),
+        Value::Int(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+    }
+}
+
+fn condition(plan: &Plan, c: &Condition) -> Json {
+    let var = json!({"var": plan.attribute(c.attribute).name});
+    match &c.test {
+        ConditionTest::Equals { negated, value } => {
+            json!({ (if *negated { "!==" } else { "===" }): [var, value.to_json()] })
+        }
+        ConditionTest::In(values) => {
+            json!({"in": [var, values.iter().map(Value::to_json).collect::<Vec<_>>()]})
+        }
+    }
+}
+
+fn flag(plan: &Plan, setting: &Setting) -> Json {
+    let mut variants = Map::new();
+    let default = setting.default_value();
+    variants.insert(variant(default), default.to_json());
+    let mut out = json!({
+        "state": "ENABLED",
+        "defaultVariant": variant(default),
+    });
+    if let Setting::Scoped { rules, .. } = setting {
+        let mut branches = Vec::new();
+        for r in rules {
+            variants.insert(variant(&r.value), r.value.to_json());
+            branches.push(condition(plan, &r.condition));
+            branches.push(json!(variant(&r.value)));
+        }
+        branches.push(json!(variant(default)));
+        out["targeting"] = json!({ "if": branches });
+    }
+    out["variants"] = Json::Object(variants);
+    out
+}
+
+/// The flagd document of one configuration.
+pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
+    let plan = input.plan();
+    let flags: Map<String, Json> = plan
+        .flags
+        .iter()
+        .zip(&config.state.0)
+        .map(|(f, s)| (f.name.clone(), flag(plan, s)))
+        .collect();
+    json!({
+        "$schema": "https://flagd.dev/schema/v0/flags.json",
+        "metadata": {
+            "flagSetId": plan.name,
+            "source": input.source,
+            "phase": config.describe(plan),
+            "generatedBy": DO_NOT_EDIT,
+        },
+        "flags": flags,
+    })
+}
+
+pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
+    pretty(&value(input, config))
+}

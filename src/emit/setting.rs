@@ -1,0 +1,223 @@
+//! What every target shares: a setting as the JSON contract writes it, as the plan writes it,
+//! the header lines, and the flag names as a tree of tables for the nested formats.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value as Json, json};
+
+use super::{Config, DO_NOT_EDIT, EmitError, Input};
+use crate::model::{Condition, ConditionTest, FlagId, Plan, Setting};
+
+/// A setting in the JSON contract: a plain value, or `{"default": …, "rules": [{"when": …,
+/// "value": …}]}` for a scoped one.
+pub(super) fn setting_json(plan: &Plan, setting: &Setting) -> Json {
+    match setting {
+        Setting::Fixed(v) => v.to_json(),
+        Setting::Scoped { rules, default } => json!({
+            "default": default.to_json(),
+            "rules": rules.iter().map(|r| json!({
+                "when": condition_json(plan, &r.condition),
+                "value": r.value.to_json(),
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// `{"attribute": "http.method", "op": "==", "value": "GET"}`; `in` takes a list.
+pub(super) fn condition_json(plan: &Plan, c: &Condition) -> Json {
+    let attribute = &plan.attribute(c.attribute).name;
+    match &c.test {
+        ConditionTest::Equals { negated, value } => json!({
+            "attribute": attribute,
+            "op": if *negated { "!=" } else { "==" },
+            "value": value.to_json(),
+        }),
+        ConditionTest::In(values) => json!({
+            "attribute": attribute,
+            "op": "in",
+            "value": values.iter().map(crate::model::Value::to_json).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// A condition as the plan writes it: `http.method == "GET"`.
+pub(super) fn condition_text(plan: &Plan, c: &Condition) -> String {
+    let attribute = &plan.attribute(c.attribute).name;
+    match &c.test {
+        ConditionTest::Equals { negated, value } => {
+            format!("{attribute} {} {value}", if *negated { "!=" } else { "==" })
+        }
+        ConditionTest::In(values) => {
+            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("{attribute} in [{}]", list.join(", "))
+        }
+    }
+}
+
+/// A setting as the plan writes it: `true when http.method == "GET" else false`.
+pub(super) fn setting_text(plan: &Plan, setting: &Setting) -> String {
+    match setting {
+        Setting::Fixed(v) => v.to_string(),
+        Setting::Scoped { rules, default } => {
+            let rules: Vec<String> = rules
+                .iter()
+                .map(|r| format!("{} when {}", r.value, condition_text(plan, &r.condition)))
+                .collect();
+            format!("{} else {default}", rules.join(", "))
+        }
+    }
+}
+
+/// The two header comment lines (without the comment marker).
+pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
+    [
+        format!("{}: {}", input.source, config.describe(input.plan())),
+        DO_NOT_EDIT.to_owned(),
+    ]
+}
+
+/// The comment that marks an optional value: `optional (based on stability): otherwise true`.
+pub(super) fn optional_note(plan: &Plan, config: &Config<'_>, flag: FlagId) -> Option<String> {
+    let o = config.optional.iter().find(|o| o.flag == flag)?;
+    let otherwise: Vec<String> = o.otherwise.iter().map(|s| setting_text(plan, s)).collect();
+    Some(match &o.reason {
+        Some(r) => format!("optional ({r}): otherwise {}", otherwise.join(" or ")),
+        None => format!("optional: otherwise {}", otherwise.join(" or ")),
+    })
+}
+
+/// A flag name's dotted path as nested tables: `entity.enabled` is key `enabled` in table
+/// `entity`.
+#[derive(Debug, Default)]
+pub(super) struct Tree {
+    pub(super) leaves: BTreeMap<String, FlagId>,
+    pub(super) tables: BTreeMap<String, Tree>,
+}
+
+impl Tree {
+    /// Every flag of the plan; a flag whose name is also the table of another flag cannot be
+    /// written in a nested format.
+    pub(super) fn of(plan: &Plan, format: &str) -> Result<Tree, EmitError> {
+        let mut root = Tree::default();
+        for (i, flag) in plan.flags.iter().enumerate() {
+            let parts: Vec<&str> = flag.name.split('.').collect();
+            let (last, path) = parts.split_last().expect("split yields one part at least");
+            let mut node = &mut root;
+            for (depth, part) in path.iter().enumerate() {
+                if node.leaves.contains_key(*part) {
+                    return Err(clash(
+                        format,
+                        &parts[..=depth].join("."),
+                        &flag.name,
+                        flag.span,
+                    ));
+                }
+                node = node.tables.entry((*part).to_owned()).or_default();
+            }
+            if node.tables.contains_key(*last) {
+                let other = plan
+                    .flags
+                    .iter()
+                    .find(|f| f.name.starts_with(&format!("{}.", flag.name)))
+                    .map_or(flag.name.as_str(), |f| f.name.as_str());
+                return Err(clash(format, &flag.name, other, flag.span));
+            }
+            node.leaves.insert((*last).to_owned(), FlagId(i));
+        }
+        Ok(root)
+    }
+}
+
+fn clash(format: &str, value: &str, nested: &str, span: crate::source::Span) -> EmitError {
+    EmitError {
+        message: format!(
+            "flag `{value}` is a value, but `{nested}` needs it to be a table: {format} cannot hold both"
+        ),
+        help: "rename one of the flags, or use a flat target (`json`, `env`, `flagd`, `launchdarkly`, `unleash`)".to_owned(),
+        span,
+    }
+}
+
+/// JSON, pretty, with a final newline: `serde_json` sorts object keys, so the bytes are stable.
+pub(super) fn pretty(value: &Json) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    text.push('\n');
+    text
+}
+
+/// The stdout document of the client formats: `{"plan", "source", "generated_by", "phases":
+/// [{"id", "title", "document"}]}`, each `document` being exactly the phase's file.
+pub(super) fn json_bundle(
+    input: &Input<'_>,
+    configs: &[Config<'_>],
+    document: fn(&Input<'_>, &Config<'_>) -> Json,
+) -> String {
+    let phases: Vec<Json> = configs
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id(input.plan()),
+                "title": c.title(input.plan()),
+                "document": document(input, c),
+            })
+        })
+        .collect();
+    pretty(&json!({
+        "plan": input.plan().name,
+        "source": input.source,
+        "generated_by": DO_NOT_EDIT,
+        "phases": phases,
+    }))
+}
+
+/// A string in double quotes with JSON escapes, which TOML basic strings, YAML double-quoted
+/// scalars and dotenv double-quoted values all read the same way.
+pub(super) fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use proptest::prelude::*;
+
+    use crate::model::{AttributeId, Condition, ConditionTest, ScopedRule, Setting, Value};
+
+    /// Attribute values: a few strings, so that conditions and contexts meet often.
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(|s| Value::String(s.to_owned()))
+    }
+
+    /// A context value of one of two attributes; `None` is an absent attribute.
+    pub(in crate::emit) fn context_value() -> impl Strategy<Value = Option<Value>> {
+        proptest::option::of(value())
+    }
+
+    fn condition() -> impl Strategy<Value = Condition> {
+        let test = prop_oneof![
+            (any::<bool>(), value())
+                .prop_map(|(negated, value)| ConditionTest::Equals { negated, value }),
+            proptest::collection::vec(value(), 1..3).prop_map(ConditionTest::In),
+        ];
+        (0..2usize, test).prop_map(|(a, test)| Condition {
+            attribute: AttributeId(a),
+            test,
+        })
+    }
+
+    /// Settings with up to five rules over two attributes, integer values.
+    pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {
+        let rule = (condition(), 0..4i64).prop_map(|(condition, v)| ScopedRule {
+            condition,
+            value: Value::Int(v),
+        });
+        prop_oneof![
+            (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),
+            (proptest::collection::vec(rule, 1..6), 0..4i64).prop_map(|(rules, d)| {
+                Setting::Scoped {
+                    rules,
+                    default: Value::Int(d),
+                }
+            }),
+        ]
+    }
+}

@@ -1,0 +1,344 @@
+//! `rollplan emit`: every target's stdout for `plans/entity.roll` as a snapshot, and every
+//! configuration format read back and compared with the model, for every plan in `plans/`.
+
+mod emit_common;
+
+use emit_common::{all_plans, compile, input, state_json};
+use rollplan::emit::{self, Target};
+use rollplan::model::PhaseId;
+use serde_json::Value as Json;
+
+#[test]
+fn stdout_of_every_target_for_the_entity_plan() {
+    let c = compile("plans/entity.roll");
+    let input = input(&c, "plans/entity.roll");
+    for target in Target::ALL {
+        let text = emit::stdout(&input, target, None).unwrap();
+        insta::assert_snapshot!(format!("entity_{}", target.name()), text);
+    }
+}
+
+#[test]
+fn one_phase_on_stdout_is_exactly_its_file() {
+    let c = compile("plans/entity.roll");
+    let input = input(&c, "plans/entity.roll");
+    let read_only = c.plan.phase_named("read_only").unwrap();
+    for target in Target::ALL {
+        let text = emit::stdout(&input, target, Some(read_only)).unwrap();
+        let files = emit::files(&input, target, Some(read_only)).unwrap();
+        assert_eq!(text.as_bytes(), files[0].bytes, "{target}");
+        assert!(
+            files[0].name.starts_with("02-read_only."),
+            "{}",
+            files[0].name
+        );
+    }
+    let flagd = emit::stdout(&input, Target::Flagd, Some(read_only)).unwrap();
+    insta::assert_snapshot!("entity_flagd_read_only", flagd);
+}
+
+/// The seed's tables: the JSON contract of `plans/entity.roll`, phase by phase.
+#[test]
+fn json_contract_carries_the_seed_tables() {
+    let c = compile("plans/entity.roll");
+    let text = emit::stdout(&input(&c, "plans/entity.roll"), Target::Json, None).unwrap();
+    let doc: Json = serde_json::from_str(&text).unwrap();
+    let get = |phase: usize, flag: &str| doc["phases"][phase]["flags"][flag].clone();
+    let ids: Vec<&str> = doc["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "development",
+            "read_only",
+            "full_production",
+            "entity_repository",
+            "completion"
+        ]
+    );
+    assert_eq!(get(0, "entity.handler_enabled"), Json::Bool(false));
+    assert_eq!(
+        get(1, "entity.handler_enabled"),
+        serde_json::json!({"default": false, "rules": [
+            {"when": {"attribute": "http.method", "op": "==", "value": "GET"}, "value": true}
+        ]})
+    );
+    assert_eq!(get(2, "entity.handler_enabled"), Json::Bool(true));
+    assert_eq!(get(3, "entity.based_repository_enabled"), Json::Bool(true));
+    assert_eq!(get(4, "entity.dual_write_enabled"), Json::Bool(false));
+    assert_eq!(
+        doc["phases"][4]["optional"]["entity.dual_write_enabled"],
+        serde_json::json!({"reason": "based on stability", "otherwise": [true]})
+    );
+    assert_eq!(doc["phases"][0]["rollback"]["to"], "start");
+    assert_eq!(doc["phases"][2]["rollback"]["to"], "read_only");
+}
+
+/// The JSON contract parses and equals the model's effective state (and rollback state) of
+/// every phase of every plan.
+#[test]
+fn json_contract_equals_the_model_for_every_plan() {
+    for name in all_plans() {
+        let c = compile(&name);
+        let text = emit::stdout(&input(&c, &name), Target::Json, None).unwrap();
+        let doc: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["plan"], c.plan.name.as_str());
+        let phases = doc["phases"].as_array().unwrap();
+        assert_eq!(phases.len(), c.plan.phases.len(), "{name}");
+        for (entry, phase) in phases.iter().zip(&c.plan.phases) {
+            assert_eq!(entry["id"], phase.id.as_str());
+            assert_eq!(entry["title"], phase.title.as_str());
+            assert_eq!(
+                entry["flags"],
+                state_json(&c.plan, &phase.planned),
+                "{name} {}",
+                phase.id
+            );
+            match phase.on_fail.rollback_target() {
+                Some(t) => assert_eq!(
+                    entry["rollback"]["flags"],
+                    state_json(&c.plan, c.plan.target_state(t)),
+                    "{name} {} rollback",
+                    phase.id
+                ),
+                None => assert_eq!(entry["rollback"], Json::Null),
+            }
+        }
+    }
+}
+
+/// Reads a nested-table document (TOML or YAML, as JSON) back into `{"full.name": value}`.
+fn flatten(
+    prefix: &str,
+    value: &Json,
+    out: &mut serde_json::Map<String, Json>,
+    plan_flags: &[String],
+) {
+    if plan_flags.iter().any(|f| f == prefix) {
+        out.insert(prefix.to_owned(), value.clone());
+        return;
+    }
+    let Json::Object(map) = value else {
+        panic!("`{prefix}` is neither a flag nor a table: {value}")
+    };
+    for (k, v) in map {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        flatten(&key, v, out, plan_flags);
+    }
+}
+
+fn env_to_json(text: &str) -> serde_json::Map<String, Json> {
+    let mut out = serde_json::Map::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (name, raw) = line.split_once('=').unwrap();
+        let value = if let Some(inner) = raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+            serde_json::from_str(&inner.replace("\\'", "'").replace("\\\\", "\\")).unwrap()
+        } else {
+            serde_json::from_str(raw).unwrap()
+        };
+        out.insert(name.to_owned(), value);
+    }
+    out
+}
+
+/// TOML, YAML and dotenv files read back by their parsers equal the model, scoped values as
+/// the contract's object, for every configuration file of every plan.
+#[test]
+fn flat_formats_read_back_to_the_model_for_every_plan() {
+    for name in all_plans() {
+        let c = compile(&name);
+        let input = input(&c, &name);
+        let flags: Vec<String> = c.plan.flags.iter().map(|f| f.name.clone()).collect();
+        for p in 0..c.plan.phases.len() {
+            let phase = input.phase_config(PhaseId(p));
+            let configs = [Some(phase), input.rollback_config(PhaseId(p))];
+            for config in configs.iter().flatten() {
+                let expected = state_json(&c.plan, config.state);
+                let what = format!("{name} {}", config.describe(&c.plan));
+
+                let toml_text = emit::document(&input, Target::Toml, config).unwrap();
+                let toml_value: toml::Value = toml::from_str(&toml_text).unwrap();
+                let mut got = serde_json::Map::new();
+                flatten(
+                    "",
+                    &serde_json::to_value(toml_value).unwrap(),
+                    &mut got,
+                    &flags,
+                );
+                assert_eq!(Json::Object(got), expected, "toml: {what}\n{toml_text}");
+
+                let yaml_text = emit::document(&input, Target::Yaml, config).unwrap();
+                let yaml_value: Json = serde_yaml::from_str(&yaml_text).unwrap();
+                let mut got = serde_json::Map::new();
+                flatten("", &yaml_value, &mut got, &flags);
+                assert_eq!(Json::Object(got), expected, "yaml: {what}\n{yaml_text}");
+
+                let env_text = emit::document(&input, Target::Env, config).unwrap();
+                let got = env_to_json(&env_text);
+                for f in &c.plan.flags {
+                    let var: String = f
+                        .name
+                        .chars()
+                        .map(|ch| {
+                            if ch.is_ascii_alphanumeric() {
+                                ch.to_ascii_uppercase()
+                            } else {
+                                '_'
+                            }
+                        })
+                        .collect();
+                    assert_eq!(got.get(&var), expected.get(&f.name), "env {var}: {what}");
+                }
+                assert_eq!(got.len(), c.plan.flags.len());
+
+                for target in Target::ALL {
+                    let text = emit::document(&input, target, config).unwrap();
+                    let comment = match target {
+                        Target::Toml | Target::Yaml | Target::Env => "#",
+                        Target::Checklist => "<!--",
+                        _ => continue,
+                    };
+                    let first = text.lines().next().unwrap();
+                    assert!(
+                        first.starts_with(comment) && first.contains(&name),
+                        "{target}: {first}"
+                    );
+                    assert!(
+                        text.contains("generated by rollplan: do not edit"),
+                        "{target}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_stdout_bundles_parse() {
+    for name in all_plans() {
+        let c = compile(&name);
+        let input = input(&c, &name);
+        let toml_text = emit::stdout(&input, Target::Toml, None).unwrap();
+        let toml_value: toml::Table = toml::from_str(&toml_text).unwrap();
+        let yaml_value: Json =
+            serde_yaml::from_str(&emit::stdout(&input, Target::Yaml, None).unwrap()).unwrap();
+        for phase in &c.plan.phases {
+            assert!(toml_value.contains_key(&phase.id), "{name}: {}", phase.id);
+            assert!(yaml_value.get(&phase.id).is_some(), "{name}: {}", phase.id);
+        }
+        for target in [Target::Flagd, Target::LaunchDarkly, Target::Unleash] {
+            let doc: Json =
+                serde_json::from_str(&emit::stdout(&input, target, None).unwrap()).unwrap();
+            assert_eq!(doc["phases"].as_array().unwrap().len(), c.plan.phases.len());
+        }
+    }
+}
+
+#[test]
+fn emitting_twice_gives_identical_bytes() {
+    for name in all_plans() {
+        let first = compile(&name);
+        let second = compile(&name);
+        for target in Target::ALL {
+            let a = emit::files(&input(&first, &name), target, None).unwrap();
+            let b = emit::files(&input(&second, &name), target, None).unwrap();
+            assert_eq!(a, b, "{name} {target}");
+            assert_eq!(
+                emit::stdout(&input(&first, &name), target, None).unwrap(),
+                emit::stdout(&input(&second, &name), target, None).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn file_names_sort_in_phase_order_with_rollbacks_beside_their_phase() {
+    let c = compile("plans/entity.roll");
+    let names: Vec<String> = emit::files(&input(&c, "plans/entity.roll"), Target::Toml, None)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    // Sorted by name, the files group by phase in plan order (a rollback file sorts just
+    // before its phase's file).
+    let mut sorted = names.clone();
+    sorted.sort();
+    let numbers: Vec<&str> = sorted.iter().map(|n| &n[..2]).collect();
+    assert_eq!(
+        numbers,
+        ["01", "01", "02", "02", "03", "03", "04", "04", "05", "05"]
+    );
+    assert_eq!(
+        names,
+        [
+            "01-development.toml",
+            "01-development.rollback.toml",
+            "02-read_only.toml",
+            "02-read_only.rollback.toml",
+            "03-full_production.toml",
+            "03-full_production.rollback.toml",
+            "04-entity_repository.toml",
+            "04-entity_repository.rollback.toml",
+            "05-completion.toml",
+            "05-completion.rollback.toml",
+        ]
+    );
+    let checklist: Vec<String> =
+        emit::files(&input(&c, "plans/entity.roll"), Target::Checklist, None)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+    assert_eq!(checklist[0], "00-entity_relationships.md");
+    assert_eq!(checklist.len(), 6);
+}
+
+#[test]
+fn a_flag_that_is_also_a_table_cannot_be_nested_but_stays_flat() {
+    let c = emit_common::compile_text(
+        "clash.roll",
+        "plan clash { start 2027-01-01 }\n\
+         flag a.b: bool = false\nflag a.b.c: bool = false\n\
+         phase one \"One\" { duration 1d set a.b = true set a.b.c = true }\n",
+    );
+    let input = input(&c, "clash.roll");
+    for target in [Target::Toml, Target::Yaml] {
+        let e = emit::stdout(&input, target, None).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "flag `a.b` is a value, but `a.b.c` needs it to be a table: {} cannot hold both",
+                target.name().to_uppercase()
+            )
+        );
+        assert_eq!(e.diagnostic().code.name(), "emit_unrepresentable");
+    }
+    assert!(emit::stdout(&input, Target::Json, None).is_ok());
+    assert!(emit::stdout(&input, Target::Env, None).is_ok());
+}
+
+#[test]
+fn flags_that_become_the_same_variable_are_refused_by_env() {
+    let c = emit_common::compile_text(
+        "env.roll",
+        "plan env { start 2027-01-01 }\n\
+         flag a.b_c: bool = false\nflag a_b.c: bool = false\n\
+         phase one \"One\" { duration 1d set a.b_c = true set a_b.c = true }\n",
+    );
+    let e = emit::stdout(&input(&c, "env.roll"), Target::Env, None).unwrap_err();
+    assert_eq!(
+        e.message,
+        "flags `a.b_c` and `a_b.c` both become the variable `A_B_C`"
+    );
+}
