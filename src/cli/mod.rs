@@ -2,6 +2,8 @@
 //! [`ExitCode`]; `main.rs` only calls [`run`].
 
 pub mod check;
+pub mod diff;
+pub mod graph;
 pub mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,6 +17,8 @@ pub enum ExitCode {
     PlanProblems = 1,
     /// Usage or I/O error: a file could not be read or written, arguments were wrong.
     UsageOrIo = 2,
+    /// `diff --fail-on risk`: a change is classified as risky.
+    Risky = 3,
 }
 
 /// How diagnostics and results are printed.
@@ -45,6 +49,10 @@ pub struct Cli {
 pub enum Command {
     /// Parse a plan and prove its invariants and transitions
     Check(check::Args),
+    /// Compare two plans by meaning: phases, flag values, gates, dates, risks
+    Diff(diff::Args),
+    /// Draw the state graph as Graphviz DOT or Mermaid
+    Graph(graph::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -62,5 +70,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
