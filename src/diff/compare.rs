@@ -345,8 +345,18 @@ fn flag_values(
 ) {
     let (old, new) = (sides.old, sides.new);
     for (f, flag) in flags.iter().enumerate() {
-        let a = flag.old.map(|id| text::effective(old, pair.old, id));
-        let b = flag.new.map(|id| text::effective(new, pair.new, id));
+        // A flag only one plan declares stands at its declared value in the other: the code
+        // reads its default there.
+        let a = match (flag.old, flag.new) {
+            (Some(id), _) => text::effective(old, pair.old, id),
+            (None, Some(id)) => new.flag(id).initial.to_string(),
+            (None, None) => continue,
+        };
+        let b = match (flag.new, flag.old) {
+            (Some(id), _) => text::effective(new, pair.new, id),
+            (None, Some(id)) => old.flag(id).initial.to_string(),
+            (None, None) => continue,
+        };
         if a == b {
             running[f] = None;
             continue;
@@ -358,7 +368,7 @@ fn flag_values(
             .new
             .and_then(|id| text::own_assignment(new, pair.new, id));
         let inherited = own_a == own_b;
-        let key = (a.clone().unwrap_or_default(), b.clone().unwrap_or_default());
+        let key = (a.clone(), b.clone());
         let continues = running[f].as_ref() == Some(&key);
         running[f] = Some(key);
         let (risk, earlier) = if continues {
@@ -376,8 +386,8 @@ fn flag_values(
             pair.scope.clone(),
             ChangeKind::FlagValue,
             format!("flag `{}`", flag.name),
-            a.or_else(|| Some("(not declared)".to_owned())),
-            b.or_else(|| Some("(not declared)".to_owned())),
+            Some(a),
+            Some(b),
             note,
             risk,
         ));

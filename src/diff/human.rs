@@ -99,7 +99,7 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
         }
     }
     if d.old.check != d.new.check && !d.new.check.messages.is_empty() {
-        let _ = writeln!(out, "\ncheck on the new plan ({}):", d.new.check.describe());
+        let _ = writeln!(out, "\ncheck on the new plan: {}", d.new.check.describe());
         for m in &d.new.check.messages {
             let _ = writeln!(out, "  {m}");
         }
