@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rollplan::diff::{ChangeKind, Risk, Side, diff};
 use rollplan::source::SourceMap;
 
-/// A plan of `n` phases over five flags; `changed` shortens every 100th phase, loosens every
+/// A plan of `n` phases over five flags, each phase flipping one; `changed` shortens every 100th phase, loosens every
 /// 250th phase's gate and renames the 500th phase.
 pub fn generate(n: usize, changed: bool) -> String {
     let mut s = String::from("plan scale {\n  start 2027-01-04\n}\n");
@@ -28,10 +28,11 @@ pub fn generate(n: usize, changed: bool) -> String {
         } else {
             "0.1"
         };
-        let on = i % 2 == 0;
+        // Each phase flips one of f2..f4, so every phase changes a flag.
+        let on = (i / 3) % 2 == 0;
         let _ = write!(
             s,
-            "phase {id} \"Phase {i}\" {{\n  duration {days}d\n  set f0 = true\n  set f{} = {on}\n  gate error_rate < {threshold}% \"errors\"\n}}\n",
+            "phase {id} \"Phase {i}\" {{\n  duration {days}d\n  set f0 = true\n  set f1 = true\n  set f{} = {on}\n  gate error_rate < {threshold}% \"errors\"\n}}\n",
             2 + i % 3
         );
     }

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use super::ExitCode;
 use super::input::{Loaded, UsageError, from_bytes, load, stderr_color};
-use crate::diagnostic::render;
+use crate::diagnostic::{Diagnostic, Errors, render};
 use crate::diff::{Side, human, json, markdown};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -42,29 +42,38 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let json_out = args.format == DiffFormat::Json;
-    let mut sides = Vec::with_capacity(2);
+    let mut loaded = Vec::with_capacity(2);
     for spec in [&args.old, &args.new] {
-        let loaded = match read(spec) {
-            Ok(l) => l,
+        match read(spec) {
+            Ok(l) => loaded.push((spec, l)),
             Err(e) => {
                 e.print(json_out);
                 return ExitCode::UsageOrIo;
             }
-        };
-        let compiled = match loaded.unreadable {
-            Some(d) => Err(vec![d]),
-            None => Side::compile(&loaded.sources, loaded.file)
-                .map_err(crate::diagnostic::Errors::into_vec),
-        };
-        match compiled {
+        }
+    }
+    // The two plans compile independently: on two threads, a large diff takes half the time.
+    let compiled: Vec<Result<Side, Vec<Diagnostic>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = loaded
+            .iter()
+            .map(|(_, l)| scope.spawn(move || compile(l)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut sides = Vec::with_capacity(2);
+    for ((spec, l), result) in loaded.iter().zip(compiled) {
+        match result {
             Ok(side) => sides.push(side),
             Err(diagnostics) => {
                 if json_out {
-                    print!("{}", render::json(&diagnostics, &loaded.sources));
+                    print!("{}", render::json(&diagnostics, &l.sources));
                 } else {
                     eprint!(
                         "{}",
-                        render::human(&diagnostics, &loaded.sources, stderr_color())
+                        render::human(&diagnostics, &l.sources, stderr_color())
                     );
                     eprintln!(
                         "error: `{spec}` does not compile to a plan, so there is nothing to compare"
@@ -87,6 +96,13 @@ pub fn run(args: &Args) -> ExitCode {
         ExitCode::Risky
     } else {
         ExitCode::PlanProblems
+    }
+}
+
+fn compile(loaded: &Loaded) -> Result<Side, Vec<Diagnostic>> {
+    match &loaded.unreadable {
+        Some(d) => Err(vec![d.clone()]),
+        None => Side::compile(&loaded.sources, loaded.file).map_err(Errors::into_vec),
     }
 }
 
