@@ -347,3 +347,21 @@ proptest! {
         prop_assert!(d.is_empty(), "{:?}", d.changes);
     }
 }
+
+#[test]
+fn the_walkthrough_in_the_docs_shows_the_current_output() {
+    let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/pr-review.md")).unwrap();
+    let (_, human, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    assert!(
+        doc.contains(&human),
+        "docs/pr-review.md shows an old human output; paste:\n{human}"
+    );
+    let (_, md, _) = rollplan(&["diff", "plans/entity.roll", RISKY, "--format", "markdown"]);
+    // The document nests the comment one heading level deeper; the tables are verbatim.
+    let tables = &md[md.find("| | plan |").unwrap()..];
+    let tables = tables.replace("\n### ", "\n#### ");
+    assert!(
+        doc.contains(&tables),
+        "docs/pr-review.md shows an old Markdown output"
+    );
+}

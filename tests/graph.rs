@@ -133,3 +133,14 @@ fn a_plan_that_fails_check_is_drawn_and_exits_1() {
     assert!(out.starts_with("flowchart LR"));
     assert!(err.contains("rollplan::invariant_violated"), "{err}");
 }
+
+#[test]
+fn the_docs_show_the_current_mermaid_graph() {
+    let doc =
+        std::fs::read_to_string(std::path::Path::new(ROOT).join("docs/pr-review.md")).unwrap();
+    let mermaid = graph("mermaid");
+    assert!(
+        doc.contains(&format!("```mermaid\n{mermaid}```")),
+        "docs/pr-review.md shows an old graph; paste:\n{mermaid}"
+    );
+}
