@@ -158,6 +158,7 @@ fn every_kind_of_change() {
         risks,
         [
             Risk::RemovedInvariant,
+            Risk::ChangedInvariant,
             Risk::FlagEnabled,
             Risk::RollbackRemoved,
             Risk::RemovedPhase,
@@ -173,12 +174,16 @@ fn every_kind_of_change() {
         ChangeKind::GateTightened,
         ChangeKind::ManualGateChanged,
         ChangeKind::InvariantRemoved,
+        ChangeKind::InvariantRenamed,
+        ChangeKind::InvariantChanged,
         ChangeKind::DeclarationAdded,
         ChangeKind::ItemAdded,
         ChangeKind::FailurePolicy,
     ] {
         assert!(d.changes.iter().any(|c| c.kind == kind), "no {kind:?}");
     }
+    // `b -> a` rewritten as `!b || a` means the same: not a change.
+    assert!(!d.changes.iter().any(|c| c.subject == "invariant `same_meaning`"));
 }
 
 #[test]

@@ -29,7 +29,7 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {} -> {}",
+        "{} {} → {}",
         p.paint(BOLD, "rollplan diff:"),
         d.old.label,
         d.new.label
@@ -110,7 +110,7 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
 /// `subject: old -> new (note)`, or `subject: value` for an addition or removal.
 pub(super) fn describe(c: &Change) -> String {
     let mut s = match (&c.old, &c.new) {
-        (Some(a), Some(b)) => format!("{}: {a} -> {b}", c.subject),
+        (Some(a), Some(b)) => format!("{}: {a} → {b}", c.subject),
         (Some(v), None) | (None, Some(v)) => format!("{}: {v}", c.subject),
         (None, None) => c.subject.clone(),
     };

@@ -11,6 +11,7 @@
 
 mod compare;
 pub mod human;
+mod invariant;
 pub mod json;
 pub mod markdown;
 mod matching;
@@ -44,6 +45,7 @@ pub enum ChangeKind {
     InvariantAdded,
     InvariantRemoved,
     InvariantChanged,
+    InvariantRenamed,
     ItemAdded,
     ItemRemoved,
     PhaseAdded,
@@ -76,6 +78,7 @@ impl ChangeKind {
             ChangeKind::InvariantAdded => "invariant_added",
             ChangeKind::InvariantRemoved => "invariant_removed",
             ChangeKind::InvariantChanged => "invariant_changed",
+            ChangeKind::InvariantRenamed => "invariant_renamed",
             ChangeKind::ItemAdded => "item_added",
             ChangeKind::ItemRemoved => "item_removed",
             ChangeKind::PhaseAdded => "phase_added",

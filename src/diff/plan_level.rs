@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::compare::items;
+use super::invariant::{self, Strength};
 use super::{Change, ChangeKind, Risk, Scope, text};
 use crate::model::{Plan, TextItem};
 use crate::source::Span;
@@ -59,32 +60,10 @@ pub(super) fn compare(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
                 ChangeKind::DeclarationRemoved,
                 ChangeKind::DeclarationChanged,
             ],
-            [None, None],
             out,
         );
     }
-    let invariants = |p: &Plan| -> Vec<(String, String)> {
-        p.invariants
-            .iter()
-            .map(|i| {
-                (
-                    format!("invariant `{}`", i.name),
-                    text::formula(p, &i.formula),
-                )
-            })
-            .collect()
-    };
-    named(
-        &invariants(old),
-        &invariants(new),
-        [
-            ChangeKind::InvariantAdded,
-            ChangeKind::InvariantRemoved,
-            ChangeKind::InvariantChanged,
-        ],
-        [Some(Risk::RemovedInvariant), Some(Risk::ChangedInvariant)],
-        out,
-    );
+    invariants(old, new, out);
 
     for (what, a, b) in [
         ("rollback step", &old.rollback_steps, &new.rollback_steps),
@@ -98,6 +77,99 @@ pub(super) fn compare(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
     items(&Scope::Plan, "monitor", &monitors(old), &monitors(new), out);
     items(&Scope::Plan, "freeze", &freezes(old), &freezes(new), out);
     items(&Scope::Plan, "holiday", &holidays(old), &holidays(new), out);
+}
+
+/// Invariants by name: a removed one whose formula an added one has is a rename; a changed
+/// formula is classified by [`invariant::compare`].
+fn invariants(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
+    let text_of = |p: &Plan, i: &crate::model::Invariant| text::formula(p, &i.formula);
+    let in_new: HashMap<&str, &crate::model::Invariant> = new
+        .invariants
+        .iter()
+        .map(|i| (i.name.as_str(), i))
+        .collect();
+    let in_old: HashMap<&str, &crate::model::Invariant> = old
+        .invariants
+        .iter()
+        .map(|i| (i.name.as_str(), i))
+        .collect();
+    let mut added: HashMap<String, Vec<&str>> = HashMap::new();
+    for i in new
+        .invariants
+        .iter()
+        .filter(|i| !in_old.contains_key(i.name.as_str()))
+    {
+        added
+            .entry(text_of(new, i))
+            .or_default()
+            .push(i.name.as_str());
+    }
+    let mut renamed_to: Vec<&str> = Vec::new();
+    for i in &old.invariants {
+        if in_new.contains_key(i.name.as_str()) {
+            continue;
+        }
+        let formula = text_of(old, i);
+        let subject = format!("invariant `{}`", i.name);
+        match added
+            .get_mut(&formula)
+            .and_then(|names| (!names.is_empty()).then(|| names.remove(0)))
+        {
+            Some(to) => {
+                renamed_to.push(to);
+                out.push(plan_change(
+                    ChangeKind::InvariantRenamed,
+                    subject,
+                    Some(i.name.clone()),
+                    Some(to.to_owned()),
+                    None,
+                ));
+            }
+            None => out.push(plan_change(
+                ChangeKind::InvariantRemoved,
+                subject,
+                Some(formula),
+                None,
+                Some(Risk::RemovedInvariant),
+            )),
+        }
+    }
+    for i in &new.invariants {
+        let subject = format!("invariant `{}`", i.name);
+        let after = text_of(new, i);
+        let Some(previous) = in_old.get(i.name.as_str()) else {
+            if !renamed_to.contains(&i.name.as_str()) {
+                out.push(plan_change(
+                    ChangeKind::InvariantAdded,
+                    subject,
+                    None,
+                    Some(after),
+                    None,
+                ));
+            }
+            continue;
+        };
+        let before = text_of(old, previous);
+        if before == after {
+            continue;
+        }
+        let (note, risk) = match invariant::compare(old, &previous.formula, new, &i.formula) {
+            Some(Strength::Same) => continue,
+            Some(Strength::Stronger) => ("stronger: allows fewer states", None),
+            Some(Strength::Weaker) => ("weaker: allows more states", Some(Risk::ChangedInvariant)),
+            Some(Strength::Other) => ("allows other states", Some(Risk::ChangedInvariant)),
+            None => ("formula changed", Some(Risk::ChangedInvariant)),
+        };
+        let mut change = plan_change(
+            ChangeKind::InvariantChanged,
+            subject,
+            Some(before),
+            Some(after),
+            risk,
+        );
+        change.note = Some(note.to_owned());
+        out.push(change);
+    }
 }
 
 fn plan_change(
@@ -118,26 +190,18 @@ fn plan_change(
     }
 }
 
-/// Named things compared by name: `kinds` are (added, removed, changed), `risks` are (removed,
-/// changed).
+/// Named things compared by name: `kinds` are (added, removed, changed).
 fn named(
     old: &[(String, String)],
     new: &[(String, String)],
     kinds: [ChangeKind; 3],
-    risks: [Option<Risk>; 2],
     out: &mut Vec<Change>,
 ) {
     let before: HashMap<&str, &str> = old.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let after: HashMap<&str, &str> = new.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     for (name, value) in old {
         if !after.contains_key(name.as_str()) {
-            out.push(plan_change(
-                kinds[1],
-                name,
-                Some(value.clone()),
-                None,
-                risks[0],
-            ));
+            out.push(plan_change(kinds[1], name, Some(value.clone()), None, None));
         }
     }
     for (name, value) in new {
@@ -148,7 +212,7 @@ fn named(
                 name,
                 Some((*b).to_owned()),
                 Some(value.clone()),
-                risks[1],
+                None,
             )),
             Some(_) => {}
         }

@@ -14,7 +14,8 @@ pub enum Risk {
     ChangedGate,
     /// An invariant was removed.
     RemovedInvariant,
-    /// An invariant's formula changed: it may allow states it did not.
+    /// An invariant's formula changed so that it allows states it did not (weaker, or
+    /// incomparable, or too large to compare).
     ChangedInvariant,
     /// A phase's planned duration got shorter: less time to observe before advancing.
     ShorterPhase,
