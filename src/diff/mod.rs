@@ -10,9 +10,12 @@
 //! changes them.
 
 mod compare;
+mod flags;
+mod gates;
 pub mod human;
 mod invariant;
 pub mod json;
+mod lists;
 pub mod markdown;
 mod matching;
 mod plan_level;

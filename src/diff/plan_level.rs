@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::compare::items;
 use super::invariant::{self, Strength};
+use super::lists::items;
 use super::{Change, ChangeKind, Risk, Scope, text};
 use crate::model::{Plan, TextItem};
 use crate::source::Span;

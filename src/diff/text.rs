@@ -114,7 +114,17 @@ fn write_formula(plan: &Plan, f: &Formula, out: &mut String, nested: bool) {
         }
         Formula::And(parts) => join(parts, "&&", out),
         Formula::Or(parts) => join(parts, "||", out),
-        Formula::Implies(a, b) => join(&[(**a).clone(), (**b).clone()], "->", out),
+        Formula::Implies(a, b) => {
+            if nested {
+                out.push('(');
+            }
+            write_formula(plan, a, out, true);
+            out.push_str(" -> ");
+            write_formula(plan, b, out, true);
+            if nested {
+                out.push(')');
+            }
+        }
     }
 }
 
