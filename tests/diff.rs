@@ -183,7 +183,11 @@ fn every_kind_of_change() {
         assert!(d.changes.iter().any(|c| c.kind == kind), "no {kind:?}");
     }
     // `b -> a` rewritten as `!b || a` means the same: not a change.
-    assert!(!d.changes.iter().any(|c| c.subject == "invariant `same_meaning`"));
+    assert!(
+        !d.changes
+            .iter()
+            .any(|c| c.subject == "invariant `same_meaning`")
+    );
 }
 
 #[test]
@@ -369,4 +373,18 @@ fn the_walkthrough_in_the_docs_shows_the_current_output() {
         doc.contains(&tables),
         "docs/pr-review.md shows an old Markdown output"
     );
+}
+
+#[test]
+fn human_output_is_coloured_only_when_asked_and_always_the_same() {
+    let d = diff(&side("plans/entity.roll"), &side(RISKY));
+    let plain = rollplan::diff::human::render(&d, false);
+    let coloured = rollplan::diff::human::render(&d, true);
+    assert!(!plain.contains('\x1b'));
+    assert!(coloured.contains("\x1b[1;31m[risk: shorter phase]\x1b[0m"));
+    // Piped output (as in these tests) is plain, and the same on every run.
+    let (_, first, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    let (_, second, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    assert_eq!(first, plain);
+    assert_eq!(first, second);
 }
