@@ -78,9 +78,9 @@ fn plan_text(phases: &[GenPhase], invariant: bool) -> String {
     s
 }
 
-fn side(name: &str, text: String) -> Side {
+fn side(name: &str, text: &str) -> Side {
     let mut sources = SourceMap::new();
-    let file = sources.add(name, text.clone());
+    let file = sources.add(name, text);
     Side::compile(&sources, file).unwrap_or_else(|e| panic!("{text}\n{e:?}"))
 }
 
@@ -95,8 +95,8 @@ proptest! {
         inv_b in any::<bool>(),
     ) {
         let (ta, tb) = (plan_text(&a, inv_a), plan_text(&b, inv_b));
-        let (old, new) = (side("a", ta.clone()), side("b", tb));
-        prop_assert!(diff(&old, &side("a2", ta)).is_empty());
+        let (old, new) = (side("a", &ta), side("b", &tb));
+        prop_assert!(diff(&old, &side("a2", &ta)).is_empty());
         let forward = diff(&old, &new);
         let backward = diff(&new, &old);
         prop_assert_eq!(forward.is_empty(), backward.is_empty());
