@@ -14,6 +14,8 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
+pub mod diagram;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod simulate;

@@ -2,7 +2,9 @@
 //! [`ExitCode`]; `main.rs` only calls [`run`].
 
 pub mod check;
+pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -16,6 +18,8 @@ pub enum ExitCode {
     PlanProblems = 1,
     /// Usage or I/O error: a file could not be read or written, arguments were wrong.
     UsageOrIo = 2,
+    /// `diff --fail-on risk`: a change is classified as risky.
+    Risky = 3,
 }
 
 /// How diagnostics and results are printed.
@@ -48,6 +52,10 @@ pub enum Command {
     Check(check::Args),
     /// Write each phase's flag configuration, rollback configuration, checklist or calendar
     Emit(emit::Args),
+    /// Compare two plans by meaning: phases, flag values, gates, dates, risks
+    Diff(diff::Args),
+    /// Draw the state graph as Graphviz DOT or Mermaid
+    Graph(graph::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -66,5 +74,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Emit(args) => emit::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }

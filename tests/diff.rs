@@ -1,0 +1,390 @@
+//! `rollplan diff`: the done-when change to `plans/entity.roll` (snapshots of the human,
+//! Markdown and JSON outputs), every kind of change on a small pair of plans, formatting-only
+//! changes, a side that fails `check`, `REV:PATH` from a temporary git repository, and the
+//! Markdown length cap.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use proptest::prelude::*;
+use rollplan::diff::{ChangeKind, Risk, Side, diff, markdown};
+use rollplan::source::SourceMap;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const RISKY: &str = "tests/fixtures/diff/entity-risky.roll";
+
+/// Runs the binary in `dir` with colours off.
+fn rollplan_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("rollplan runs")
+}
+
+fn rollplan(args: &[&str]) -> (i32, String, String) {
+    let out = rollplan_in(Path::new(ROOT), args);
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        String::from_utf8(out.stderr).expect("UTF-8"),
+    )
+}
+
+fn side(path: &str) -> Side {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    side_of(path, text)
+}
+
+fn side_of(name: &str, text: String) -> Side {
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text);
+    Side::compile(&sources, file).expect("resolves")
+}
+
+#[test]
+fn the_risky_entity_change_is_reported_with_its_effects_and_risks() {
+    let d = diff(&side("plans/entity.roll"), &side(RISKY));
+    let find = |phase: &str, kind: ChangeKind| {
+        d.changes
+            .iter()
+            .find(|c| c.kind == kind && c.scope == rollplan::diff::Scope::Phase(phase.into()))
+            .unwrap_or_else(|| panic!("no {kind:?} in `{phase}`"))
+    };
+    let shorter = find("read_only", ChangeKind::Duration);
+    assert_eq!(
+        (shorter.old.as_deref(), shorter.new.as_deref()),
+        (Some("1w"), Some("3d"))
+    );
+    assert_eq!(shorter.risk, Some(Risk::ShorterPhase));
+    let gate = find("full_production", ChangeKind::GateLoosened);
+    assert_eq!(gate.new.as_deref(), Some("error_rate < 1%"));
+    assert_eq!(gate.risk, Some(Risk::LoosenedGate));
+    let flag = find("full_production", ChangeKind::FlagValue);
+    assert_eq!(flag.subject, "flag `entity.based_repository_enabled`");
+    assert_eq!(flag.risk, Some(Risk::FlagEnabledEarlier));
+    // The shorter phase moves every later phase and the completion 4 days earlier.
+    for phase in ["full_production", "entity_repository", "completion"] {
+        assert_eq!(
+            find(phase, ChangeKind::StartShift).note.as_deref(),
+            Some("4 days earlier")
+        );
+    }
+    assert_eq!(d.completion_shift(), Some(-4));
+    // Nothing about the unchanged phase `development` is reported.
+    assert!(
+        d.changes
+            .iter()
+            .all(|c| c.scope != rollplan::diff::Scope::Phase("development".into()))
+    );
+}
+
+#[test]
+fn risky_entity_change_human() {
+    let (code, out, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("entity_risky_human", out);
+}
+
+#[test]
+fn risky_entity_change_markdown() {
+    let (code, out, _) = rollplan(&["diff", "plans/entity.roll", RISKY, "--format", "markdown"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("entity_risky_markdown", out);
+}
+
+#[test]
+fn risky_entity_change_json() {
+    let (code, out, _) = rollplan(&["diff", "plans/entity.roll", RISKY, "--format", "json"]);
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(
+        value["risks"],
+        serde_json::json!(["shorter_phase", "flag_enabled_earlier", "loosened_gate"])
+    );
+    insta::assert_snapshot!("entity_risky_json", out);
+}
+
+#[test]
+fn fail_on_risk_exits_3_only_for_risky_changes() {
+    let (code, _, _) = rollplan(&["diff", "plans/entity.roll", RISKY, "--fail-on", "risk"]);
+    assert_eq!(code, 3);
+    let (code, _, _) = rollplan(&[
+        "diff",
+        "plans/entity.roll",
+        "tests/fixtures/diff/entity-reformatted.roll",
+        "--fail-on",
+        "risk",
+    ]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_reformatted_copy_has_no_semantic_change() {
+    let (code, out, _) = rollplan(&[
+        "diff",
+        "plans/entity.roll",
+        "tests/fixtures/diff/entity-reformatted.roll",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("no semantic change"), "{out}");
+    let (_, md, _) = rollplan(&[
+        "diff",
+        "plans/entity.roll",
+        "tests/fixtures/diff/entity-reformatted.roll",
+        "--format",
+        "markdown",
+    ]);
+    assert!(md.contains("**No semantic change**"), "{md}");
+}
+
+#[test]
+fn every_kind_of_change() {
+    let (code, out, _) = rollplan(&[
+        "diff",
+        "tests/fixtures/diff/kinds-old.roll",
+        "tests/fixtures/diff/kinds-new.roll",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("kinds_human", out);
+    let d = diff(
+        &side("tests/fixtures/diff/kinds-old.roll"),
+        &side("tests/fixtures/diff/kinds-new.roll"),
+    );
+    let risks: Vec<Risk> = d.risks().filter_map(|c| c.risk).collect();
+    assert_eq!(
+        risks,
+        [
+            Risk::RemovedInvariant,
+            Risk::ChangedInvariant,
+            Risk::FlagEnabled,
+            Risk::RollbackRemoved,
+            Risk::RemovedPhase,
+            Risk::ChangedGate,
+            Risk::LoosenedGate,
+        ]
+    );
+    for kind in [
+        ChangeKind::PhaseRenamed,
+        ChangeKind::PhaseMoved,
+        ChangeKind::PhaseAdded,
+        ChangeKind::PhaseRemoved,
+        ChangeKind::GateTightened,
+        ChangeKind::ManualGateChanged,
+        ChangeKind::InvariantRemoved,
+        ChangeKind::InvariantRenamed,
+        ChangeKind::InvariantChanged,
+        ChangeKind::DeclarationAdded,
+        ChangeKind::ItemAdded,
+        ChangeKind::FailurePolicy,
+    ] {
+        assert!(d.changes.iter().any(|c| c.kind == kind), "no {kind:?}");
+    }
+    // `b -> a` rewritten as `!b || a` means the same: not a change.
+    assert!(
+        !d.changes
+            .iter()
+            .any(|c| c.subject == "invariant `same_meaning`")
+    );
+}
+
+#[test]
+fn a_side_that_fails_check_is_still_compared() {
+    let (code, out, _) = rollplan(&[
+        "diff",
+        "plans/entity.roll",
+        "tests/fixtures/diff/entity-fails-check.roll",
+        "--fail-on",
+        "risk",
+    ]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("fails_check_human", out);
+}
+
+#[test]
+fn a_side_that_does_not_resolve_exits_2() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-unresolved");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bad.roll"),
+        "plan x {}\nphase p \"P\" { set nope = true }\n",
+    )
+    .unwrap();
+    let entity = Path::new(ROOT).join("plans/entity.roll");
+    let out = rollplan_in(&dir, &["diff", entity.to_str().unwrap(), "bad.roll"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rollplan::undefined_flag"), "{stderr}");
+    assert!(stderr.contains("does not compile to a plan"), "{stderr}");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn rev_path_reads_the_plan_from_git() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-git-repo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("plans")).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    std::fs::copy(
+        Path::new(ROOT).join("plans/entity.roll"),
+        dir.join("plans/entity.roll"),
+    )
+    .unwrap();
+    git(&dir, &["add", "plans/entity.roll"]);
+    git(&dir, &["commit", "-q", "-m", "plan"]);
+    std::fs::copy(Path::new(ROOT).join(RISKY), dir.join("plans/entity.roll")).unwrap();
+
+    let out = rollplan_in(
+        &dir,
+        &[
+            "diff",
+            "main:plans/entity.roll",
+            "plans/entity.roll",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["old"]["label"], "main:plans/entity.roll");
+    assert_eq!(value["risks"].as_array().map(Vec::len), Some(3));
+
+    // The same revision on both sides: no change.
+    let out = rollplan_in(
+        &dir,
+        &["diff", "main:plans/entity.roll", "HEAD:plans/entity.roll"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    // A revision that does not exist is a usage error naming git's complaint.
+    let out = rollplan_in(
+        &dir,
+        &["diff", "nosuchrev:plans/entity.roll", "plans/entity.roll"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rollplan::git_failed"), "{stderr}");
+    assert!(
+        stderr.contains("git show nosuchrev:plans/entity.roll"),
+        "{stderr}"
+    );
+}
+
+/// Two plans of `n` phases whose every phase differs, with long texts, for the cap.
+fn big_pair(n: usize) -> (Side, Side) {
+    let plan = |gate: &str, word: &str| {
+        let mut s = String::from(
+            "plan big {\n  start 2027-01-04\n}\nflag f: bool = false\nmetric e: percent\n",
+        );
+        for i in 0..n {
+            let _ = write!(
+                s,
+                "phase p{i} \"Phase {i}\" {{\n  duration 1d\n  set f = {}\n  gate e < {gate}%\n  activity \"{} {}\"\n}}\n",
+                i % 2 == 0,
+                word.repeat(20),
+                i
+            );
+        }
+        s
+    };
+    (
+        side_of("old", plan("0.1", "before ")),
+        side_of("new", plan("0.9", "after ")),
+    )
+}
+
+#[test]
+fn markdown_is_cut_to_the_github_comment_limit_and_says_so() {
+    let (old, new) = big_pair(2_000);
+    let d = diff(&old, &new);
+    let md = markdown::render(&d);
+    assert!(
+        md.len() <= markdown::GITHUB_COMMENT_LIMIT,
+        "{} bytes",
+        md.len()
+    );
+    assert!(md.contains("cut to fit GitHub's 65536-character limit"));
+    assert!(md.contains("- … and 1950 more"));
+    // The summary comes first and counts everything, cut or not.
+    assert!(md.starts_with("## rollplan diff: `big`\n\n**6000 semantic changes, ⚠️ 2000 risky**"));
+
+    // A small diff is never cut.
+    let small = diff(&side("plans/entity.roll"), &side(RISKY));
+    assert!(!markdown::render(&small).contains("cut to fit"));
+    // And a tight limit cuts it too, keeping the summary.
+    let tight = markdown::render_within(&small, 2_000);
+    assert!(tight.len() <= 2_000);
+    assert!(tight.contains("cut to fit") && tight.contains("### ⚠️ Risky changes"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Indentation, blank lines and comments never make a semantic change.
+    #[test]
+    fn layout_and_comments_are_not_changes(
+        layout in proptest::collection::vec((0usize..4, any::<bool>(), any::<bool>()), 190)
+    ) {
+        let original = std::fs::read_to_string(Path::new(ROOT).join("plans/entity.roll")).unwrap();
+        let mut text = String::new();
+        for (line, (indent, comment, blank)) in original.lines().zip(layout.iter().cycle()) {
+            text.push_str(["", " ", "\t", "      "][*indent]);
+            text.push_str(line.trim());
+            if *comment && !line.trim().is_empty() {
+                text.push_str("   # a remark");
+            }
+            text.push('\n');
+            if *blank {
+                text.push('\n');
+            }
+        }
+        let d = diff(&side("plans/entity.roll"), &side_of("relaid.roll", text));
+        prop_assert!(d.is_empty(), "{:?}", d.changes);
+    }
+}
+
+#[test]
+fn the_walkthrough_in_the_docs_shows_the_current_output() {
+    let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/pr-review.md")).unwrap();
+    let (_, human, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    assert!(
+        doc.contains(&human),
+        "docs/pr-review.md shows an old human output; paste:\n{human}"
+    );
+    let (_, md, _) = rollplan(&["diff", "plans/entity.roll", RISKY, "--format", "markdown"]);
+    // The document nests the comment one heading level deeper; the tables are verbatim.
+    let tables = &md[md.find("| | plan |").unwrap()..];
+    let tables = tables.replace("\n### ", "\n#### ");
+    assert!(
+        doc.contains(&tables),
+        "docs/pr-review.md shows an old Markdown output"
+    );
+}
+
+#[test]
+fn human_output_is_coloured_only_when_asked_and_always_the_same() {
+    let d = diff(&side("plans/entity.roll"), &side(RISKY));
+    let plain = rollplan::diff::human::render(&d, false);
+    let coloured = rollplan::diff::human::render(&d, true);
+    assert!(!plain.contains('\x1b'));
+    assert!(coloured.contains("\x1b[1;31m[risk: shorter phase]\x1b[0m"));
+    // Piped output (as in these tests) is plain, and the same on every run.
+    let (_, first, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    let (_, second, _) = rollplan(&["diff", "plans/entity.roll", RISKY]);
+    assert_eq!(first, plain);
+    assert_eq!(first, second);
+}
