@@ -126,7 +126,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
         })?),
     };
     let name = sources.get(loaded.file).name.clone();
-    let input = Input::new(&compiled, name, start, today());
+    let input = Input::new(&compiled, name, start);
     let target = Target::from(args.target);
     let Some(dir) = &args.out else {
         return Ok(match emit::stdout(&input, target, only) {
@@ -160,12 +160,6 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
         eprintln!("wrote {} files to {}", files.len(), dir.display());
     }
     Ok(ExitCode::Ok)
-}
-
-/// Today's date (UTC): the dates' origin when neither the plan nor `--start` gives one.
-fn today() -> crate::model::Date {
-    let days = jiff::Timestamp::now().as_second().div_euclid(86_400);
-    crate::simulate::timeline::add_days(jiff::civil::date(1970, 1, 1), days)
 }
 
 fn io_error(e: &write::WriteError) -> UsageError {

@@ -107,7 +107,7 @@ fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<Date>, out: &mut Stri
 fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
     let plan = input.plan();
     let p = plan.phase(phase);
-    let window = input.timeline.phases.get(phase.0);
+    let window = input.timeline().phases.get(phase.0);
     let start = window.map(|w| w.start);
     let end = window.and_then(|w| w.end);
     let _ = write!(
@@ -271,13 +271,13 @@ pub(super) fn whole(input: &Input<'_>) -> String {
     if let Some(owner) = &plan.owner {
         let _ = writeln!(out, "Owner: {owner}.");
     }
-    let _ = writeln!(out, "Planned start: {}.\n", input.timeline.start);
+    let _ = writeln!(out, "Planned start: {}.\n", input.timeline().start);
     let _ = writeln!(
         out,
         "| # | Phase | First day | Last day |\n|---|---|---|---|"
     );
     for (i, p) in plan.phases.iter().enumerate() {
-        let window = input.timeline.phases.get(i);
+        let window = input.timeline().phases.get(i);
         let start = window.map_or_else(|| "not reached".to_owned(), |w| w.start.to_string());
         let end = window
             .and_then(|w| w.end)

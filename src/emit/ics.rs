@@ -52,7 +52,7 @@ struct Event {
 fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
     let plan = input.plan();
     let p = plan.phase(phase);
-    let Some(window) = input.timeline.phases.get(phase.0) else {
+    let Some(window) = input.timeline().phases.get(phase.0) else {
         return Vec::new();
     };
     let uid = |what: &str| format!("{}-{}-{what}@rollplan", plan.name, p.id);
@@ -106,7 +106,7 @@ fn calendar(input: &Input<'_>, phases: &[PhaseId], what: &str) -> String {
             escape(&format!("{}: {what}", input.source))
         ),
     );
-    let stamp = format!("DTSTAMP:{}T000000Z", date(input.timeline.start));
+    let stamp = format!("DTSTAMP:{}T000000Z", date(input.timeline().start));
     for &phase in phases {
         for e in events(input, phase) {
             line(&mut out, "BEGIN:VEVENT");

@@ -28,7 +28,10 @@ fn phase_entry(input: &Input<'_>, config: &Config<'_>) -> Json {
         "flags": flags(plan, config.state),
     });
     if config.kind == ConfigKind::Phase {
-        let window = &input.timeline.phases.get(config.phase.0);
+        let window = input
+            .timeline
+            .as_ref()
+            .and_then(|t| t.phases.get(config.phase.0));
         entry["start"] = window.map_or(Json::Null, |w| json!(w.start.to_string()));
         entry["end"] = window
             .and_then(|w| w.end)

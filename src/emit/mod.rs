@@ -230,24 +230,43 @@ pub struct Input<'a> {
     pub compiled: &'a Compiled,
     /// The plan file as the user named it; it goes into headers, so tests pass a stable name.
     pub source: String,
-    pub timeline: Timeline,
+    /// `None` when neither the plan nor `--start` gives a start date: the configuration targets
+    /// need none, and the dated ones (checklist, ics) refuse rather than date from "today",
+    /// which would make the same plan give different bytes on different days.
+    pub timeline: Option<Timeline>,
 }
 
 impl<'a> Input<'a> {
-    /// `start` overrides the plan's; without either, the dates run from `fallback_start`.
-    pub fn new(
-        compiled: &'a Compiled,
-        source: String,
-        start: Option<Date>,
-        fallback_start: Date,
-    ) -> Self {
-        let start = start.or(compiled.plan.start).unwrap_or(fallback_start);
-        let timeline = planned(&compiled.plan, start, Calendar::Calendar);
+    /// `start` overrides the plan's own.
+    pub fn new(compiled: &'a Compiled, source: String, start: Option<Date>) -> Self {
+        let timeline = start
+            .or(compiled.plan.start)
+            .map(|start| planned(&compiled.plan, start, Calendar::Calendar));
         Input {
             compiled,
             source,
             timeline,
         }
+    }
+
+    /// The planned timeline of a dated target. `document`, `files` and `stdout` check
+    /// [`Input::dated`] before a dated target runs, so it is always there.
+    pub(crate) fn timeline(&self) -> &Timeline {
+        self.timeline
+            .as_ref()
+            .expect("dated targets run only after `Input::dated` succeeded")
+    }
+
+    /// The timeline, or the error that says how to give the plan a start date.
+    fn dated(&self, target: Target) -> Result<&Timeline, EmitError> {
+        self.timeline.as_ref().ok_or_else(|| EmitError {
+            message: format!(
+                "the plan has no start date, so the `{target}` target cannot date its items"
+            ),
+            help: "add `start YYYY-MM-DD` to the `plan` block, or pass `--start YYYY-MM-DD`"
+                .to_owned(),
+            span: self.plan().header_span,
+        })
     }
 
     pub fn plan(&self) -> &'a Plan {
@@ -400,6 +419,9 @@ pub fn files(
     only: Option<PhaseId>,
 ) -> Result<Vec<OutFile>, EmitError> {
     let plan = input.plan();
+    if !target.is_configuration() {
+        input.dated(target)?;
+    }
     let phases: Vec<PhaseId> = match only {
         Some(p) => vec![p],
         None => (0..plan.phases.len()).map(PhaseId).collect(),
@@ -440,6 +462,9 @@ pub fn document(
     target: Target,
     config: &Config<'_>,
 ) -> Result<String, EmitError> {
+    if !target.is_configuration() {
+        input.dated(target)?;
+    }
     match target {
         Target::Toml => toml::document(input, config),
         Target::Yaml => yaml::document(input, config),
@@ -462,6 +487,9 @@ pub fn stdout(
 ) -> Result<String, EmitError> {
     if let Some(phase) = only {
         return document(input, target, &input.phase_config(phase));
+    }
+    if !target.is_configuration() {
+        input.dated(target)?;
     }
     let configs: Vec<Config<'_>> = (0..input.plan().phases.len())
         .map(|p| input.phase_config(PhaseId(p)))

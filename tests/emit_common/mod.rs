@@ -28,12 +28,9 @@ pub(crate) fn compile(relative: &str) -> rollplan::Compiled {
 }
 
 pub(crate) fn input<'a>(compiled: &'a rollplan::Compiled, name: &str) -> Input<'a> {
-    Input::new(
-        compiled,
-        name.to_owned(),
-        None,
-        Date::new(2026, 1, 1).unwrap(),
-    )
+    // Plans without a start date get one, so the dated targets can be read back too.
+    let start = compiled.plan.start.or(Some(Date::new(2026, 1, 1).unwrap()));
+    Input::new(compiled, name.to_owned(), start)
 }
 
 /// Every `*.roll` under `plans/` (recursively) and the client-suite fixtures, relative paths.
