@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
+pub mod fmt;
 pub mod model;
 pub mod simulate;
 pub mod source;

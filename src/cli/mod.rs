@@ -2,6 +2,7 @@
 //! [`ExitCode`]; `main.rs` only calls [`run`].
 
 pub mod check;
+pub mod fmt;
 pub mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +46,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse a plan and prove its invariants and transitions
     Check(check::Args),
+    /// Rewrite plans in the canonical layout, or check that they are in it
+    Fmt(fmt::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -62,5 +65,6 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }

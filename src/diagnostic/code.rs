@@ -105,6 +105,10 @@ catalogue! {
     IndefiniteNotLast = ("indefinite_not_last", Warning),
     /// Returned when a gate has neither a metric threshold nor a text saying what to verify.
     EmptyGate = ("empty_gate", Warning),
+
+    // ---- formatting ----------------------------------------------------------
+    /// Returned when `fmt` would change what a plan means or drop a comment (a bug in the formatter); the file is left as it was.
+    FormatChangedMeaning = ("fmt_changed_meaning", Error),
 }
 
 impl fmt::Display for Code {
