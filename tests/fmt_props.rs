@@ -46,7 +46,10 @@ fn check_properties(name: &str, text: &str) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // 512 cases by default; `PROPTEST_CASES=N` runs more.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512)
+    ))]
 
     #[test]
     fn generated_plans_format_idempotently_without_changing_meaning(text in common::gen_plan::plan()) {

@@ -65,6 +65,7 @@ fn separator() -> impl Strategy<Value = String> {
         1 => Just("\r\n\r\n\r\n  ".to_owned()),
         1 => Just("\n      ".to_owned()),
         1 => comment().prop_map(|c| format!(" {c}\n")),
+        1 => comment().prop_map(|c| format!("{c}\r\n")),
         1 => comment().prop_map(|c| format!("\n{c}\n\n")),
         1 => (comment(), comment()).prop_map(|(a, b)| format!("\r\n  {a}\r\n\t{b}\r\n")),
     ]
