@@ -101,3 +101,25 @@ fn empty_and_comment_only_files() {
         "# one\n\n# two\n"
     );
 }
+
+/// `ast::File` equality ignores spans, including the bare spans of phases, gates, `set`s,
+/// conditions, `on_fail`s, freezes, text blocks and the plan header: `fmt`'s guard and `diff`
+/// both rely on it.
+#[test]
+fn syntax_trees_of_two_layouts_compare_equal() {
+    let tight = "plan p{title \"T\"}rollback{step \"s\"}freeze 2026-01-01..2026-01-02\n\
+                 phase a \"A\"{duration 1w set x=1 when k==v else 2 gate g<1% on_fail rollback a}";
+    let loose = "\n\nplan p {\n  title \"T\"\n}\n\nrollback {\n  step \"s\"\n}\n\n\
+                 freeze 2026-01-01..2026-01-02\n\nphase a \"A\" {\n  duration 1w\n  \
+                 set x = 1 when k == v else 2\n  gate g < 1%\n  on_fail rollback a\n}\n";
+    let tight = SourceFile::new(FileId(0), "t.roll", tight);
+    let loose = SourceFile::new(FileId(0), "l.roll", loose);
+    let parse = |s| rollplan::syntax::parse(s).expect("parses");
+    assert_eq!(parse(&tight), parse(&loose));
+    let other = SourceFile::new(
+        FileId(0),
+        "o.roll",
+        "plan p{title \"T\"}rollback{step \"t\"}",
+    );
+    assert_ne!(parse(&tight), parse(&other));
+}
