@@ -145,6 +145,18 @@ fn a_plan_with_syntax_errors_is_reported_and_left_untouched() {
 }
 
 #[test]
+fn a_folder_without_plans_is_a_usage_error() {
+    let dir = folder_with(&[("plans/notes.txt", "not a plan")]);
+    let out = rollplan(&["fmt", "--check", "plans"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("rollplan::plan_not_found"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn io_errors_exit_2() {
     let dir = folder_with(&[("a.roll", UNFORMATTED)]);
     let out = rollplan(&["fmt", "missing.roll", "a.roll"], dir.path(), None);

@@ -90,6 +90,14 @@ fn targets(named: &[PathBuf]) -> Result<Vec<Option<PathBuf>>, UsageError> {
         } else if path.is_dir() {
             let mut found = Vec::new();
             collect_plans(path, &mut found)?;
+            if found.is_empty() {
+                // A check that passes because it found nothing to check would hide a wrong path.
+                return Err(UsageError {
+                    code: "plan_not_found",
+                    message: format!("no `*.roll` file in `{}`", path.display()),
+                    help: "name a folder that holds plans, or the plan files themselves".to_owned(),
+                });
+            }
             found.sort();
             out.extend(found.into_iter().map(Some));
         } else {
