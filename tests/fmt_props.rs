@@ -59,6 +59,50 @@ proptest! {
     }
 }
 
+/// A generated plan with a few characters inserted or removed: text the generator would not
+/// write, some of it still valid (a comment swallowing a line, a string closing early).
+fn mutated_plan() -> impl Strategy<Value = String> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        0..3usize,
+        prop::sample::select(vec![
+            "", "#", "\"", "\\", "{", "}", "(", ")", "\n", "\r", " ", "-", ">", "!", ",", "..",
+        ]),
+    );
+    (common::gen_plan::plan(), prop::collection::vec(edit, 1..4)).prop_map(|(text, edits)| {
+        let mut chars: Vec<char> = text.chars().collect();
+        for (at, remove, insert) in edits {
+            let at = at.index(chars.len() + 1);
+            let end = (at + remove).min(chars.len());
+            chars.splice(at..end, insert.chars());
+        }
+        chars.into_iter().collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512)
+    ))]
+
+    /// Whatever the text, `fmt` does not panic; when the text parses, the properties hold, and
+    /// when it does not, `fmt` refuses it with the parser's diagnostics.
+    #[test]
+    fn mutated_plans_are_formatted_safely_or_refused(text in mutated_plan()) {
+        let original = source("mutated.roll", &text);
+        match syntax::parse(&original) {
+            Ok(_) => {
+                if let Err(message) = check_properties("mutated.roll", &text) {
+                    prop_assert!(false, "{}\n--- input\n{}", message, text);
+                }
+            }
+            Err(errors) => {
+                prop_assert_eq!(rollplan::fmt::format(&original).err(), Some(errors));
+            }
+        }
+    }
+}
+
 /// Every `*.roll` under `plans/`, recursively, sorted.
 fn plan_files() -> Vec<std::path::PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
