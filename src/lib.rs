@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod diff;
 pub mod emit;
+pub mod fmt;
 pub mod model;
 pub mod simulate;
 pub mod source;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod input;
 
@@ -56,6 +57,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Draw the state graph as Graphviz DOT or Mermaid
     Graph(graph::Args),
+    /// Rewrite plans in the canonical layout, or check that they are in it
+    Fmt(fmt::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -76,5 +79,6 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Emit(args) => emit::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }

@@ -109,6 +109,9 @@ catalogue! {
     // ---- emitting ------------------------------------------------------------
     /// Returned when `emit` cannot write the plan in the chosen format without changing its meaning: two flags that the format would name alike, a flag name that is also another flag's table, a phase id that is not a safe file name.
     EmitUnrepresentable = ("emit_unrepresentable", Error),
+    // ---- formatting ----------------------------------------------------------
+    /// Returned when `fmt` would change what a plan means or drop a comment (a bug in the formatter); the file is left as it was.
+    FormatChangedMeaning = ("fmt_changed_meaning", Error),
 }
 
 impl fmt::Display for Code {

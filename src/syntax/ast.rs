@@ -62,14 +62,14 @@ pub enum Item<'a> {
     Phase(Phase<'a>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct TextBlock<'a> {
     /// The block keyword, for diagnostics.
     pub keyword: Span,
     pub items: Vec<Text<'a>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct PlanHeader<'a> {
     pub keyword: Span,
     pub name: Name<'a>,
@@ -176,7 +176,7 @@ pub enum ExprKind<'a> {
     Paren(Box<Expr<'a>>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct Freeze<'a> {
     pub keyword: Span,
     pub from: Raw<'a>,
@@ -218,7 +218,7 @@ pub enum MonitorEntry<'a> {
 }
 
 /// `on_fail …`, at plan level (the default) or in a phase (an override).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct OnFail<'a> {
     pub span: Span,
     pub action: FailAction<'a>,
@@ -245,7 +245,7 @@ pub enum InconclusiveAction<'a> {
     Fail,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct Phase<'a> {
     pub keyword: Span,
     pub id: Name<'a>,
@@ -281,7 +281,7 @@ pub enum DurationSpec<'a> {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct SetStmt<'a> {
     pub span: Span,
     pub flag: Name<'a>,
@@ -306,7 +306,7 @@ pub struct ScopedRule<'a> {
     pub condition: Condition<'a>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct Condition<'a> {
     pub span: Span,
     pub attribute: Name<'a>,
@@ -348,7 +348,7 @@ impl CmpOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct Gate<'a> {
     pub span: Span,
     /// The gate's name; for a metric gate, the metric it reads.
@@ -364,3 +364,50 @@ pub enum GateOption<'a> {
     Pass(Raw<'a>),
     Inconclusive(Spanned<InconclusiveAction<'a>>),
 }
+
+/// `PartialEq` for a node that records a bare [`Span`] besides its children: the spans are left
+/// out, as [`Spanned`] leaves them out, so equality ignores layout everywhere. The pattern names
+/// every field, so a field added later must be sorted into one list or the other.
+macro_rules! eq_ignoring_spans {
+    ($ty:ident { spans: [$($span:ident),*], fields: [$($field:ident),*] }) => {
+        impl PartialEq for $ty<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                let $ty { $($span: _,)* $($field,)* } = self;
+                true $(&& *$field == other.$field)*
+            }
+        }
+    };
+}
+
+eq_ignoring_spans!(TextBlock {
+    spans: [keyword],
+    fields: [items]
+});
+eq_ignoring_spans!(PlanHeader {
+    spans: [keyword],
+    fields: [name, fields]
+});
+eq_ignoring_spans!(Freeze {
+    spans: [keyword],
+    fields: [from, to, reason]
+});
+eq_ignoring_spans!(OnFail {
+    spans: [span],
+    fields: [action]
+});
+eq_ignoring_spans!(Phase {
+    spans: [keyword, end],
+    fields: [id, title, statements]
+});
+eq_ignoring_spans!(SetStmt {
+    spans: [span],
+    fields: [flag, value, optional]
+});
+eq_ignoring_spans!(Condition {
+    spans: [span],
+    fields: [attribute, test]
+});
+eq_ignoring_spans!(Gate {
+    spans: [span],
+    fields: [id, threshold, text, options]
+});

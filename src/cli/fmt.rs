@@ -1,0 +1,331 @@
+//! `rollplan fmt [FILE…]`: rewrite plans in the canonical layout (see `docs/fmt.md`). Files are
+//! replaced atomically (a temporary file in the same folder, then a rename) and only when their
+//! bytes change; `--check` changes nothing and shows a unified diff of each file that is not
+//! formatted; `-` formats stdin to stdout. A plan that does not parse is reported and left alone.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::input::{Loaded, MAX_FILE_BYTES, UsageError, from_bytes, locate_plan, stderr_color};
+use super::{ExitCode, Format};
+use crate::diagnostic::{Diagnostic, render};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Plans, or folders searched for `*.roll` files; `-` reads stdin and writes stdout. By
+    /// default the single `*.roll` in `plans/` or the current folder
+    pub files: Vec<PathBuf>,
+    /// Write nothing: exit 1 and show a diff for each file that is not formatted
+    #[arg(long)]
+    pub check: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// What happened to one input.
+enum Outcome {
+    /// Already in the canonical layout.
+    Formatted,
+    /// Rewritten (or, for stdin, printed).
+    Reformatted,
+    /// `--check`: not formatted; the unified diff from the input to the formatted text.
+    Unformatted(String),
+    /// The plan does not parse (or the formatter refused its own output).
+    Problems(Box<Loaded>, Vec<Diagnostic>),
+    Io(UsageError),
+}
+
+struct Report {
+    name: String,
+    outcome: Outcome,
+    /// The formatted text of stdin, for `-` without `--check`.
+    stdout: Option<String>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let json = args.format == Format::Json;
+    let targets = match targets(&args.files) {
+        Ok(t) => t,
+        Err(e) => {
+            e.print(json);
+            return ExitCode::UsageOrIo;
+        }
+    };
+    let reports: Vec<Report> = targets
+        .iter()
+        .map(|target| match target {
+            None => format_stdin(args.check),
+            Some(path) => format_file(path, args.check),
+        })
+        .collect();
+    if json {
+        print_json(&reports);
+    } else {
+        print_human(&reports, args.check);
+    }
+    reports
+        .iter()
+        .map(|r| match r.outcome {
+            Outcome::Formatted | Outcome::Reformatted => ExitCode::Ok,
+            Outcome::Unformatted(_) | Outcome::Problems(..) => ExitCode::PlanProblems,
+            Outcome::Io(_) => ExitCode::UsageOrIo,
+        })
+        .max_by_key(|&code| code as u8)
+        .unwrap_or(ExitCode::Ok)
+}
+
+/// The files to format, in order: `None` for stdin. Folders are searched recursively for
+/// `*.roll` files, sorted by path so output is deterministic.
+fn targets(named: &[PathBuf]) -> Result<Vec<Option<PathBuf>>, UsageError> {
+    if named.is_empty() {
+        return Ok(vec![Some(locate_plan(None)?)]);
+    }
+    let mut out = Vec::new();
+    for path in named {
+        if path.as_os_str() == "-" {
+            out.push(None);
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            collect_plans(path, &mut found)?;
+            if found.is_empty() {
+                // A check that passes because it found nothing to check would hide a wrong path.
+                return Err(UsageError {
+                    code: "plan_not_found",
+                    message: format!("no `*.roll` file in `{}`", path.display()),
+                    help: "name a folder that holds plans, or the plan files themselves".to_owned(),
+                });
+            }
+            found.sort();
+            out.extend(found.into_iter().map(Some));
+        } else {
+            out.push(Some(path.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn collect_plans(folder: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
+    let entries = std::fs::read_dir(folder).map_err(|e| io_error(folder, "read", &e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| io_error(folder, "read", &e))?.path();
+        if path.is_dir() {
+            collect_plans(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "roll") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, verb: &str, e: &std::io::Error) -> UsageError {
+    UsageError {
+        code: "io_error",
+        message: format!("cannot {verb} `{}`: {e}", path.display()),
+        help: "check that the path exists and that you may read and write it".to_owned(),
+    }
+}
+
+fn format_file(path: &Path, check: bool) -> Report {
+    let name = path.display().to_string();
+    let report = |outcome| Report {
+        name: name.clone(),
+        outcome,
+        stdout: None,
+    };
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(e) => return report(Outcome::Io(e)),
+    };
+    match format_bytes(&name, &bytes) {
+        Err(outcome) => report(outcome),
+        Ok((_, formatted)) if formatted.as_bytes() == bytes => report(Outcome::Formatted),
+        Ok((old, formatted)) if check => {
+            report(Outcome::Unformatted(diff(&name, &old, &formatted)))
+        }
+        Ok((_, formatted)) => match write_atomically(path, formatted.as_bytes()) {
+            Ok(()) => report(Outcome::Reformatted),
+            Err(e) => report(Outcome::Io(e)),
+        },
+    }
+}
+
+fn format_stdin(check: bool) -> Report {
+    let name = "<stdin>".to_owned();
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        return Report {
+            outcome: Outcome::Io(io_error(Path::new("<stdin>"), "read", &e)),
+            name,
+            stdout: None,
+        };
+    }
+    let (outcome, stdout) = match format_bytes(&name, &bytes) {
+        Err(outcome) => (outcome, None),
+        Ok((_, formatted)) if formatted.as_bytes() == bytes => {
+            (Outcome::Formatted, Some(formatted))
+        }
+        Ok((old, formatted)) if check => {
+            (Outcome::Unformatted(diff(&name, &old, &formatted)), None)
+        }
+        Ok((_, formatted)) => (Outcome::Reformatted, Some(formatted)),
+    };
+    Report {
+        name,
+        outcome,
+        stdout: stdout.filter(|_| !check),
+    }
+}
+
+/// The decoded input and its formatted text, or the diagnostics that stop formatting.
+fn format_bytes(name: &str, bytes: &[u8]) -> Result<(String, String), Outcome> {
+    let loaded = from_bytes(name.to_owned(), bytes);
+    if let Some(d) = loaded.unreadable.clone() {
+        return Err(Outcome::Problems(Box::new(loaded), vec![d]));
+    }
+    let source = loaded.sources.get(loaded.file);
+    match crate::fmt::format(source) {
+        Ok(formatted) => Ok((source.text.to_string(), formatted)),
+        Err(errors) => Err(Outcome::Problems(Box::new(loaded), errors.into_vec())),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, "read", &e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(UsageError {
+            code: "io_error",
+            message: format!(
+                "`{}` is {} bytes; rollplan reads plans up to {MAX_FILE_BYTES} bytes",
+                path.display(),
+                meta.len()
+            ),
+            help: "split the rollout into several plans".to_owned(),
+        });
+    }
+    std::fs::read(path).map_err(|e| io_error(path, "read", &e))
+}
+
+/// Replaces the file at `path` (following a symbolic link to the real file) with `bytes`: they
+/// go to a temporary file in the same folder, which is then renamed over the original, so a
+/// crash leaves either the old plan or the new one, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
+    let target = std::fs::canonicalize(path).map_err(|e| io_error(path, "write", &e))?;
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&target)
+        .map_err(|e| io_error(path, "write", &e))?
+        .permissions();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".rollplan-fmt-")
+        .tempfile_in(folder)
+        .map_err(|e| io_error(folder, "write in", &e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .and_then(|()| std::fs::set_permissions(temp.path(), permissions))
+        .map_err(|e| io_error(path, "write", &e))?;
+    temp.persist(&target)
+        .map_err(|e| io_error(path, "write", &e.error))?;
+    Ok(())
+}
+
+fn diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string()
+}
+
+fn print_human(reports: &[Report], check: bool) {
+    let color = stderr_color();
+    let mut unformatted = Vec::new();
+    for report in reports {
+        match &report.outcome {
+            Outcome::Reformatted if report.stdout.is_none() => {
+                eprintln!("formatted {}", report.name);
+            }
+            Outcome::Formatted | Outcome::Reformatted => {}
+            Outcome::Unformatted(diff) => {
+                print!("{diff}");
+                unformatted.push(report.name.as_str());
+            }
+            Outcome::Problems(loaded, diagnostics) => {
+                eprint!("{}", render::human(diagnostics, &loaded.sources, color));
+                eprintln!(
+                    "{} was not formatted: fix the errors above first",
+                    report.name
+                );
+            }
+            Outcome::Io(e) => e.print(false),
+        }
+        if let Some(text) = &report.stdout {
+            print!("{text}");
+        }
+    }
+    if check && !unformatted.is_empty() {
+        eprintln!(
+            "{} file{} not formatted (run `rollplan fmt` to fix):",
+            unformatted.len(),
+            if unformatted.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        );
+        for name in unformatted {
+            eprintln!("  {name}");
+        }
+    }
+}
+
+fn print_json(reports: &[Report]) {
+    let files: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let mut value = json!({ "file": r.name });
+            match &r.outcome {
+                Outcome::Formatted => value["status"] = json!("formatted"),
+                Outcome::Reformatted => value["status"] = json!("reformatted"),
+                Outcome::Unformatted(diff) => {
+                    value["status"] = json!("unformatted");
+                    value["diff"] = json!(diff);
+                }
+                Outcome::Problems(loaded, diagnostics) => {
+                    value["status"] = json!("error");
+                    let rendered: serde_json::Value =
+                        serde_json::from_str(&render::json(diagnostics, &loaded.sources))
+                            .unwrap_or_default();
+                    value["diagnostics"] = rendered["diagnostics"].clone();
+                }
+                Outcome::Io(e) => {
+                    value["status"] = json!("io_error");
+                    value["diagnostics"] = json!([{
+                        "code": format!("rollplan::{}", e.code),
+                        "severity": "error",
+                        "message": e.message,
+                        "help": e.help,
+                    }]);
+                }
+            }
+            if let Some(text) = &r.stdout {
+                value["output"] = json!(text);
+            }
+            value
+        })
+        .collect();
+    let count = |status: &str| files.iter().filter(|f| f["status"] == status).count();
+    let value = json!({
+        "ok": files.iter().all(|f| f["status"] == "formatted" || f["status"] == "reformatted"),
+        "formatted": count("formatted"),
+        "reformatted": count("reformatted"),
+        "unformatted": count("unformatted"),
+        "errors": count("error") + count("io_error"),
+        "files": files,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+}
