@@ -101,12 +101,14 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
     }
 }
 
-/// Refuses nesting deeper than [`MAX_NESTING`], counting `(` and `!` outside strings and
-/// comments. Runs in one pass over the bytes.
+/// Refuses nesting deeper than [`MAX_NESTING`], counting open `(`, a run of `!`, and the `->`
+/// of one invariant (an implication chain nests to the right) outside strings and comments.
+/// Runs in one pass over the bytes.
 fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
     let bytes = source.text.as_bytes();
     let mut depth = 0usize;
     let mut nots = 0usize;
+    let mut arrows = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -124,10 +126,18 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
             b'!' if bytes.get(i + 1) != Some(&b'=') => nots += 1,
+            b'-' if bytes.get(i + 1) == Some(&b'>') => {
+                arrows += 1;
+                nots = 0;
+            }
             b' ' | b'\t' | b'\r' | b'\n' => {}
+            b'i' if starts_word(bytes, i, b"invariant") => {
+                arrows = 0;
+                nots = 0;
+            }
             _ => nots = 0,
         }
-        if depth + nots > MAX_NESTING {
+        if depth + nots + arrows > MAX_NESTING {
             let span = source.span(i..i + 1);
             return Some(
                 Diagnostic::new(
@@ -136,10 +146,62 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
                     span,
                     "nesting limit passed here",
                 )
-                .help("split the formula into several invariants, or remove redundant parentheses and `!`"),
+                .help("split the formula into several invariants, or remove redundant parentheses, `!` and `->`"),
             );
         }
         i += 1;
     }
     None
+}
+
+/// Whether the word `word` starts at `i` (not inside a longer name).
+fn starts_word(bytes: &[u8], i: usize, word: &[u8]) -> bool {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+    bytes[i..].starts_with(word)
+        && (i == 0 || !is_name(bytes[i - 1]))
+        && bytes.get(i + word.len()).is_none_or(|&b| !is_name(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn first_error(text: &str) -> Diagnostic {
+        let source = SourceFile::new(FileId(0), "t.roll", text);
+        parse(&source).expect_err("refused").into_vec().remove(0)
+    }
+
+    #[test]
+    fn long_implication_chains_are_refused_before_they_can_overflow_the_stack() {
+        let text = format!(
+            "plan x {{}}\nflag a: bool = false\ninvariant i: {}a\n",
+            "a -> ".repeat(30_000)
+        );
+        let d = first_error(&text);
+        assert_eq!(d.code, Code::NestingTooDeep);
+        // The label sits on the `-` of the 65th arrow.
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        assert_eq!(source.slice(d.primary.span), "-");
+    }
+
+    #[test]
+    fn arrows_count_per_invariant() {
+        let chain = "a -> ".repeat(60);
+        let text = format!(
+            "plan x {{}}\nflag a: bool = false\ninvariant i: {chain}a\ninvariant j: {chain}a\n"
+        );
+        let source = SourceFile::new(FileId(0), "t.roll", text);
+        assert!(parse(&source).is_ok());
+    }
+
+    #[test]
+    fn deep_parentheses_and_negations_are_refused() {
+        for formula in ["(".repeat(100_000), "!".repeat(100_000)] {
+            let d = first_error(&format!(
+                "plan x {{}}\nflag a: bool = false\ninvariant i: {formula}a\n"
+            ));
+            assert_eq!(d.code, Code::NestingTooDeep);
+        }
+    }
 }
