@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod input;
+pub mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -45,6 +46,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse a plan and prove its invariants and transitions
     Check(check::Args),
+    /// Planned timeline, what-if runs and Monte Carlo forecasts of a plan
+    Simulate(simulate::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -62,5 +65,6 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
