@@ -51,13 +51,24 @@ pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario,
             let at = e
                 .location()
                 .map_or(0, |l| offset_of(text, l.line(), l.column()));
+            // An error at the end of the file (an unclosed bracket) is shown on the last
+            // character written, not on nothing.
+            let at = if text[at..].trim().is_empty() {
+                text[..at]
+                    .trim_end()
+                    .char_indices()
+                    .last()
+                    .map_or(0, |(i, _)| i)
+            } else {
+                at
+            };
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             return Err(Errors::one(
                 Diagnostic::new(
                     Code::ScenarioSyntax,
-                    format!("the scenario is not valid YAML: {}", yaml_message(&e)),
+                    "the scenario is not valid YAML",
                     span(at..end),
-                    "here",
+                    yaml_message(&e),
                 )
                 .help("write the scenario as YAML: `phase: [{gate: value}, …]`"),
             ));

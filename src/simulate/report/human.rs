@@ -58,12 +58,12 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
             Outcome::Unfinished => notes.push("unfinished".to_owned()),
             Outcome::Completed => {}
         }
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {label:width$}  {}  {end:10}  {days:>5}  {}",
             r.date(v.start),
             notes.join(", ")
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out.push('\n');
     match (r.last_phase(), plan.phases.last()) {
@@ -121,10 +121,13 @@ fn schedule(r: &RunReport<'_>) -> String {
         }
         if let Some(end) = v.end {
             for (i, g) in phase.gates.iter().enumerate() {
-                let what = super::criterion(plan, v.phase, i)
-                    .or_else(|| g.text.clone())
-                    .unwrap_or_default();
-                let _ = writeln!(out, "    {}  gate {}: {what}", r.date(end), g.id);
+                let what = match (super::criterion(plan, v.phase, i), &g.text) {
+                    (Some(c), Some(t)) => format!("{c} ({t})"),
+                    (Some(c), None) => c,
+                    (None, Some(t)) => format!("{}: {t}", g.id),
+                    (None, None) => g.id.clone(),
+                };
+                let _ = writeln!(out, "    {}  gate {what}", r.date(end));
             }
             for t in plan.notify_after.iter().chain(&phase.notify_after) {
                 let _ = writeln!(out, "    {}  after: {}", r.date(end), t.text);

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RunReport, visit_label};
+use super::RunReport;
 use crate::simulate::whatif::{Outcome, PieceKind};
 
 pub fn run(r: &RunReport<'_>) -> String {
@@ -13,8 +13,8 @@ pub fn run(r: &RunReport<'_>) -> String {
     let _ = writeln!(
         out,
         "    title {} ({}) from {}",
-        clean(plan.title.as_deref().unwrap_or(&plan.name)),
-        clean(&r.mode),
+        clean_title(plan.title.as_deref().unwrap_or(&plan.name)),
+        clean_title(&r.mode),
         r.date(0)
     );
     out.push_str("    dateFormat YYYY-MM-DD\n    axisFormat %b %d\n");
@@ -33,11 +33,12 @@ pub fn run(r: &RunReport<'_>) -> String {
     let mut task = 0;
     for v in &r.run.visits {
         let phase = &plan.phases[v.phase];
-        let _ = writeln!(
-            out,
-            "    section {}",
-            clean(&visit_label(plan, v.phase, v.number))
-        );
+        let section = if v.number > 1 {
+            format!("{} (visit {})", phase.id, v.number)
+        } else {
+            phase.id.clone()
+        };
+        let _ = writeln!(out, "    section {}", clean(&section));
         for piece in &v.pieces {
             task += 1;
             let (name, tag) = match piece.kind {
@@ -80,7 +81,20 @@ pub fn run(r: &RunReport<'_>) -> String {
     out
 }
 
-/// Mermaid task names end at `:` and lines at `#` or `;`.
+/// A title ends at `#`, `;` or a line break.
+fn clean_title(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if matches!(c, '#' | ';' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Section and task names also end at `:`.
 fn clean(text: &str) -> String {
     text.chars()
         .map(|c| {
