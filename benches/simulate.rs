@@ -27,7 +27,11 @@ fn entity() -> rollplan::Compiled {
 #[divan::bench(sample_count = 10)]
 fn forecast_entity_1m(bencher: Bencher) {
     let c = entity();
-    let clock = Clock::new(&c.plan, parse_date("2026-12-01").unwrap(), Calendar::Calendar);
+    let clock = Clock::new(
+        &c.plan,
+        parse_date("2026-12-01").unwrap(),
+        Calendar::Calendar,
+    );
     let prepared = Prepared::new(&c.plan);
     let rates = declared_pass_rates(&c.plan);
     bencher.bench(|| forecast(&prepared, &clock, &rates, 1_000_000, 1));
@@ -38,7 +42,11 @@ fn forecast_entity_1m(bencher: Bencher) {
 #[divan::bench(sample_count = 10)]
 fn forecast_entity_1m_failing(bencher: Bencher) {
     let c = entity();
-    let clock = Clock::new(&c.plan, parse_date("2026-12-01").unwrap(), Calendar::Calendar);
+    let clock = Clock::new(
+        &c.plan,
+        parse_date("2026-12-01").unwrap(),
+        Calendar::Calendar,
+    );
     let prepared = Prepared::new(&c.plan);
     let mut rates = declared_pass_rates(&c.plan);
     for m in &c.plan.metrics {
@@ -51,7 +59,11 @@ fn forecast_entity_1m_failing(bencher: Bencher) {
 #[divan::bench]
 fn what_if_fail_3(bencher: Bencher) {
     let c = entity();
-    let clock = Clock::new(&c.plan, parse_date("2026-12-01").unwrap(), Calendar::Calendar);
+    let clock = Clock::new(
+        &c.plan,
+        parse_date("2026-12-01").unwrap(),
+        Calendar::Calendar,
+    );
     let prepared = Prepared::new(&c.plan);
     let failures = [ForcedFailure {
         phase: c.plan.phase_named("full_production").unwrap().0,

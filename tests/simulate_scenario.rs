@@ -7,6 +7,7 @@ use rollplan::diagnostic::{Code, render};
 use rollplan::model::parse_date;
 use rollplan::simulate::clock::Clock;
 use rollplan::simulate::engine::Event;
+use rollplan::simulate::engine::Verdict::{Failed, Passed};
 use rollplan::simulate::prepared::Prepared;
 use rollplan::simulate::whatif::{self, PieceKind};
 use rollplan::simulate::{Calendar, Scenario, parse_scenario};
@@ -144,7 +145,6 @@ fn observed_values_are_judged_against_the_thresholds() {
         "full_production:\n  - {error_rate: 0.1%, latency_delta: 10%}\n  - {error_rate: '0.09%'}\n",
     )
     .unwrap();
-    use rollplan::simulate::engine::Verdict::{Failed, Passed};
     let v = |attempt, gate| s.evaluation(2, attempt, gate).map(|e| e.verdict);
     assert_eq!(v(1, 0), Some(Failed), "0.1% is not < 0.1%");
     assert_eq!(v(1, 1), Some(Passed), "10% <= 10%");

@@ -174,47 +174,8 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     let prepared = Prepared::new(plan);
 
     if let Some(runs) = args.runs {
-        let mut rates = forecast::declared_pass_rates(plan);
-        for spec in &args.pass_rate {
-            apply_pass_rate(plan, &mut rates, spec)?;
-        }
-        let deadline = args
-            .deadline
-            .as_deref()
-            .map(|d| date_arg("deadline", d))
-            .transpose()?
-            .map(|d| crate::simulate::timeline::days_between(start, d));
-        let compute = || forecast::forecast(&prepared, &clock, &rates, runs, args.seed);
-        let tally = match args.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .map_err(|e| {
-                    usage(
-                        "invalid_argument",
-                        format!("cannot start {n} threads: {e}"),
-                        "use fewer `--threads`",
-                    )
-                })?
-                .install(compute),
-            None => compute(),
-        };
-        let report = ForecastReport {
-            plan,
-            clock: &clock,
-            tally: &tally,
-            seed: args.seed,
-            deadline,
-            pass_rates: &rates,
-        };
-        if json {
-            println!("{}", pretty(&report.json()));
-        } else {
-            print!("{}", report.human());
-        }
-        return Ok(ExitCode::Ok);
+        return run_forecast(args, plan, &clock, &prepared, runs);
     }
-
     let failures = args
         .fail
         .iter()
@@ -246,6 +207,56 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         SimulateFormat::Json => println!("{}", pretty(&report::json::run(&report))),
         SimulateFormat::Mermaid => print!("{}", report::mermaid::run(&report)),
         SimulateFormat::Svg => print!("{}", report::svg::run(&report)),
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// `--runs N`: the Monte Carlo forecast.
+fn run_forecast(
+    args: &Args,
+    plan: &crate::model::Plan,
+    clock: &Clock,
+    prepared: &Prepared,
+    runs: u64,
+) -> Result<ExitCode, Failure> {
+    let json = args.format == SimulateFormat::Json;
+    let mut rates = forecast::declared_pass_rates(plan);
+    for spec in &args.pass_rate {
+        apply_pass_rate(plan, &mut rates, spec)?;
+    }
+    let deadline = args
+        .deadline
+        .as_deref()
+        .map(|d| date_arg("deadline", d))
+        .transpose()?
+        .map(|d| crate::simulate::timeline::days_between(clock.start, d));
+    let compute = || forecast::forecast(prepared, clock, &rates, runs, args.seed);
+    let tally = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| {
+                usage(
+                    "invalid_argument",
+                    format!("cannot start {n} threads: {e}"),
+                    "use fewer `--threads`",
+                )
+            })?
+            .install(compute),
+        None => compute(),
+    };
+    let report = ForecastReport {
+        plan,
+        clock,
+        tally: &tally,
+        seed: args.seed,
+        deadline,
+        pass_rates: &rates,
+    };
+    if json {
+        println!("{}", pretty(&report.json()));
+    } else {
+        print!("{}", report.human());
     }
     Ok(ExitCode::Ok)
 }

@@ -122,7 +122,12 @@ pub struct RunEnd {
     pub end: i64,
 }
 
-/// One run of the rollout from day 0.
+/// One run of the rollout from day 0. `attempts` and `visits` are scratch space, reused
+/// between runs so a forecast allocates nothing per run.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the rules of a run read best as one loop; split up, they would scatter"
+)]
 pub fn run<O: Oracle, S: Sink>(
     prepared: &Prepared,
     clock: &Clock,

@@ -33,7 +33,6 @@ impl Odds {
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
-                clippy::cast_precision_loss,
                 reason = "0 < p < 1, so the product lies in 0..2^64"
             )]
             Odds::Below((p * 18_446_744_073_709_551_616.0) as u64)
@@ -116,12 +115,13 @@ pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64
                 clippy::cast_precision_loss,
                 reason = "durations are capped at 1,000 years of days"
             )]
-            let (a, b, c) = (min as f64, max as f64, mode.clamp(min, max) as f64);
+            let (low, high, mode) = (min as f64, max as f64, mode.clamp(min, max) as f64);
+            // Inverse of the triangular distribution function.
             let u = rng.next_f64();
-            let x = if u < (c - a) / (b - a) {
-                a + (u * (b - a) * (c - a)).sqrt()
+            let x = if u < (mode - low) / (high - low) {
+                low + (u * (high - low) * (mode - low)).sqrt()
             } else {
-                b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
+                high - ((1.0 - u) * (high - low) * (high - mode)).sqrt()
             };
             #[expect(
                 clippy::cast_possible_truncation,
@@ -182,7 +182,7 @@ impl Tally {
         }
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
+    fn merge(mut self, other: &Tally) -> Tally {
         self.runs += other.runs;
         self.unfinished += other.unfinished;
         if self.days.len() < other.days.len() {
@@ -284,7 +284,7 @@ pub fn forecast(
             let last = (first + CHUNK).min(runs);
             chunk(prepared, clock, &odds, seed, first..last)
         })
-        .reduce(|| Tally::empty(phases), Tally::merge)
+        .reduce(|| Tally::empty(phases), |a, b| a.merge(&b))
 }
 
 fn chunk(

@@ -1,7 +1,7 @@
-//! SplitMix64: a small counter-based generator. Each forecast run gets its own stream derived
+//! `SplitMix64`: a small counter-based generator. Each forecast run gets its own stream derived
 //! from `(seed, run index)`, so results do not depend on which thread runs which run.
 
-/// The golden-ratio increment of SplitMix64.
+/// The golden-ratio increment of `SplitMix64`.
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 fn mix(mut z: u64) -> u64 {
@@ -31,12 +31,11 @@ impl SplitMix64 {
 
     /// A uniform number in `[0, 1)` with 53 random bits.
     pub fn next_f64(&mut self) -> f64 {
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "53 bits fit an f64 mantissa exactly"
-        )]
-        let bits = (self.next_u64() >> 11) as f64;
-        bits * (1.0 / (1u64 << 53) as f64)
+        // 53 bits fit an f64 mantissa exactly, so the conversion is lossless.
+        let bits = self.next_u64() >> 11;
+        let high = u32::try_from(bits >> 32).unwrap_or(0);
+        let low = u32::try_from(bits & 0xFFFF_FFFF).unwrap_or(0);
+        (f64::from(high) * 4_294_967_296.0 + f64::from(low)) / 9_007_199_254_740_992.0
     }
 
     /// A uniform integer in `0..n` (`n > 0`), by Lemire's multiply-shift (bias below 2^-32 for the

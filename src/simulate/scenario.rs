@@ -87,7 +87,7 @@ pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario,
     }
 }
 
-/// serde_yaml's message without the " at line L column C" suffix (the span shows where).
+/// `serde_yaml`'s message without the " at line L column C" suffix (the span shows where).
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
     match text.find(" at line ") {

@@ -82,18 +82,11 @@ pub fn gantt(r: &RunReport<'_>) -> String {
                 PieceKind::InconclusiveExtension => INCONCLUSIVE,
                 PieceKind::Wait => WAIT,
             };
-            match piece.to {
-                Some(to) => {
-                    for day in piece.from..to {
-                        row[col(day)] = glyph;
-                    }
-                }
-                None => {
-                    for day in piece.from..edge {
-                        row[col(day)] = glyph;
-                    }
-                    row[col(edge)] = ONGOING;
-                }
+            for day in piece.from..piece.to.unwrap_or(edge) {
+                row[col(day)] = glyph;
+            }
+            if piece.to.is_none() {
+                row[col(edge)] = ONGOING;
             }
         }
         if let (Outcome::RolledBack(_), Some(end)) = (v.outcome, v.end) {

@@ -52,7 +52,7 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
         }
         match v.outcome {
             Outcome::RolledBack(to) => {
-                notes.push(format!("rolled back to {}", plan.target_name(to)))
+                notes.push(format!("rolled back to {}", plan.target_name(to)));
             }
             Outcome::Open => notes.push("indefinite".to_owned()),
             Outcome::Unfinished => notes.push("unfinished".to_owned()),

@@ -8,6 +8,8 @@ pub mod json;
 pub mod mermaid;
 pub mod svg;
 
+use std::fmt::Write as _;
+
 use super::clock::Clock;
 use super::engine::{Event, Extension, Verdict};
 use super::whatif::{Outcome, PieceKind, Record, Run};
@@ -186,47 +188,49 @@ pub fn outcome_word(o: Outcome) -> &'static str {
 /// One event as a sentence (without date and phase), and, for a rollback, its flag changes.
 pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagChange>) {
     let plan = r.plan();
-    let p = record.phase;
+    let phase = record.phase;
     match record.event {
         Event::Started { visit, waited } => {
-            let mut s = if visit == 1 {
+            let mut text = if visit == 1 {
                 "started".to_owned()
             } else {
                 format!("started again (visit {visit})")
             };
             if waited > 0 {
-                s.push_str(&format!(", after waiting {waited} day{}", plural(waited)));
+                let _ = write!(text, ", after waiting {waited} day{}", plural(waited));
                 if let Some((_, to)) = r.clock.frozen(record.day - 1) {
-                    s.push_str(&format!(" for a freeze until {}", r.date(to)));
+                    let _ = write!(text, " for a freeze until {}", r.date(to));
                 }
             }
-            (s, Vec::new())
+            (text, Vec::new())
         }
         Event::Gate {
             gate,
             attempt,
             evaluation,
         } => {
-            let g = &plan.phases[p].gates[gate];
-            let mut s = format!(
-                "gate `{}` {} (evaluation {attempt})",
-                g.id,
+            let id = &plan.phases[phase].gates[gate].id;
+            let mut text = format!(
+                "gate `{id}` {} (evaluation {attempt})",
                 verdict_word(evaluation.verdict)
             );
-            match (evaluation.observed, criterion(plan, p, gate)) {
-                (Some(v), Some(c)) => {
-                    s.push_str(&format!(
-                        ": observed {}, needs {c}",
-                        observed_text(plan, p, gate, v)
-                    ));
+            match (evaluation.observed, criterion(plan, phase, gate)) {
+                (Some(value), Some(needs)) => {
+                    let _ = write!(
+                        text,
+                        ": observed {}, needs {needs}",
+                        observed_text(plan, phase, gate, value)
+                    );
                 }
-                (None, Some(c)) => s.push_str(&format!(": needs {c}")),
+                (None, Some(needs)) => {
+                    let _ = write!(text, ": needs {needs}");
+                }
                 _ => {}
             }
-            (s, Vec::new())
+            (text, Vec::new())
         }
         Event::Extended { days, why } => {
-            let s = match why {
+            let text = match why {
                 Extension::Failure {
                     used,
                     max: Some(max),
@@ -243,7 +247,7 @@ pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagCh
                     plural(days)
                 ),
             };
-            (s, Vec::new())
+            (text, Vec::new())
         }
         Event::Waited { days } => (
             format!(
@@ -254,7 +258,7 @@ pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagCh
         ),
         Event::RolledBack { to } => (
             format!("rolled back to `{}`", plan.target_name(to)),
-            rollback_changes(r.compiled, p, to),
+            rollback_changes(r.compiled, phase, to),
         ),
         Event::Completed => ("completed: every gate passed".to_owned(), Vec::new()),
         Event::Unfinished => (

@@ -6,12 +6,28 @@
 use std::fmt::Write as _;
 
 use super::{RunReport, visit_label};
-use crate::simulate::whatif::{Outcome, PieceKind};
+use crate::simulate::timeline::days_between;
+use crate::simulate::whatif::{Outcome, PieceKind, Visit};
 
 const LABEL_WIDTH: i64 = 190;
 const ROW: i64 = 26;
 const TOP: i64 = 56;
 const CHART_WIDTH: i64 = 760;
+
+/// Pixel geometry shared by every part of the picture.
+struct Layout {
+    /// Whole pixels per day keep every coordinate an integer, so output is stable.
+    px: i64,
+    /// The last day drawn.
+    edge: i64,
+    rows: i64,
+}
+
+impl Layout {
+    fn x(&self, day: i64) -> i64 {
+        LABEL_WIDTH + day * self.px
+    }
+}
 
 pub fn run(r: &RunReport<'_>) -> String {
     let plan = r.plan();
@@ -27,12 +43,13 @@ pub fn run(r: &RunReport<'_>) -> String {
     } else {
         last_day.max(1)
     };
-    // Whole pixels per day keep every coordinate an integer, so output is stable.
-    let px = (CHART_WIDTH / edge).max(2);
-    let x = |day: i64| LABEL_WIDTH + day * px;
-    let rows = i64::try_from(visits.len()).unwrap_or(0);
-    let width = x(edge) + 30;
-    let height = TOP + rows * ROW + 50;
+    let layout = Layout {
+        px: (CHART_WIDTH / edge).max(2),
+        edge,
+        rows: i64::try_from(visits.len()).unwrap_or(0),
+    };
+    let width = layout.x(edge) + 30;
+    let height = TOP + layout.rows * ROW + 50;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -45,18 +62,30 @@ pub fn run(r: &RunReport<'_>) -> String {
         escape(&r.mode),
         r.date(0)
     );
-    // Freeze windows as shaded columns behind everything.
-    for f in &plan.freezes {
-        let from = crate::simulate::timeline::days_between(r.clock.start, f.from).max(0);
-        let to = (crate::simulate::timeline::days_between(r.clock.start, f.to) + 1).min(edge);
+    freezes(&mut out, r, &layout);
+    axis(&mut out, r, &layout);
+    for (i, v) in visits.iter().enumerate() {
+        let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
+        row(&mut out, r, &layout, v, y);
+    }
+    legend(&mut out, TOP + layout.rows * ROW + 30);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Freeze windows as shaded columns behind everything.
+fn freezes(out: &mut String, r: &RunReport<'_>, l: &Layout) {
+    for f in &r.plan().freezes {
+        let from = days_between(r.clock.start, f.from).max(0);
+        let to = (days_between(r.clock.start, f.to) + 1).min(l.edge);
         if to > from {
             let _ = writeln!(
                 out,
                 r##"  <rect x="{}" y="{}" width="{}" height="{}" fill="#dbe4f0"><title>freeze {}..{}{}</title></rect>"##,
-                x(from),
+                l.x(from),
                 TOP - 8,
-                (to - from) * px,
-                rows * ROW + 8,
+                (to - from) * l.px,
+                l.rows * ROW + 8,
                 f.from,
                 f.to,
                 f.reason
@@ -66,89 +95,94 @@ pub fn run(r: &RunReport<'_>) -> String {
             );
         }
     }
-    // Weekly ticks with dates.
+}
+
+/// Weekly ticks with dates.
+fn axis(out: &mut String, r: &RunReport<'_>, l: &Layout) {
     let mut day = 0;
-    while day <= edge {
+    while day <= l.edge {
         let date = r.clock.date(day);
         let _ = writeln!(
             out,
             r##"  <line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#cccccc"/>"##,
-            x(day),
+            l.x(day),
             TOP - 12,
-            TOP + rows * ROW
+            TOP + l.rows * ROW
         );
         let _ = writeln!(
             out,
             r#"  <text x="{}" y="{}" font-size="10">{:02}-{:02}</text>"#,
-            x(day) + 2,
+            l.x(day) + 2,
             TOP - 16,
             date.month(),
             date.day()
         );
         day += 7;
     }
-    for (i, v) in visits.iter().enumerate() {
-        let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
-        let label = visit_label(plan, v.phase, v.number);
+}
+
+/// One phase visit: its label, the days it waited, its stretches and its rollback.
+fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
+    let plan = r.plan();
+    let label = visit_label(plan, v.phase, v.number);
+    let _ = writeln!(
+        out,
+        r#"  <text x="10" y="{}">{}</text>"#,
+        y + 16,
+        escape(&label)
+    );
+    if v.waited > 0 {
         let _ = writeln!(
             out,
-            r#"  <text x="10" y="{}">{}</text>"#,
-            y + 16,
-            escape(&label)
+            r##"  <rect x="{}" y="{}" width="{}" height="4" fill="#999999"><title>{} waited {} days</title></rect>"##,
+            l.x(v.start - v.waited),
+            y + 10,
+            v.waited * l.px,
+            escape(&label),
+            v.waited
         );
-        if v.waited > 0 {
-            let _ = writeln!(
-                out,
-                r##"  <rect x="{}" y="{}" width="{}" height="4" fill="#999999"><title>{} waited {} days</title></rect>"##,
-                x(v.start - v.waited),
-                y + 10,
-                v.waited * px,
-                escape(&label),
-                v.waited
-            );
-        }
-        for piece in &v.pieces {
-            let (fill, what) = match piece.kind {
-                PieceKind::Planned => ("#4a7fc1", "planned"),
-                PieceKind::Extension => ("#e08a1e", "extension after a failed gate"),
-                PieceKind::InconclusiveExtension => {
-                    ("#e6c229", "extension after an inconclusive gate")
-                }
-                PieceKind::Wait => ("#b8b8b8", "wait for an inconclusive gate"),
-            };
-            let to = piece.to.unwrap_or(edge);
-            let until = piece
-                .to
-                .map_or_else(|| "indefinite".to_owned(), |d| r.date(d));
-            let _ = writeln!(
-                out,
-                r#"  <rect x="{}" y="{}" width="{}" height="18" fill="{fill}"{}><title>{}: {what}, {} to {until}</title></rect>"#,
-                x(piece.from),
-                y + 3,
-                ((to - piece.from) * px).max(1),
-                if piece.to.is_none() {
-                    r#" fill-opacity="0.5""#
-                } else {
-                    ""
-                },
-                escape(&label),
-                r.date(piece.from)
-            );
-        }
-        if let (Outcome::RolledBack(to), Some(end)) = (v.outcome, v.end) {
-            let _ = writeln!(
-                out,
-                r##"  <path d="M {0} {1} L {0} {2} L {3} {2}" stroke="#c0392b" stroke-width="2" fill="none"><title>rolled back to {4} on {5}</title></path>"##,
-                x(end),
-                y + 3,
-                y + ROW + 12,
-                x(end) - 8,
-                escape(plan.target_name(to)),
-                r.date(end)
-            );
-        }
     }
-    let legend_y = TOP + rows * ROW + 30;
+    for piece in &v.pieces {
+        let (fill, what) = match piece.kind {
+            PieceKind::Planned => ("#4a7fc1", "planned"),
+            PieceKind::Extension => ("#e08a1e", "extension after a failed gate"),
+            PieceKind::InconclusiveExtension => ("#e6c229", "extension after an inconclusive gate"),
+            PieceKind::Wait => ("#b8b8b8", "wait for an inconclusive gate"),
+        };
+        let to = piece.to.unwrap_or(l.edge);
+        let until = piece
+            .to
+            .map_or_else(|| "indefinite".to_owned(), |d| r.date(d));
+        let _ = writeln!(
+            out,
+            r#"  <rect x="{}" y="{}" width="{}" height="18" fill="{fill}"{}><title>{}: {what}, {} to {until}</title></rect>"#,
+            l.x(piece.from),
+            y + 3,
+            ((to - piece.from) * l.px).max(1),
+            if piece.to.is_none() {
+                r#" fill-opacity="0.5""#
+            } else {
+                ""
+            },
+            escape(&label),
+            r.date(piece.from)
+        );
+    }
+    if let (Outcome::RolledBack(to), Some(end)) = (v.outcome, v.end) {
+        let _ = writeln!(
+            out,
+            r##"  <path d="M {0} {1} L {0} {2} L {3} {2}" stroke="#c0392b" stroke-width="2" fill="none"><title>rolled back to {4} on {5}</title></path>"##,
+            l.x(end),
+            y + 3,
+            y + ROW + 12,
+            l.x(end) - 8,
+            escape(plan.target_name(to)),
+            r.date(end)
+        );
+    }
+}
+
+fn legend(out: &mut String, y: i64) {
     let mut lx = 10;
     for (fill, text) in [
         ("#4a7fc1", "planned"),
@@ -160,15 +194,12 @@ pub fn run(r: &RunReport<'_>) -> String {
     ] {
         let _ = writeln!(
             out,
-            r#"  <rect x="{lx}" y="{}" width="12" height="12" fill="{fill}"/><text x="{}" y="{}">{text}</text>"#,
-            legend_y - 10,
+            r#"  <rect x="{lx}" y="{}" width="12" height="12" fill="{fill}"/><text x="{}" y="{y}">{text}</text>"#,
+            y - 10,
             lx + 16,
-            legend_y
         );
         lx += 30 + i64::try_from(text.len()).unwrap_or(0) * 7;
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 fn escape(text: &str) -> String {
