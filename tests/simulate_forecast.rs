@@ -235,3 +235,16 @@ fn cli_output_is_byte_identical_across_thread_counts() {
     assert!(String::from_utf8_lossy(&one).contains("finished by 2027-02-01"));
     assert_eq!(one, output("2"));
 }
+
+#[test]
+fn a_gate_that_never_passes_finishes_no_run() {
+    let c = one_phase("1w", r#"ok "works" pass 0"#, "extend 1d");
+    let t = run(&c, 1_000, 1);
+    assert_eq!((t.unfinished, t.never_passes), (1_000, Some((0, 0))));
+    assert_eq!(t.quantile(0.5), None);
+    // A gate that rarely passes still finishes some runs, within the evaluation limit.
+    let c = one_phase("1w", r#"ok "works" pass 0.01"#, "extend 1d");
+    let t = run(&c, 1_000, 1);
+    assert!(t.unfinished < 10, "{} unfinished", t.unfinished);
+    assert_eq!(t.never_passes, None);
+}

@@ -24,7 +24,7 @@ use crate::model::RollbackTarget;
 
 /// Gate evaluations after which a run is declared unfinished (a gate that never passes under an
 /// unlimited `extend` policy would otherwise run forever).
-pub const MAX_EVALUATIONS: u32 = 10_000;
+pub const MAX_EVALUATIONS: u32 = 1_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

@@ -169,6 +169,9 @@ pub struct Tally {
     pub rolled_back: Vec<u64>,
     /// Per phase: extensions over all runs.
     pub extensions: Vec<u64>,
+    /// A gate (phase, gate) with pass rate 0 that every run must pass: no run can finish, so
+    /// none is simulated and every run counts as unfinished.
+    pub never_passes: Option<(usize, usize)>,
 }
 
 impl Tally {
@@ -179,6 +182,7 @@ impl Tally {
             unfinished: 0,
             rolled_back: vec![0; phases],
             extensions: vec![0; phases],
+            never_passes: None,
         }
     }
 
@@ -276,6 +280,13 @@ pub fn forecast(
         .map(|gates| gates.iter().map(|&p| Odds::of(p)).collect())
         .collect();
     let phases = prepared.phases.len();
+    if let Some(blocked) = never_passes(prepared, &odds) {
+        let mut tally = Tally::empty(phases);
+        tally.runs = runs;
+        tally.unfinished = runs;
+        tally.never_passes = Some(blocked);
+        return tally;
+    }
     let chunks = runs.div_ceil(CHUNK);
     (0..chunks)
         .into_par_iter()
@@ -285,6 +296,23 @@ pub fn forecast(
             chunk(prepared, clock, &odds, seed, first..last)
         })
         .reduce(|| Tally::empty(phases), |a, b| a.merge(&b))
+}
+
+/// The first gate that can never pass in a phase every run must complete: every phase but an
+/// indefinite last one (whose gates are never evaluated).
+fn never_passes(prepared: &Prepared, odds: &[Vec<Odds>]) -> Option<(usize, usize)> {
+    prepared
+        .phases
+        .iter()
+        .zip(odds)
+        .enumerate()
+        .filter(|(_, (p, _))| p.duration != Days::Indefinite)
+        .find_map(|(i, (_, gates))| {
+            gates
+                .iter()
+                .position(|&o| o == Odds::Never)
+                .map(|g| (i, g))
+        })
 }
 
 fn chunk(

@@ -117,6 +117,10 @@ impl ForecastReport<'_> {
             "last_phase": self.plan.phases.last().map(|p| p.id.clone()),
             "finished_runs": t.finished(),
             "unfinished_runs": t.unfinished,
+            "never_passes": t.never_passes.map(|(p, g)| json!({
+                "phase": self.plan.phases[p].id,
+                "gate": self.plan.phases[p].gates[g].id,
+            })),
             "days_to_last_phase": Value::Object(spread),
             "deadline": self.deadline.map(|d| json!({
                 "date": self.clock.date(d).to_string(),
@@ -157,7 +161,14 @@ impl ForecastReport<'_> {
         if let Some(mean) = t.mean() {
             let _ = writeln!(out, "    mean {mean:>8.2} days");
         }
-        if t.unfinished > 0 {
+        if let Some((phase, gate)) = t.never_passes {
+            let p = &self.plan.phases[phase];
+            let _ = writeln!(
+                out,
+                "    gate `{}` of `{}` never passes (pass rate 0), so no run reaches it",
+                p.gates[gate].id, p.id
+            );
+        } else if t.unfinished > 0 {
             let _ = writeln!(
                 out,
                 "    {} run{} ({:.2}%) never reached it",
