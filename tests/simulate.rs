@@ -168,6 +168,28 @@ fn a_phase_never_starts_inside_a_freeze_window() {
 }
 
 #[test]
+fn the_chart_shows_the_wait_for_a_freeze() {
+    let dir = std::env::temp_dir().join(format!("rollplan-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("frozen.roll");
+    std::fs::write(&path, FREEZE_PLAN).unwrap();
+    let out = rollplan(
+        &[
+            "simulate",
+            path.to_str().unwrap(),
+            "--start",
+            "2026-12-08",
+            "--log",
+        ],
+        0,
+    );
+    let out = out.replace(path.to_str().unwrap(), "frozen.roll");
+    assert!(out.contains("started, after waiting 14 days for a freeze until 2027-01-04"));
+    assert!(out.contains("··············███"), "{out}");
+    insta::assert_snapshot!("freeze_wait", out);
+}
+
+#[test]
 fn business_days_skip_weekends_and_holidays() {
     let c = compile(FREEZE_PLAN);
     // 2026-12-01 is a Tuesday; `one` runs 2w = 14 working days: Dec 1-4, 7, 9-11 (the 8th is

@@ -248,3 +248,28 @@ fn a_gate_that_never_passes_finishes_no_run() {
     assert!(t.unfinished < 10, "{} unfinished", t.unfinished);
     assert_eq!(t.never_passes, None);
 }
+
+#[test]
+fn a_seed_always_gives_the_same_forecast() {
+    // Pins the random streams: a change here changes every user's forecast for a seed.
+    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args([
+            "simulate",
+            "plans/entity.roll",
+            "--runs",
+            "20000",
+            "--seed",
+            "2026",
+            "--pass-rate",
+            "error_rate=0.7",
+            "--pass-rate",
+            "consistency_preserved=0.9",
+            "--deadline",
+            "2027-02-01",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("forecast_seed_2026", String::from_utf8(out.stdout).unwrap());
+}

@@ -307,12 +307,7 @@ fn never_passes(prepared: &Prepared, odds: &[Vec<Odds>]) -> Option<(usize, usize
         .zip(odds)
         .enumerate()
         .filter(|(_, (p, _))| p.duration != Days::Indefinite)
-        .find_map(|(i, (_, gates))| {
-            gates
-                .iter()
-                .position(|&o| o == Odds::Never)
-                .map(|g| (i, g))
-        })
+        .find_map(|(i, (_, gates))| gates.iter().position(|&o| o == Odds::Never).map(|g| (i, g)))
 }
 
 fn chunk(

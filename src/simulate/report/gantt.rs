@@ -16,6 +16,7 @@ const WAIT: char = '░';
 const WAITED: char = '·';
 const ROLLBACK: char = '↺';
 const ONGOING: char = '▶';
+const FROZEN: char = '×';
 
 pub fn gantt(r: &RunReport<'_>) -> String {
     let plan = r.plan();
@@ -39,37 +40,12 @@ pub fn gantt(r: &RunReport<'_>) -> String {
     let labels: Vec<String> = visits
         .iter()
         .map(|v| visit_label(plan, v.phase, v.number))
+        .chain(std::iter::once("freeze".to_owned()))
         .collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
 
     let mut out = String::new();
-    // Axis: a date every seven columns.
-    let mut axis = vec![' '; columns + 6];
-    let mut ticks = vec![' '; columns + 1];
-    let mut c = 0;
-    while c < columns {
-        let date = r.clock.date(i64::try_from(c).unwrap_or(0) * scale);
-        let text = format!("{:02}-{:02}", date.month(), date.day());
-        for (i, ch) in text.chars().enumerate() {
-            if let Some(slot) = axis.get_mut(c + i) {
-                *slot = ch;
-            }
-        }
-        ticks[c] = '|';
-        c += 7;
-    }
-    let _ = writeln!(
-        out,
-        "  {:width$}  {}",
-        "",
-        axis.iter().collect::<String>().trim_end()
-    );
-    let _ = writeln!(
-        out,
-        "  {:width$}  {}",
-        "",
-        ticks.iter().collect::<String>().trim_end()
-    );
+    out.push_str(&axis(r, columns, scale, width));
     for (v, label) in visits.iter().zip(&labels) {
         let mut row = vec![' '; columns + 1];
         for day in (v.start - v.waited)..v.start {
@@ -98,6 +74,21 @@ pub fn gantt(r: &RunReport<'_>) -> String {
             row.iter().collect::<String>().trim_end()
         );
     }
+    // Freeze windows get a row of their own, under the phases, when one falls in the chart.
+    let mut frozen = vec![' '; columns + 1];
+    for day in 0..=edge {
+        if r.clock.frozen(day).is_some() {
+            frozen[col(day)] = FROZEN;
+        }
+    }
+    if frozen.contains(&FROZEN) {
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}",
+            "freeze",
+            frozen.iter().collect::<String>().trim_end()
+        );
+    }
     let day_text = if scale == 1 {
         "one column per day".to_owned()
     } else {
@@ -105,7 +96,39 @@ pub fn gantt(r: &RunReport<'_>) -> String {
     };
     let _ = writeln!(
         out,
-        "  {PLANNED} planned  {EXTENSION} extension (failed gate)  {INCONCLUSIVE} extension (inconclusive)  {WAIT} wait (inconclusive)\n  {WAITED} waiting for a freeze window or working day  {ROLLBACK} rolled back  {ONGOING} goes on; {day_text}"
+        "  {PLANNED} planned  {EXTENSION} extension (failed gate)  {INCONCLUSIVE} extension (inconclusive)  {WAIT} wait (inconclusive)\n  {WAITED} waiting for a freeze window or working day  {ROLLBACK} rolled back  {FROZEN} freeze window  {ONGOING} goes on; {day_text}"
+    );
+    out
+}
+
+/// The date axis: a date every seven columns, with tick marks under it.
+fn axis(r: &RunReport<'_>, columns: usize, scale: i64, width: usize) -> String {
+    let mut out = String::new();
+    let mut axis = vec![' '; columns + 6];
+    let mut ticks = vec![' '; columns + 1];
+    let mut c = 0;
+    while c < columns {
+        let date = r.clock.date(i64::try_from(c).unwrap_or(0) * scale);
+        let text = format!("{:02}-{:02}", date.month(), date.day());
+        for (i, ch) in text.chars().enumerate() {
+            if let Some(slot) = axis.get_mut(c + i) {
+                *slot = ch;
+            }
+        }
+        ticks[c] = '|';
+        c += 7;
+    }
+    let _ = writeln!(
+        out,
+        "  {:width$}  {}",
+        "",
+        axis.iter().collect::<String>().trim_end()
+    );
+    let _ = writeln!(
+        out,
+        "  {:width$}  {}",
+        "",
+        ticks.iter().collect::<String>().trim_end()
     );
     out
 }

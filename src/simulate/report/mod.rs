@@ -260,6 +260,9 @@ pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagCh
             format!("rolled back to `{}`", plan.target_name(to)),
             rollback_changes(r.compiled, phase, to),
         ),
+        Event::Completed if plan.phases[phase].gates.is_empty() => {
+            ("completed (the phase has no gates)".to_owned(), Vec::new())
+        }
         Event::Completed => ("completed: every gate passed".to_owned(), Vec::new()),
         Event::Unfinished => (
             "the simulation stopped: the rollout does not reach its last phase".to_owned(),
