@@ -450,3 +450,26 @@ fn unknown_phases_and_bad_arguments_are_usage_errors() {
         2,
     );
 }
+
+proptest::proptest! {
+    /// Under the seed's policy (`extend 1w max 2 then rollback previous`) `k` failures in a row
+    /// of a middle phase give `k / 3` rollbacks and `k - k / 3` extensions. A rollback costs the
+    /// two extensions (14 days), the previous phase again and the phase itself again: 35 days
+    /// for every middle phase of the seed plan; the other failures cost 7 days each.
+    #[test]
+    fn failures_in_a_row_follow_the_policy(
+        phase in proptest::sample::select(vec!["read_only", "full_production", "entity_repository"]),
+        k in 0u32..12,
+    ) {
+        let c = entity();
+        let clock = Clock::new(&c.plan, date("2026-12-01"), Calendar::Calendar);
+        let failures = [ForcedFailure { phase: c.plan.phase_named(phase).unwrap().0, times: k }];
+        let run = whatif::run(&Prepared::new(&c.plan), &clock, &failures, None);
+        let rollbacks = run.visits.iter().filter(|v| matches!(v.outcome, Outcome::RolledBack(_))).count();
+        let extensions: u32 = run.visits.iter().map(|v| v.extensions).sum();
+        proptest::prop_assert_eq!(rollbacks, (k / 3) as usize);
+        proptest::prop_assert_eq!(extensions, k - k / 3);
+        proptest::prop_assert_eq!(run.end.reached_last, Some(42 + 35 * i64::from(k / 3) + 7 * i64::from(k % 3)));
+        proptest::prop_assert!(run.end.finished);
+    }
+}

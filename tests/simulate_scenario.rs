@@ -88,6 +88,12 @@ fn a_value_in_the_wrong_unit_is_refused() {
         "1.5",
     );
     bad(
+        "unknown_unit",
+        "full_production:\n  - error_rate: 0.3 pct\n",
+        Code::ScenarioUnitMismatch,
+        "0.3 pct",
+    );
+    bad(
         "ms_for_percent",
         "full_production:\n  - latency_delta: 12ms\n",
         Code::ScenarioUnitMismatch,

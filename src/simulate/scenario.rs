@@ -377,6 +377,26 @@ impl Parser<'_, '_> {
             }
             _ => (None, None),
         };
+        if let (None, Yaml::String(s)) = (number, value)
+            && let Some(unit) = unknown_unit(s)
+        {
+            self.error(
+                Code::ScenarioUnitMismatch,
+                format!(
+                    "`{}` has the unknown unit `{unit}`; metric `{}` is measured in {}",
+                    s.trim(),
+                    g.id,
+                    self.plan.metric(*metric).unit.keyword()
+                ),
+                at,
+                "unknown unit",
+                format!(
+                    "write the value in the metric's unit: {}",
+                    example(self.plan.metric(*metric).unit)
+                ),
+            );
+            return None;
+        }
         let Some(number) = number.filter(|n| n.is_finite()) else {
             self.error(
                 Code::ScenarioInvalidValue,
@@ -422,6 +442,14 @@ impl Parser<'_, '_> {
             observed: Some(number),
         })
     }
+}
+
+/// The unit of a value written as a number followed by letters (`0.3kg`), if that is its shape.
+fn unknown_unit(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_alphabetic() || c == '%')?;
+    let (number, unit) = text.split_at(split);
+    (number.trim().parse::<f64>().is_ok() && unit.chars().all(char::is_alphabetic)).then_some(unit)
 }
 
 fn example(unit: Unit) -> &'static str {
