@@ -363,6 +363,20 @@ impl Parser<'_, '_> {
             return None;
         };
         let unit = self.plan.metric(*metric).unit;
+        let number = self.observed(&g.id, unit, value, at)?;
+        let verdict = if op.holds(number, threshold.value) {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        };
+        Some(Evaluation {
+            verdict,
+            observed: Some(number),
+        })
+    }
+
+    /// An observed value of a metric, checked against the metric's unit.
+    fn observed(&mut self, gate: &str, unit: Unit, value: &Yaml, at: Span) -> Option<f64> {
         let (number, suffix) = match value {
             Yaml::Number(n) => (n.as_f64(), None),
             Yaml::String(s) => {
@@ -378,22 +392,19 @@ impl Parser<'_, '_> {
             _ => (None, None),
         };
         if let (None, Yaml::String(s)) = (number, value)
-            && let Some(unit) = unknown_unit(s)
+            && let Some(written) = unknown_unit(s)
         {
             self.error(
                 Code::ScenarioUnitMismatch,
                 format!(
-                    "`{}` has the unknown unit `{unit}`; metric `{}` is measured in {}",
+                    "`{}` has the unknown unit `{written}`; metric `{}` is measured in {}",
                     s.trim(),
-                    g.id,
-                    self.plan.metric(*metric).unit.keyword()
+                    gate,
+                    unit.keyword()
                 ),
                 at,
                 "unknown unit",
-                format!(
-                    "write the value in the metric's unit: {}",
-                    example(self.plan.metric(*metric).unit)
-                ),
+                format!("write the value in the metric's unit: {}", example(unit)),
             );
             return None;
         }
@@ -403,7 +414,7 @@ impl Parser<'_, '_> {
                 format!(
                     "`{}` is not a value of metric `{}` nor a result (`passed`, `failed`, `inconclusive`)",
                     yaml_text(value),
-                    g.id
+                    gate
                 ),
                 at,
                 "expected a number or a result",
@@ -423,7 +434,7 @@ impl Parser<'_, '_> {
                 format!(
                     "`{}` does not fit metric `{}`, which is measured in {}",
                     yaml_text(value),
-                    g.id,
+                    gate,
                     unit.keyword()
                 ),
                 at,
@@ -432,15 +443,7 @@ impl Parser<'_, '_> {
             );
             return None;
         }
-        let verdict = if op.holds(number, threshold.value) {
-            Verdict::Passed
-        } else {
-            Verdict::Failed
-        };
-        Some(Evaluation {
-            verdict,
-            observed: Some(number),
-        })
+        Some(number)
     }
 }
 
