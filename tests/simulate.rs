@@ -473,3 +473,42 @@ proptest::proptest! {
         proptest::prop_assert!(run.end.finished);
     }
 }
+
+#[test]
+fn a_bad_scenario_file_is_a_diagnostic_with_exit_code_1() {
+    let dir = std::env::temp_dir().join(format!("rollplan-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.yaml");
+    std::fs::write(&path, "full_production:\n  - error_rate: 0.3\n").unwrap();
+    let args = [
+        "simulate",
+        "plans/entity.roll",
+        "--scenario",
+        path.to_str().unwrap(),
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rollplan::scenario_unit_mismatch"), "{err}");
+    assert!(err.contains("bad.yaml:2:17"), "{err}");
+    let json = rollplan(&[&args[..], &["--format", "json"]].concat(), 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["diagnostics"][0]["code"],
+        "rollplan::scenario_unit_mismatch"
+    );
+    assert_eq!(v["diagnostics"][0]["line"], 2);
+    std::fs::write(&path, b"full_production:\n  - error_rate: \xff\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rollplan::invalid_utf8"));
+}
