@@ -7,6 +7,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -59,6 +60,8 @@ pub enum Command {
     Graph(graph::Args),
     /// Rewrite plans in the canonical layout, or check that they are in it
     Fmt(fmt::Args),
+    /// Planned timeline, what-if runs and Monte Carlo forecasts of a plan
+    Simulate(simulate::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -80,5 +83,6 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

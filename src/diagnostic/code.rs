@@ -112,6 +112,17 @@ catalogue! {
     // ---- formatting ----------------------------------------------------------
     /// Returned when `fmt` would change what a plan means or drop a comment (a bug in the formatter); the file is left as it was.
     FormatChangedMeaning = ("fmt_changed_meaning", Error),
+    // ---- scenario files (`simulate --scenario`) --------------------------------
+    /// Returned when a scenario file is not valid YAML, or does not have a scenario's shape (phases mapped to lists of attempts, each a map of gate names to results).
+    ScenarioSyntax = ("scenario_syntax", Error),
+    /// Returned when a scenario names a phase that the plan does not declare.
+    ScenarioUnknownPhase = ("scenario_unknown_phase", Error),
+    /// Returned when a scenario names a gate or metric that the phase does not evaluate.
+    ScenarioUnknownGate = ("scenario_unknown_gate", Error),
+    /// Returned when an observed value in a scenario is not in the unit of the gate's metric.
+    ScenarioUnitMismatch = ("scenario_unit_mismatch", Error),
+    /// Returned when a scenario gives a gate a result that is neither a number nor `passed`, `failed` or `inconclusive`.
+    ScenarioInvalidValue = ("scenario_invalid_value", Error),
 }
 
 impl fmt::Display for Code {

@@ -1,0 +1,392 @@
+//! `rollplan simulate [FILE]`: the planned timeline (default), what-if runs (`--fail`,
+//! `--scenario`) and Monte Carlo forecasts (`--runs`), in human, JSON, Mermaid or SVG form.
+//! Argument checking and printing only; the simulation is in [`crate::simulate`].
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::ExitCode;
+use super::input::{UsageError, load, locate_plan, stderr_color};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, render};
+use crate::model::{Date, parse_date};
+use crate::simulate::clock::Clock;
+use crate::simulate::prepared::Prepared;
+use crate::simulate::report::{self, RunReport, forecast::ForecastReport};
+use crate::simulate::whatif::{self, ForcedFailure};
+use crate::simulate::{Calendar, Scenario, forecast, parse_scenario};
+use crate::source::{SourceMap, decode};
+
+/// Output formats of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SimulateFormat {
+    #[default]
+    Human,
+    Json,
+    /// A Mermaid `gantt` block (timelines only)
+    Mermaid,
+    /// A standalone SVG picture (timelines only)
+    Svg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CalendarArg {
+    /// Every day counts
+    #[default]
+    Calendar,
+    /// Weekends and the plan's holidays are skipped
+    Business,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan; by default the single `*.roll` in `plans/` or the current folder
+    pub file: Option<PathBuf>,
+    /// First day of the rollout (YYYY-MM-DD); by default the plan's `start`
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Which days count for durations and start days
+    #[arg(long, value_enum, default_value_t = CalendarArg::Calendar)]
+    pub calendar: CalendarArg,
+    /// What-if: PHASE's gates fail at its first N evaluations (`full_production:3`; N = 1 if left out)
+    #[arg(long, value_name = "PHASE[:N]")]
+    pub fail: Vec<String>,
+    /// What-if: observed gate results per phase attempt, from a YAML file
+    #[arg(long, value_name = "FILE.yaml")]
+    pub scenario: Option<PathBuf>,
+    /// Forecast: number of Monte Carlo runs
+    #[arg(long, value_name = "N", conflicts_with_all = ["fail", "scenario"])]
+    pub runs: Option<u64>,
+    /// Forecast: random seed (the same seed gives the same output)
+    #[arg(long, value_name = "S", default_value_t = 0, requires = "runs")]
+    pub seed: u64,
+    /// Forecast: report the chance of reaching the last phase by this date
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "runs")]
+    pub deadline: Option<String>,
+    /// Forecast: override a gate's pass probability (`GATE=P` or `PHASE.GATE=P`)
+    #[arg(long, value_name = "GATE=P", requires = "runs")]
+    pub pass_rate: Vec<String>,
+    /// Forecast: worker threads (by default one per core); the output does not depend on it
+    #[arg(long, value_name = "N", requires = "runs")]
+    pub threads: Option<usize>,
+    /// Print the event log even for the planned timeline
+    #[arg(long)]
+    pub log: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
+}
+
+fn usage(code: &'static str, message: String, help: impl Into<String>) -> UsageError {
+    UsageError {
+        code,
+        message,
+        help: help.into(),
+    }
+}
+
+fn date_arg(flag: &str, text: &str) -> Result<Date, UsageError> {
+    parse_date(text)
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| {
+            usage(
+                "invalid_argument",
+                format!("`--{flag} {text}` is not a date"),
+                format!("write the date as YYYY-MM-DD, like `--{flag} 2026-12-01`"),
+            )
+        })
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let json = args.format == SimulateFormat::Json;
+    match simulate(args) {
+        Ok(code) => code,
+        Err(Failure::Usage(e)) => {
+            e.print(json);
+            ExitCode::UsageOrIo
+        }
+        Err(Failure::Diagnostics(diagnostics, sources)) => {
+            if json {
+                print!("{}", render::json(&diagnostics, &sources));
+            } else {
+                eprint!("{}", render::human(&diagnostics, &sources, stderr_color()));
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
+            }
+            ExitCode::PlanProblems
+        }
+    }
+}
+
+enum Failure {
+    Usage(UsageError),
+    Diagnostics(Vec<Diagnostic>, SourceMap),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+fn simulate(args: &Args) -> Result<ExitCode, Failure> {
+    let json = args.format == SimulateFormat::Json;
+    if args.runs.is_some() && matches!(args.format, SimulateFormat::Mermaid | SimulateFormat::Svg) {
+        return Err(usage(
+            "invalid_argument",
+            "a forecast (`--runs`) is a distribution, not a timeline, so it has no Mermaid or SVG form".to_owned(),
+            "use `--format human` or `--format json` with `--runs`, or drop `--runs` to draw the timeline",
+        )
+        .into());
+    }
+    let mut loaded = locate_plan(args.file.as_deref()).and_then(|p| load(&p))?;
+    if let Some(d) = loaded.unreadable.take() {
+        return Err(Failure::Diagnostics(vec![d], loaded.sources));
+    }
+    let compiled = match crate::compile(&loaded.sources, loaded.file) {
+        Ok(c) => c,
+        Err(errors) => return Err(Failure::Diagnostics(errors.into_vec(), loaded.sources)),
+    };
+    let plan = &compiled.plan;
+    let start = match (&args.start, plan.start) {
+        (Some(text), _) => date_arg("start", text)?,
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(usage(
+                "missing_start",
+                format!("plan `{}` states no `start` date", plan.name),
+                "pass the first day of the rollout: `--start 2026-12-01`",
+            )
+            .into());
+        }
+    };
+    let calendar = match args.calendar {
+        CalendarArg::Calendar => Calendar::Calendar,
+        CalendarArg::Business => Calendar::Business,
+    };
+    if !compiled.warnings.is_empty() && !json {
+        eprint!(
+            "{}",
+            render::human(&compiled.warnings, &loaded.sources, stderr_color())
+        );
+    }
+    let clock = Clock::new(plan, start, calendar);
+    let prepared = Prepared::new(plan);
+
+    if let Some(runs) = args.runs {
+        return run_forecast(args, plan, &clock, &prepared, runs);
+    }
+    let failures = args
+        .fail
+        .iter()
+        .map(|spec| forced_failure(plan, spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    let scenario = match &args.scenario {
+        Some(path) => Some(read_scenario(plan, &mut loaded.sources, path)?),
+        None => None,
+    };
+    let run = whatif::run(&prepared, &clock, &failures, scenario.as_ref());
+    let mut mode: Vec<String> = args.fail.iter().map(|f| format!("--fail {f}")).collect();
+    if let Some(path) = &args.scenario {
+        mode.push(format!("--scenario {}", path.display()));
+    }
+    let what_if = !mode.is_empty();
+    let mode = if what_if {
+        format!("what-if {}", mode.join(" "))
+    } else {
+        "planned timeline".to_owned()
+    };
+    let report = RunReport {
+        compiled: &compiled,
+        clock: &clock,
+        run: &run,
+        mode,
+    };
+    match args.format {
+        SimulateFormat::Human => print!("{}", report::human::run(&report, what_if || args.log)),
+        SimulateFormat::Json => println!("{}", pretty(&report::json::run(&report))),
+        SimulateFormat::Mermaid => print!("{}", report::mermaid::run(&report)),
+        SimulateFormat::Svg => print!("{}", report::svg::run(&report)),
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// `--runs N`: the Monte Carlo forecast.
+fn run_forecast(
+    args: &Args,
+    plan: &crate::model::Plan,
+    clock: &Clock,
+    prepared: &Prepared,
+    runs: u64,
+) -> Result<ExitCode, Failure> {
+    let json = args.format == SimulateFormat::Json;
+    let mut rates = forecast::declared_pass_rates(plan);
+    for spec in &args.pass_rate {
+        apply_pass_rate(plan, &mut rates, spec)?;
+    }
+    let deadline = args
+        .deadline
+        .as_deref()
+        .map(|d| date_arg("deadline", d))
+        .transpose()?
+        .map(|d| crate::simulate::timeline::days_between(clock.start, d));
+    let compute = || forecast::forecast(prepared, clock, &rates, runs, args.seed);
+    let tally = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| {
+                usage(
+                    "invalid_argument",
+                    format!("cannot start {n} threads: {e}"),
+                    "use fewer `--threads`",
+                )
+            })?
+            .install(compute),
+        None => compute(),
+    };
+    let report = ForecastReport {
+        plan,
+        clock,
+        tally: &tally,
+        seed: args.seed,
+        deadline,
+        pass_rates: &rates,
+    };
+    if json {
+        println!("{}", pretty(&report.json()));
+    } else {
+        print!("{}", report.human());
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+fn unknown_phase(plan: &crate::model::Plan, flag: &str, name: &str) -> UsageError {
+    let ids = plan.phases.iter().map(|p| p.id.as_str());
+    usage(
+        "invalid_argument",
+        format!("`--{flag}` names phase `{name}`, which the plan does not declare"),
+        did_you_mean(name, ids, || {
+            format!(
+                "the plan's phases are {}",
+                plan.phases
+                    .iter()
+                    .map(|p| format!("`{}`", p.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }),
+    )
+}
+
+/// `PHASE` or `PHASE:N`.
+fn forced_failure(plan: &crate::model::Plan, spec: &str) -> Result<ForcedFailure, UsageError> {
+    let (name, times) = match spec.rsplit_once(':') {
+        Some((name, n)) => {
+            let times = n.parse::<u32>().ok().filter(|&t| t > 0).ok_or_else(|| {
+                usage(
+                    "invalid_argument",
+                    format!("`--fail {spec}`: `{n}` is not a positive number of failures"),
+                    "write `--fail PHASE` for one failure or `--fail PHASE:3` for three in a row",
+                )
+            })?;
+            (name, times)
+        }
+        None => (spec, 1),
+    };
+    let phase = plan
+        .phase_named(name)
+        .ok_or_else(|| unknown_phase(plan, "fail", name))?;
+    Ok(ForcedFailure {
+        phase: phase.0,
+        times,
+    })
+}
+
+fn apply_pass_rate(
+    plan: &crate::model::Plan,
+    rates: &mut [Vec<f64>],
+    spec: &str,
+) -> Result<(), UsageError> {
+    let bad = || {
+        usage(
+            "invalid_argument",
+            format!("`--pass-rate {spec}` is not `GATE=P` with P between 0 and 1"),
+            "write `--pass-rate error_rate=0.8` or `--pass-rate full_production.error_rate=0.8`",
+        )
+    };
+    let (name, p) = spec.split_once('=').ok_or_else(bad)?;
+    let p: f64 = p
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p: &f64| (0.0..=1.0).contains(p))
+        .ok_or_else(bad)?;
+    if forecast::override_pass_rate(plan, rates, name.trim(), p) == 0 {
+        let gates: Vec<&str> = plan
+            .phases
+            .iter()
+            .flat_map(|ph| ph.gates.iter().map(|g| g.id.as_str()))
+            .collect();
+        return Err(usage(
+            "invalid_argument",
+            format!("`--pass-rate` names gate `{name}`, which no phase evaluates"),
+            did_you_mean(name, gates, || {
+                "name a gate as the plan declares it (a metric gate by its metric)".to_owned()
+            }),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a scenario file into the source map and parses it; its problems are diagnostics.
+fn read_scenario(
+    plan: &crate::model::Plan,
+    sources: &mut SourceMap,
+    path: &Path,
+) -> Result<Scenario, Failure> {
+    let name = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        usage(
+            "io_error",
+            format!("cannot read scenario `{name}`: {e}"),
+            "check that the path exists and is a readable file",
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if meta.len() > super::input::MAX_FILE_BYTES || meta.is_dir() {
+        return Err(usage(
+            "io_error",
+            format!("`{name}` is not a scenario file of readable size"),
+            "name a YAML file",
+        )
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    match decode(&bytes) {
+        Ok(text) => {
+            let file = sources.add(name, text);
+            parse_scenario(plan, file, text)
+                .map_err(|e| Failure::Diagnostics(e.into_vec(), sources.clone()))
+        }
+        Err(bad) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = sources.add(name, text);
+            let source = sources.get(file);
+            // The bytes before `bad` are valid UTF-8, so they are unchanged by the lossy decoding.
+            let at = bad.min(source.text.len());
+            let d = Diagnostic::new(
+                Code::InvalidUtf8,
+                format!("the scenario is not valid UTF-8: byte {bad} cannot be decoded"),
+                source.span(at..at),
+                "invalid byte here",
+            )
+            .help("save the scenario as UTF-8 text");
+            Err(Failure::Diagnostics(vec![d], sources.clone()))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The simulation clock: days counted from the rollout's start as plain integers, with the
+//! plan's freeze windows and holidays turned into day numbers once, so the engine's inner loop
+//! (a million runs for a forecast) does no calendar arithmetic. Dates come back only for output.
+
+use super::timeline::{Calendar, add_days, days_between};
+use crate::model::{Date, Plan};
+
+/// Runs stop at this many days (about 100 years): a plan that has not reached its last phase by
+/// then is reported as unfinished instead of looping on.
+pub const HORIZON_DAYS: i64 = 36_525;
+
+/// Day arithmetic for one plan, one start date and one calendar.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    pub start: Date,
+    pub calendar: Calendar,
+    /// Frozen days as inclusive `(first, last)` day numbers, sorted by first day.
+    freezes: Vec<(i64, i64)>,
+    /// Holidays as sorted day numbers.
+    holidays: Vec<i64>,
+    /// Weekday of day 0, Monday = 0.
+    start_weekday: i64,
+}
+
+impl Clock {
+    pub fn new(plan: &Plan, start: Date, calendar: Calendar) -> Clock {
+        let mut freezes: Vec<(i64, i64)> = plan
+            .freezes
+            .iter()
+            .map(|f| (days_between(start, f.from), days_between(start, f.to)))
+            .filter(|(_, to)| *to >= 0)
+            .collect();
+        freezes.sort_unstable();
+        let mut holidays: Vec<i64> = plan
+            .holidays
+            .iter()
+            .map(|h| days_between(start, h.date))
+            .filter(|d| *d >= 0)
+            .collect();
+        holidays.sort_unstable();
+        holidays.dedup();
+        Clock {
+            start,
+            calendar,
+            freezes,
+            holidays,
+            start_weekday: i64::from(start.weekday().to_monday_zero_offset()),
+        }
+    }
+
+    /// The date of a day number.
+    pub fn date(&self, day: i64) -> Date {
+        add_days(self.start, day)
+    }
+
+    /// Whether a flag change or a phase start on `day` falls inside a freeze window.
+    pub fn frozen(&self, day: i64) -> Option<(i64, i64)> {
+        self.freezes
+            .iter()
+            .copied()
+            .find(|&(from, to)| from <= day && day <= to)
+    }
+
+    fn is_business_day(&self, day: i64) -> bool {
+        (self.start_weekday + day).rem_euclid(7) < 5 && self.holidays.binary_search(&day).is_err()
+    }
+
+    /// The first day on or after `day` on which a phase may start: outside every freeze window
+    /// and, on the business calendar, a working day. Mirrors [`super::timeline::next_allowed_start`].
+    pub fn next_allowed_start(&self, mut day: i64) -> i64 {
+        if self.freezes.is_empty() && self.calendar == Calendar::Calendar {
+            return day;
+        }
+        // Each pass moves past one obstacle; there are finitely many before the horizon.
+        while day < HORIZON_DAYS {
+            if let Some((_, to)) = self.frozen(day) {
+                day = to + 1;
+                continue;
+            }
+            if self.calendar == Calendar::Business && !self.is_business_day(day) {
+                day += 1;
+                continue;
+            }
+            return day;
+        }
+        day
+    }
+
+    /// The day after `days` counted days from `start`: every day on the calendar, working days
+    /// on the business calendar. Mirrors [`super::timeline::advance`].
+    pub fn advance(&self, start: i64, days: i64) -> i64 {
+        match self.calendar {
+            Calendar::Calendar => start.saturating_add(days),
+            Calendar::Business => {
+                let mut day = start;
+                let mut left = days;
+                while left > 0 && day < HORIZON_DAYS {
+                    if self.is_business_day(day) {
+                        left -= 1;
+                    }
+                    day += 1;
+                }
+                day
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The simulation engine: one run of a rollout, day by day, following the plan's own rules.
+//! What happens at each gate evaluation comes from an [`Oracle`] (all pass, a `--fail`, a
+//! scenario file, or random draws); what the run did goes to a [`Sink`] (an event log, or the
+//! forecast's counters). The engine is generic over both, so a forecast run compiles to a tight
+//! loop with no allocation.
+//!
+//! The rules (documented for users in `docs/simulate.md`):
+//! - a phase starts on the first allowed day (outside freeze windows; a working day on the
+//!   business calendar) on or after the day the previous one ended, and runs its duration;
+//! - at its end every gate is evaluated: all pass → the next phase starts; a failure (or an
+//!   inconclusive gate whose rule is `fail`) → the `on_fail` policy: extend by D while fewer than
+//!   `max` extensions were used in this visit of the phase, else roll back; otherwise, when a
+//!   gate is inconclusive: `extend` extends by the `on_fail` length (one day under a plain
+//!   `rollback` policy) without using up `max`, `wait D` re-evaluates D days later (the longest
+//!   wait wins); `fail` beats `extend` beats `wait`;
+//! - a rollback happens on the day of the failed evaluation (rollbacks are never frozen), then the
+//!   target phase runs again from its start (a rollback to `start` restarts the first phase);
+//!   every new visit of a phase starts with no extensions used;
+//! - the run ends when the last phase has started and, if it is not indefinite, its gates pass.
+
+use super::clock::{Clock, HORIZON_DAYS};
+use super::prepared::{Days, Inconclusive, Prepared};
+use crate::model::RollbackTarget;
+
+/// Gate evaluations after which a run is declared unfinished (a gate that never passes under an
+/// unlimited `extend` policy would otherwise run forever).
+pub const MAX_EVALUATIONS: u32 = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed,
+    Inconclusive,
+}
+
+/// The outcome of one gate at one evaluation, with the observed value when there is one (in the
+/// unit of the gate's metric).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub verdict: Verdict,
+    pub observed: Option<f64>,
+}
+
+impl Evaluation {
+    pub const PASSED: Evaluation = Evaluation {
+        verdict: Verdict::Passed,
+        observed: None,
+    };
+    pub const FAILED: Evaluation = Evaluation {
+        verdict: Verdict::Failed,
+        observed: None,
+    };
+}
+
+/// Decides what the world does: how long a phase runs, and how each gate comes out.
+pub trait Oracle {
+    /// Days the phase runs on this visit; `None` when it is indefinite.
+    fn duration(&mut self, phase: usize, duration: Days) -> Option<i64>;
+    /// One gate at one evaluation. `attempt` counts the evaluations of this phase over the
+    /// whole run, from 1 (extensions, waits and later visits after a rollback all count).
+    fn evaluate(&mut self, phase: usize, attempt: u32, gate: usize) -> Evaluation;
+}
+
+/// Why a phase runs longer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extension {
+    /// A gate failed: extension number `used` of at most `max` (`None`: unlimited).
+    Failure { used: u32, max: Option<u32> },
+    /// A gate was inconclusive and its rule is `extend`: does not count against `max`.
+    Inconclusive,
+}
+
+/// What happened, on which day, in which phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// The phase started (its flag changes applied), after waiting `waited` days for a freeze
+    /// window or a working day. `visit` counts from 1.
+    Started {
+        visit: u32,
+        waited: i64,
+    },
+    /// One gate's evaluation at the end of the phase.
+    Gate {
+        gate: usize,
+        attempt: u32,
+        evaluation: Evaluation,
+    },
+    Extended {
+        days: i64,
+        why: Extension,
+    },
+    /// Inconclusive gates whose rule is `wait`: evaluated again `days` later.
+    Waited {
+        days: i64,
+    },
+    RolledBack {
+        to: RollbackTarget,
+    },
+    /// Every gate passed: the phase is done and hands over to the next.
+    Completed,
+    /// The run gave up (horizon or evaluation limit reached, or an indefinite phase before the last).
+    Unfinished,
+}
+
+/// Receives the events of a run. Every method has a default that ignores it.
+pub trait Sink {
+    fn event(&mut self, _day: i64, _phase: usize, _event: Event) {}
+}
+
+/// A sink that keeps nothing.
+pub struct Ignore;
+impl Sink for Ignore {}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunEnd {
+    /// Day the last phase started for the last time; `None` when the run never got there.
+    pub reached_last: Option<i64>,
+    /// Whether the run ended normally (the last phase reached and, if finite, its gates passed).
+    pub finished: bool,
+    /// The last day of the run: the last phase's start if indefinite, else its end.
+    pub end: i64,
+}
+
+/// One run of the rollout from day 0. `attempts` and `visits` are scratch space, reused
+/// between runs so a forecast allocates nothing per run.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the rules of a run read best as one loop; split up, they would scatter"
+)]
+pub fn run<O: Oracle, S: Sink>(
+    prepared: &Prepared,
+    clock: &Clock,
+    oracle: &mut O,
+    sink: &mut S,
+    attempts: &mut Vec<u32>,
+    visits: &mut Vec<u32>,
+) -> RunEnd {
+    let last = prepared.phases.len().saturating_sub(1);
+    attempts.clear();
+    attempts.resize(prepared.phases.len(), 0);
+    visits.clear();
+    visits.resize(prepared.phases.len(), 0);
+    let mut evaluations = 0u32;
+    let mut reached_last = None;
+    let mut phase = 0usize;
+    let mut day = 0i64;
+    let unfinished = |sink: &mut S, day: i64, phase: usize, reached_last| {
+        sink.event(day, phase, Event::Unfinished);
+        RunEnd {
+            reached_last,
+            finished: false,
+            end: day,
+        }
+    };
+    'phases: loop {
+        let p = &prepared.phases[phase];
+        let ready = day;
+        day = clock.next_allowed_start(day);
+        if day >= HORIZON_DAYS {
+            return unfinished(sink, day, phase, reached_last);
+        }
+        visits[phase] += 1;
+        sink.event(
+            day,
+            phase,
+            Event::Started {
+                visit: visits[phase],
+                waited: day - ready,
+            },
+        );
+        if phase == last {
+            reached_last = Some(day);
+        }
+        let Some(length) = oracle.duration(phase, p.duration) else {
+            // An indefinite phase never ends: the run stops here.
+            return if phase == last {
+                RunEnd {
+                    reached_last,
+                    finished: true,
+                    end: day,
+                }
+            } else {
+                unfinished(sink, day, phase, reached_last)
+            };
+        };
+        let mut end = clock.advance(day, length);
+        let mut used = 0u32;
+        loop {
+            evaluations += 1;
+            if evaluations > MAX_EVALUATIONS || end >= HORIZON_DAYS {
+                return unfinished(sink, end, phase, reached_last);
+            }
+            attempts[phase] += 1;
+            let attempt = attempts[phase];
+            let mut failed = false;
+            let mut extend = false;
+            let mut wait = 0i64;
+            for gate in 0..p.gates {
+                let evaluation = oracle.evaluate(phase, attempt, gate);
+                sink.event(
+                    end,
+                    phase,
+                    Event::Gate {
+                        gate,
+                        attempt,
+                        evaluation,
+                    },
+                );
+                match evaluation.verdict {
+                    Verdict::Passed => {}
+                    Verdict::Failed => failed = true,
+                    Verdict::Inconclusive => match p.inconclusive[gate] {
+                        Inconclusive::Fail => failed = true,
+                        Inconclusive::Extend => extend = true,
+                        Inconclusive::Wait(d) => wait = wait.max(d),
+                    },
+                }
+            }
+            if failed {
+                let policy = p.policy;
+                let may_extend = policy.max_extensions.is_none_or(|max| used < max);
+                match (policy.extend_days, may_extend, policy.rollback) {
+                    (Some(days), true, _) | (Some(days), false, None) => {
+                        used += 1;
+                        sink.event(
+                            end,
+                            phase,
+                            Event::Extended {
+                                days,
+                                why: Extension::Failure {
+                                    used,
+                                    max: policy.max_extensions,
+                                },
+                            },
+                        );
+                        end = clock.advance(end, days.max(1));
+                    }
+                    (_, _, Some(to)) => {
+                        sink.event(end, phase, Event::RolledBack { to });
+                        phase = match to {
+                            RollbackTarget::Start => 0,
+                            RollbackTarget::Phase(t) => t.0.min(phase),
+                        };
+                        day = end;
+                        continue 'phases;
+                    }
+                    (None, _, None) => return unfinished(sink, end, phase, reached_last),
+                }
+            } else if extend {
+                let days = p.policy.extend_days.unwrap_or(1).max(1);
+                sink.event(
+                    end,
+                    phase,
+                    Event::Extended {
+                        days,
+                        why: Extension::Inconclusive,
+                    },
+                );
+                end = clock.advance(end, days);
+            } else if wait > 0 {
+                sink.event(end, phase, Event::Waited { days: wait });
+                end = clock.advance(end, wait);
+            } else {
+                sink.event(end, phase, Event::Completed);
+                if phase == last {
+                    return RunEnd {
+                        reached_last,
+                        finished: true,
+                        end,
+                    };
+                }
+                phase += 1;
+                day = end;
+                continue 'phases;
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! The Monte Carlo forecast: many runs with random gate outcomes (each gate passes with its
+//! pass probability at each evaluation) and random durations (a range `min..max` is uniform over
+//! its whole days; `min..max likely m` is triangular with its mode at `m`, rounded to the nearest
+//! day). Runs are split into fixed chunks of [`CHUNK`] run indices and each run's random stream
+//! comes from `(seed, run index)`, so the result is the same whatever the number of threads;
+//! chunks are merged by integer addition, so memory does not grow with the number of runs.
+
+use rayon::prelude::*;
+
+use super::clock::Clock;
+use super::engine::{self, Evaluation, Event, Oracle, Sink};
+use super::prepared::{Days, Prepared};
+use super::rng::SplitMix64;
+use crate::model::Plan;
+
+/// Runs per unit of parallel work.
+pub const CHUNK: u64 = 4096;
+
+/// One gate's odds, turned into a comparison with a random 64-bit number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Odds {
+    Always,
+    Never,
+    /// Passes when the draw is below this.
+    Below(u64),
+}
+
+impl Odds {
+    fn of(p: f64) -> Odds {
+        if p >= 1.0 {
+            Odds::Always
+        } else if p > 0.0 {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "0 < p < 1, so the product lies in 0..2^64"
+            )]
+            Odds::Below((p * 18_446_744_073_709_551_616.0) as u64)
+        } else {
+            Odds::Never
+        }
+    }
+}
+
+/// Every gate's pass probability, `[phase][gate]`, as declared in the plan.
+pub fn declared_pass_rates(plan: &Plan) -> Vec<Vec<f64>> {
+    plan.phases
+        .iter()
+        .map(|p| p.gates.iter().map(|g| g.pass_probability).collect())
+        .collect()
+}
+
+/// Sets the pass probability of every gate named `name` (`GATE`, or `PHASE.GATE` for one
+/// phase's gate). Returns how many gates it changed.
+pub fn override_pass_rate(plan: &Plan, rates: &mut [Vec<f64>], name: &str, p: f64) -> usize {
+    let (phase, gate) = match name.split_once('.') {
+        Some((phase, gate)) if plan.phase_named(phase).is_some() => (Some(phase), gate),
+        _ => (None, name),
+    };
+    let mut changed = 0;
+    for (i, ph) in plan.phases.iter().enumerate() {
+        if phase.is_some_and(|id| id != ph.id) {
+            continue;
+        }
+        for (j, g) in ph.gates.iter().enumerate() {
+            if g.id == gate {
+                rates[i][j] = p;
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+struct Draws<'a> {
+    rng: SplitMix64,
+    odds: &'a [Vec<Odds>],
+}
+
+impl Oracle for Draws<'_> {
+    #[inline]
+    fn duration(&mut self, _phase: usize, duration: Days) -> Option<i64> {
+        match duration {
+            Days::Indefinite => None,
+            Days::Fixed(d) => Some(d),
+            Days::Range { min, max, likely } => Some(sample_range(&mut self.rng, min, max, likely)),
+        }
+    }
+
+    #[inline]
+    fn evaluate(&mut self, phase: usize, _attempt: u32, gate: usize) -> Evaluation {
+        let passes = match self.odds[phase][gate] {
+            Odds::Always => true,
+            Odds::Never => false,
+            Odds::Below(t) => self.rng.next_u64() < t,
+        };
+        if passes {
+            Evaluation::PASSED
+        } else {
+            Evaluation::FAILED
+        }
+    }
+}
+
+/// One sampled duration in whole days.
+pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64>) -> i64 {
+    if max <= min {
+        return min;
+    }
+    let width = max - min;
+    match likely {
+        None => min + i64::try_from(rng.below(width.unsigned_abs() + 1)).unwrap_or(0),
+        Some(mode) => {
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "durations are capped at 1,000 years of days"
+            )]
+            let (low, high, mode) = (min as f64, max as f64, mode.clamp(min, max) as f64);
+            // Inverse of the triangular distribution function.
+            let u = rng.next_f64();
+            let x = if u < (mode - low) / (high - low) {
+                low + (u * (high - low) * (mode - low)).sqrt()
+            } else {
+                high - ((1.0 - u) * (high - low) * (high - mode)).sqrt()
+            };
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "x lies between min and max"
+            )]
+            let days = x.round() as i64;
+            days.clamp(min, max)
+        }
+    }
+}
+
+/// Counts what one chunk's runs did.
+struct Counter {
+    extensions: Vec<u64>,
+    rolled_back: Vec<u64>,
+    /// Run number (from 1) of the last rollback counted per phase, so a run counts once.
+    marked: Vec<u64>,
+    run: u64,
+}
+
+impl Sink for Counter {
+    #[inline]
+    fn event(&mut self, _day: i64, phase: usize, event: Event) {
+        match event {
+            Event::Extended { .. } => self.extensions[phase] += 1,
+            Event::RolledBack { .. } if self.marked[phase] != self.run => {
+                self.marked[phase] = self.run;
+                self.rolled_back[phase] += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The merged counts of a forecast. Every field is an integer sum, so merging is exact and
+/// independent of order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub runs: u64,
+    /// `days[d]`: runs that reached the last phase `d` days after the start.
+    pub days: Vec<u64>,
+    /// Runs that never reached the last phase (horizon or evaluation limit).
+    pub unfinished: u64,
+    /// Per phase: runs in which the phase rolled back at least once.
+    pub rolled_back: Vec<u64>,
+    /// Per phase: extensions over all runs.
+    pub extensions: Vec<u64>,
+    /// A gate (phase, gate) with pass rate 0 that every run must pass: no run can finish, so
+    /// none is simulated and every run counts as unfinished.
+    pub never_passes: Option<(usize, usize)>,
+}
+
+impl Tally {
+    fn empty(phases: usize) -> Tally {
+        Tally {
+            runs: 0,
+            days: Vec::new(),
+            unfinished: 0,
+            rolled_back: vec![0; phases],
+            extensions: vec![0; phases],
+            never_passes: None,
+        }
+    }
+
+    fn merge(mut self, other: &Tally) -> Tally {
+        self.runs += other.runs;
+        self.unfinished += other.unfinished;
+        if self.days.len() < other.days.len() {
+            self.days.resize(other.days.len(), 0);
+        }
+        for (a, b) in self.days.iter_mut().zip(&other.days) {
+            *a += b;
+        }
+        for (a, b) in self.rolled_back.iter_mut().zip(&other.rolled_back) {
+            *a += b;
+        }
+        for (a, b) in self.extensions.iter_mut().zip(&other.extensions) {
+            *a += b;
+        }
+        self
+    }
+
+    /// Runs that reached the last phase.
+    pub fn finished(&self) -> u64 {
+        self.runs - self.unfinished
+    }
+
+    /// The smallest day count reached by at least `q` of all runs; `None` when that share of
+    /// runs never reached the last phase.
+    pub fn quantile(&self, q: f64) -> Option<i64> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "q is in 0..=1 and runs fit easily in f64 for this rank"
+        )]
+        let rank = ((q * self.runs as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (d, &n) in self.days.iter().enumerate() {
+            seen += n;
+            if seen >= rank {
+                return i64::try_from(d).ok();
+            }
+        }
+        None
+    }
+
+    pub fn max(&self) -> Option<i64> {
+        self.days
+            .iter()
+            .rposition(|&n| n > 0)
+            .and_then(|d| i64::try_from(d).ok())
+    }
+
+    pub fn min(&self) -> Option<i64> {
+        self.days
+            .iter()
+            .position(|&n| n > 0)
+            .and_then(|d| i64::try_from(d).ok())
+    }
+
+    /// Mean days to the last phase over the runs that reached it.
+    pub fn mean(&self) -> Option<f64> {
+        let total: u128 = self
+            .days
+            .iter()
+            .enumerate()
+            .map(|(d, &n)| d as u128 * u128::from(n))
+            .sum();
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a mean for display; exact to far more digits than shown"
+        )]
+        (self.finished() > 0).then(|| total as f64 / self.finished() as f64)
+    }
+
+    /// Runs that reached the last phase within `days` days.
+    pub fn within(&self, days: i64) -> u64 {
+        let Ok(upto) = usize::try_from(days) else {
+            return 0;
+        };
+        self.days.iter().take(upto.saturating_add(1)).sum()
+    }
+}
+
+/// Runs `runs` simulations with `seed` and per-gate pass rates `[phase][gate]`.
+pub fn forecast(
+    prepared: &Prepared,
+    clock: &Clock,
+    pass_rates: &[Vec<f64>],
+    runs: u64,
+    seed: u64,
+) -> Tally {
+    let odds: Vec<Vec<Odds>> = pass_rates
+        .iter()
+        .map(|gates| gates.iter().map(|&p| Odds::of(p)).collect())
+        .collect();
+    let phases = prepared.phases.len();
+    if let Some(blocked) = never_passes(prepared, &odds) {
+        let mut tally = Tally::empty(phases);
+        tally.runs = runs;
+        tally.unfinished = runs;
+        tally.never_passes = Some(blocked);
+        return tally;
+    }
+    let chunks = runs.div_ceil(CHUNK);
+    (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let first = c * CHUNK;
+            let last = (first + CHUNK).min(runs);
+            chunk(prepared, clock, &odds, seed, first..last)
+        })
+        .reduce(|| Tally::empty(phases), |a, b| a.merge(&b))
+}
+
+/// The first gate that can never pass in a phase every run must complete: every phase but an
+/// indefinite last one (whose gates are never evaluated).
+fn never_passes(prepared: &Prepared, odds: &[Vec<Odds>]) -> Option<(usize, usize)> {
+    prepared
+        .phases
+        .iter()
+        .zip(odds)
+        .enumerate()
+        .filter(|(_, (p, _))| p.duration != Days::Indefinite)
+        .find_map(|(i, (_, gates))| gates.iter().position(|&o| o == Odds::Never).map(|g| (i, g)))
+}
+
+fn chunk(
+    prepared: &Prepared,
+    clock: &Clock,
+    odds: &[Vec<Odds>],
+    seed: u64,
+    indices: std::ops::Range<u64>,
+) -> Tally {
+    let phases = prepared.phases.len();
+    let mut tally = Tally::empty(phases);
+    let mut counter = Counter {
+        extensions: vec![0; phases],
+        rolled_back: vec![0; phases],
+        marked: vec![0; phases],
+        run: 0,
+    };
+    let (mut attempts, mut visits) = (Vec::new(), Vec::new());
+    for index in indices {
+        counter.run = index + 1;
+        let mut draws = Draws {
+            rng: SplitMix64::for_run(seed, index),
+            odds,
+        };
+        let end = engine::run(
+            prepared,
+            clock,
+            &mut draws,
+            &mut counter,
+            &mut attempts,
+            &mut visits,
+        );
+        tally.runs += 1;
+        match end.reached_last.filter(|_| end.finished) {
+            Some(day) => {
+                let d = usize::try_from(day).unwrap_or(0);
+                if tally.days.len() <= d {
+                    tally.days.resize(d + 1, 0);
+                }
+                tally.days[d] += 1;
+            }
+            None => tally.unfinished += 1,
+        }
+    }
+    tally.extensions = counter.extensions;
+    tally.rolled_back = counter.rolled_back;
+    tally
+}

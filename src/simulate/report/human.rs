@@ -1,0 +1,138 @@
+//! The human output of a planned or what-if run: a table of phase visits, the date the last
+//! phase is reached, the Gantt chart, then the schedule of announcements and gates (planned
+//! timeline) or the event log (what-if).
+
+use std::fmt::Write as _;
+
+use super::{RunReport, describe_event, gantt::gantt, plural, visit_label};
+use crate::model::PhaseId;
+use crate::simulate::whatif::Outcome;
+
+pub fn run(r: &RunReport<'_>, log: bool) -> String {
+    let plan = r.plan();
+    let mut out = String::new();
+    let calendar = match r.clock.calendar {
+        crate::simulate::Calendar::Calendar => "calendar days",
+        crate::simulate::Calendar::Business => "business days",
+    };
+    let _ = writeln!(
+        out,
+        "plan `{}`, {}, from {} ({calendar})\n",
+        plan.name,
+        r.mode,
+        r.date(0)
+    );
+    let labels: Vec<String> = r
+        .run
+        .visits
+        .iter()
+        .map(|v| visit_label(plan, v.phase, v.number))
+        .collect();
+    let width = labels.iter().map(String::len).chain([5]).max().unwrap_or(5);
+    let _ = writeln!(
+        out,
+        "  {:width$}  {:10}  {:10}  {:>5}  note",
+        "phase", "start", "end", "days"
+    );
+    for (v, label) in r.run.visits.iter().zip(&labels) {
+        let end = v.end.map_or_else(|| "-".to_owned(), |d| r.date(d));
+        let days = v
+            .end
+            .map_or_else(|| "-".to_owned(), |d| (d - v.start).to_string());
+        let mut notes: Vec<String> = Vec::new();
+        if v.waited > 0 {
+            notes.push(format!("waited {} day{}", v.waited, plural(v.waited)));
+        }
+        if v.extensions > 0 {
+            notes.push(format!(
+                "{} extension{}",
+                v.extensions,
+                plural(i64::from(v.extensions))
+            ));
+        }
+        match v.outcome {
+            Outcome::RolledBack(to) => {
+                notes.push(format!("rolled back to {}", plan.target_name(to)));
+            }
+            Outcome::Open => notes.push("indefinite".to_owned()),
+            Outcome::Unfinished => notes.push("unfinished".to_owned()),
+            Outcome::Completed => {}
+        }
+        let line = format!(
+            "  {label:width$}  {}  {end:10}  {days:>5}  {}",
+            r.date(v.start),
+            notes.join(", ")
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out.push('\n');
+    match (r.last_phase(), plan.phases.last()) {
+        (Some(day), Some(last)) => {
+            let _ = writeln!(
+                out,
+                "  reaches the last phase `{}` on {}, {day} day{} after the start\n",
+                last.id,
+                r.date(day),
+                plural(day)
+            );
+        }
+        _ => out.push_str("  never reaches the last phase\n\n"),
+    }
+    out.push_str(&gantt(r));
+    if log {
+        out.push_str("\nevent log\n");
+        let phase_width = plan.phases.iter().map(|p| p.id.len()).max().unwrap_or(0);
+        for rec in &r.run.records {
+            let (text, changes) = describe_event(r, rec);
+            let _ = writeln!(
+                out,
+                "  {}  {:phase_width$}  {text}",
+                r.date(rec.day),
+                plan.phases[rec.phase].id
+            );
+            for (i, c) in changes.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "  {:10}  {:phase_width$}    {}. {}: {} -> {}",
+                    "",
+                    "",
+                    i + 1,
+                    c.flag,
+                    c.from,
+                    c.to
+                );
+            }
+        }
+    } else {
+        out.push_str(&schedule(r));
+    }
+    out
+}
+
+/// Announcements and gates with their due dates, visit by visit.
+fn schedule(r: &RunReport<'_>) -> String {
+    let plan = r.plan();
+    let mut out = String::from("\nschedule\n");
+    for v in &r.run.visits {
+        let phase = plan.phase(PhaseId(v.phase));
+        let _ = writeln!(out, "  {} \"{}\"", phase.id, phase.title);
+        for t in plan.notify_before.iter().chain(&phase.notify_before) {
+            let _ = writeln!(out, "    {}  before: {}", r.date(v.start), t.text);
+        }
+        if let Some(end) = v.end {
+            for (i, g) in phase.gates.iter().enumerate() {
+                let what = match (super::criterion(plan, v.phase, i), &g.text) {
+                    (Some(c), Some(t)) => format!("{c} ({t})"),
+                    (Some(c), None) => c,
+                    (None, Some(t)) => format!("{}: {t}", g.id),
+                    (None, None) => g.id.clone(),
+                };
+                let _ = writeln!(out, "    {}  gate {what}", r.date(end));
+            }
+            for t in plan.notify_after.iter().chain(&phase.notify_after) {
+                let _ = writeln!(out, "    {}  after: {}", r.date(end), t.text);
+            }
+        }
+    }
+    out
+}

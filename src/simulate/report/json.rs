@@ -1,0 +1,166 @@
+//! `--format json` for the planned timeline and what-if runs. The schema is documented in
+//! `docs/simulate.md`; every date is `YYYY-MM-DD`, every `day` counts from the start (day 0).
+
+use serde_json::{Value, json};
+
+use super::{RunReport, describe_event, outcome_word, piece_word, verdict_word};
+use crate::model::PhaseId;
+use crate::simulate::engine::{Event, Extension};
+use crate::simulate::whatif::Outcome;
+
+pub fn run(r: &RunReport<'_>) -> Value {
+    let plan = r.plan();
+    let phases: Vec<Value> = r
+        .run
+        .visits
+        .iter()
+        .map(|v| {
+            let phase = plan.phase(PhaseId(v.phase));
+            let notify_before: Vec<Value> = plan
+                .notify_before
+                .iter()
+                .chain(&phase.notify_before)
+                .map(|t| json!({"text": t.text, "due": r.date(v.start)}))
+                .collect();
+            let notify_after: Vec<Value> = v.end.map_or_else(Vec::new, |end| {
+                plan.notify_after
+                    .iter()
+                    .chain(&phase.notify_after)
+                    .map(|t| json!({"text": t.text, "due": r.date(end)}))
+                    .collect()
+            });
+            let gates: Vec<Value> = phase
+                .gates
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    json!({
+                        "gate": g.id,
+                        "criterion": super::criterion(plan, v.phase, i),
+                        "text": g.text,
+                        "pass_probability": g.pass_probability,
+                    })
+                })
+                .collect();
+            let pieces: Vec<Value> = v
+                .pieces
+                .iter()
+                .map(|p| {
+                    json!({
+                        "kind": piece_word(p.kind),
+                        "start": r.date(p.from),
+                        "end": p.to.map(|d| r.date(d)),
+                        "days": p.to.map(|d| d - p.from),
+                    })
+                })
+                .collect();
+            json!({
+                "phase": phase.id,
+                "title": phase.title,
+                "visit": v.number,
+                "start": r.date(v.start),
+                "start_day": v.start,
+                "end": v.end.map(|d| r.date(d)),
+                "end_day": v.end,
+                "days": v.end.map(|d| d - v.start),
+                "waited_days": v.waited,
+                "extensions": v.extensions,
+                "outcome": outcome_word(v.outcome),
+                "rolled_back_to": match v.outcome {
+                    Outcome::RolledBack(to) => Some(plan.target_name(to)),
+                    _ => None,
+                },
+                "pieces": pieces,
+                "gates": gates,
+                "gates_due": v.end.map(|d| r.date(d)),
+                "notify_before": notify_before,
+                "notify_after": notify_after,
+            })
+        })
+        .collect();
+    let events: Vec<Value> = r.run.records.iter().map(|rec| event(r, rec)).collect();
+    let last = plan.phases.last().map(|p| p.id.clone());
+    json!({
+        "plan": plan.name,
+        "mode": r.mode,
+        "start": r.date(0),
+        "calendar": calendar_word(r),
+        "freezes": plan.freezes.iter().map(|f| json!({
+            "from": f.from.to_string(),
+            "to": f.to.to_string(),
+            "reason": f.reason,
+        })).collect::<Vec<_>>(),
+        "phases": phases,
+        "last_phase": r.last_phase().map(|d| json!({
+            "phase": last,
+            "start": r.date(d),
+            "days_from_start": d,
+        })),
+        "finished": r.run.end.finished,
+        "end": r.date(r.run.end.end),
+        "events": events,
+    })
+}
+
+pub fn calendar_word(r: &RunReport<'_>) -> &'static str {
+    match r.clock.calendar {
+        crate::simulate::Calendar::Calendar => "calendar",
+        crate::simulate::Calendar::Business => "business",
+    }
+}
+
+fn event(r: &RunReport<'_>, rec: &crate::simulate::whatif::Record) -> Value {
+    let plan = r.plan();
+    let (text, changes) = describe_event(r, rec);
+    let mut v = json!({
+        "date": r.date(rec.day),
+        "day": rec.day,
+        "phase": plan.phases[rec.phase].id,
+        "text": text,
+    });
+    let (kind, extra) = match rec.event {
+        Event::Started { visit, waited } => {
+            ("started", json!({"visit": visit, "waited_days": waited}))
+        }
+        Event::Gate {
+            gate,
+            attempt,
+            evaluation,
+        } => (
+            "gate",
+            json!({
+                "gate": plan.phases[rec.phase].gates[gate].id,
+                "evaluation": attempt,
+                "result": verdict_word(evaluation.verdict),
+                "observed": evaluation.observed.map(|o| super::observed_text(plan, rec.phase, gate, o)),
+                "criterion": super::criterion(plan, rec.phase, gate),
+            }),
+        ),
+        Event::Extended { days, why } => match why {
+            Extension::Failure { used, max } => (
+                "extended",
+                json!({"days": days, "reason": "failed", "extension": used, "max": max}),
+            ),
+            Extension::Inconclusive => {
+                ("extended", json!({"days": days, "reason": "inconclusive"}))
+            }
+        },
+        Event::Waited { days } => ("waited", json!({"days": days})),
+        Event::RolledBack { to } => (
+            "rolled_back",
+            json!({
+                "to": plan.target_name(to),
+                "flag_changes": changes.iter().map(|c| json!({
+                    "flag": c.flag, "from": c.from, "to": c.to,
+                })).collect::<Vec<_>>(),
+            }),
+        ),
+        Event::Completed => ("completed", json!({})),
+        Event::Unfinished => ("unfinished", json!({})),
+    };
+    v["event"] = json!(kind);
+    if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
+        obj.extend(extra);
+    }
+    v
+}

@@ -1,0 +1,285 @@
+//! Simulation results as people and machines read them: what every format shares (the words
+//! for events, the flag changes of a rollback, dates) lives here; one file per format.
+
+pub mod forecast;
+pub mod gantt;
+pub mod human;
+pub mod json;
+pub mod mermaid;
+pub mod svg;
+
+use std::fmt::Write as _;
+
+use super::clock::Clock;
+use super::engine::{Event, Extension, Verdict};
+use super::whatif::{Outcome, PieceKind, Record, Run};
+use crate::Compiled;
+use crate::analysis::{EdgeKind, FlipPlan, Node};
+use crate::model::{Condition, ConditionTest, Criterion, Plan, RollbackTarget, Setting};
+
+/// A recorded run with what is needed to describe it.
+pub struct RunReport<'a> {
+    pub compiled: &'a Compiled,
+    pub clock: &'a Clock,
+    pub run: &'a Run,
+    /// What was simulated, e.g. `planned` or `what-if: --fail full_production:3`.
+    pub mode: String,
+}
+
+impl RunReport<'_> {
+    pub fn plan(&self) -> &Plan {
+        &self.compiled.plan
+    }
+
+    pub fn date(&self, day: i64) -> String {
+        self.clock.date(day).to_string()
+    }
+
+    /// The day the last phase was last reached, and how many days after the start.
+    pub fn last_phase(&self) -> Option<i64> {
+        self.run.end.reached_last
+    }
+}
+
+/// One flag change of a rollback, in the order it is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagChange {
+    pub flag: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The flag changes a rollback from `phase` (in its planned configuration) to `to` applies, in
+/// the safe one-flag-at-a-time order the analysis proved.
+pub fn rollback_changes(c: &Compiled, phase: usize, to: RollbackTarget) -> Vec<FlagChange> {
+    let plan = &c.plan;
+    let graph = &c.analysis.graph;
+    let from_node = graph
+        .phase_nodes
+        .get(phase)
+        .and_then(|v| v.first().copied());
+    let order = c
+        .analysis
+        .transitions
+        .iter()
+        .filter(|t| t.kind == EdgeKind::Rollback && Some(t.from) == from_node)
+        .find(|t| match (graph.graph[t.to], to) {
+            (Node::Start, RollbackTarget::Start) => true,
+            (Node::Phase { phase, .. }, RollbackTarget::Phase(target)) => phase == target,
+            _ => false,
+        })
+        .and_then(|t| match &t.plan {
+            FlipPlan::Safe(order) => Some(order.clone()),
+            FlipPlan::Blocked { .. } => None,
+        });
+    let from_state = &plan.phase(crate::model::PhaseId(phase)).planned;
+    let to_state = plan.target_state(to);
+    let order = order.unwrap_or_else(|| from_state.changed_flags(to_state));
+    order
+        .into_iter()
+        .map(|f| FlagChange {
+            flag: plan.flag(f).name.clone(),
+            from: describe_setting(plan, from_state.get(f)),
+            to: describe_setting(plan, to_state.get(f)),
+        })
+        .collect()
+}
+
+/// A setting as the plan writes it: `true`, or `true when http.method == "GET" else false`.
+pub fn describe_setting(plan: &Plan, setting: &Setting) -> String {
+    match setting {
+        Setting::Fixed(v) => v.to_string(),
+        Setting::Scoped { rules, default } => {
+            let rules: Vec<String> = rules
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} when {}",
+                        r.value,
+                        describe_condition(plan, &r.condition)
+                    )
+                })
+                .collect();
+            format!("{} else {default}", rules.join(", "))
+        }
+    }
+}
+
+fn describe_condition(plan: &Plan, c: &Condition) -> String {
+    let name = &plan.attribute(c.attribute).name;
+    match &c.test {
+        ConditionTest::Equals { negated, value } => {
+            format!("{name} {} {value}", if *negated { "!=" } else { "==" })
+        }
+        ConditionTest::In(values) => {
+            let values: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("{name} in [{}]", values.join(", "))
+        }
+    }
+}
+
+/// A gate's criterion: `error_rate < 0.1%`, or `None` for a manual gate.
+pub fn criterion(plan: &Plan, phase: usize, gate: usize) -> Option<String> {
+    let g = &plan.phases[phase].gates[gate];
+    match &g.criterion {
+        Criterion::Manual => None,
+        Criterion::Metric {
+            metric,
+            op,
+            threshold,
+        } => Some(format!(
+            "{} {} {threshold}",
+            plan.metric(*metric).name,
+            op_text(*op)
+        )),
+    }
+}
+
+fn op_text(op: crate::syntax::ast::CmpOp) -> &'static str {
+    use crate::syntax::ast::CmpOp;
+    match op {
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
+    }
+}
+
+/// An observed value in its gate's unit: `0.3%`.
+pub fn observed_text(plan: &Plan, phase: usize, gate: usize, value: f64) -> String {
+    match &plan.phases[phase].gates[gate].criterion {
+        Criterion::Metric { threshold, .. } => crate::model::Quantity {
+            value,
+            unit: threshold.unit,
+        }
+        .to_string(),
+        Criterion::Manual => value.to_string(),
+    }
+}
+
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Passed => "passed",
+        Verdict::Failed => "failed",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+pub fn piece_word(kind: PieceKind) -> &'static str {
+    match kind {
+        PieceKind::Planned => "planned",
+        PieceKind::Extension => "extension",
+        PieceKind::InconclusiveExtension => "inconclusive_extension",
+        PieceKind::Wait => "wait",
+    }
+}
+
+pub fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Completed => "completed",
+        Outcome::RolledBack(_) => "rolled_back",
+        Outcome::Open => "open",
+        Outcome::Unfinished => "unfinished",
+    }
+}
+
+/// One event as a sentence (without date and phase), and, for a rollback, its flag changes.
+pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagChange>) {
+    let plan = r.plan();
+    let phase = record.phase;
+    match record.event {
+        Event::Started { visit, waited } => {
+            let mut text = if visit == 1 {
+                "started".to_owned()
+            } else {
+                format!("started again (visit {visit})")
+            };
+            if waited > 0 {
+                let _ = write!(text, ", after waiting {waited} day{}", plural(waited));
+                if let Some((_, to)) = r.clock.frozen(record.day - 1) {
+                    let _ = write!(text, " for a freeze until {}", r.date(to));
+                }
+            }
+            (text, Vec::new())
+        }
+        Event::Gate {
+            gate,
+            attempt,
+            evaluation,
+        } => {
+            let id = &plan.phases[phase].gates[gate].id;
+            let mut text = format!(
+                "gate `{id}` {} (evaluation {attempt})",
+                verdict_word(evaluation.verdict)
+            );
+            match (evaluation.observed, criterion(plan, phase, gate)) {
+                (Some(value), Some(needs)) => {
+                    let _ = write!(
+                        text,
+                        ": observed {}, needs {needs}",
+                        observed_text(plan, phase, gate, value)
+                    );
+                }
+                (None, Some(needs)) => {
+                    let _ = write!(text, ": needs {needs}");
+                }
+                _ => {}
+            }
+            (text, Vec::new())
+        }
+        Event::Extended { days, why } => {
+            let text = match why {
+                Extension::Failure {
+                    used,
+                    max: Some(max),
+                } => format!(
+                    "extended by {days} day{} (extension {used} of {max})",
+                    plural(days)
+                ),
+                Extension::Failure { used, max: None } => format!(
+                    "extended by {days} day{} (extension {used}, no limit)",
+                    plural(days)
+                ),
+                Extension::Inconclusive => format!(
+                    "extended by {days} day{} for an inconclusive gate (not counted against the limit)",
+                    plural(days)
+                ),
+            };
+            (text, Vec::new())
+        }
+        Event::Waited { days } => (
+            format!(
+                "waiting {days} day{} for inconclusive gates to be evaluated again",
+                plural(days)
+            ),
+            Vec::new(),
+        ),
+        Event::RolledBack { to } => (
+            format!("rolled back to `{}`", plan.target_name(to)),
+            rollback_changes(r.compiled, phase, to),
+        ),
+        Event::Completed if plan.phases[phase].gates.is_empty() => {
+            ("completed (the phase has no gates)".to_owned(), Vec::new())
+        }
+        Event::Completed => ("completed: every gate passed".to_owned(), Vec::new()),
+        Event::Unfinished => (
+            "the simulation stopped: the rollout does not reach its last phase".to_owned(),
+            Vec::new(),
+        ),
+    }
+}
+
+pub fn plural(n: i64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A phase visit's label: its id, with `#2` from the second visit on.
+pub fn visit_label(plan: &Plan, phase: usize, number: u32) -> String {
+    if number > 1 {
+        format!("{} #{number}", plan.phases[phase].id)
+    } else {
+        plan.phases[phase].id.clone()
+    }
+}

@@ -1,0 +1,219 @@
+//! `--format svg`: the timeline as a standalone SVG picture. One row per phase visit on a
+//! date axis with weekly ticks; planned stretches, extensions, waits, freeze windows and
+//! rollbacks each have their own colour, and every shape has a `<title>` tooltip. The output
+//! depends only on the run, so the same input gives the same bytes.
+
+use std::fmt::Write as _;
+
+use super::{RunReport, visit_label};
+use crate::simulate::timeline::days_between;
+use crate::simulate::whatif::{Outcome, PieceKind, Visit};
+
+const LABEL_WIDTH: i64 = 190;
+const ROW: i64 = 26;
+const TOP: i64 = 56;
+const CHART_WIDTH: i64 = 760;
+
+/// Pixel geometry shared by every part of the picture.
+struct Layout {
+    /// Whole pixels per day keep every coordinate an integer, so output is stable.
+    px: i64,
+    /// The last day drawn.
+    edge: i64,
+    rows: i64,
+}
+
+impl Layout {
+    fn x(&self, day: i64) -> i64 {
+        LABEL_WIDTH + day * self.px
+    }
+}
+
+pub fn run(r: &RunReport<'_>) -> String {
+    let plan = r.plan();
+    let visits = &r.run.visits;
+    let last_day = visits
+        .iter()
+        .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
+        .max()
+        .unwrap_or(0);
+    let open = visits.iter().any(|v| v.outcome == Outcome::Open);
+    let edge = if open {
+        last_day + (last_day / 8).max(7)
+    } else {
+        last_day.max(1)
+    };
+    let layout = Layout {
+        px: (CHART_WIDTH / edge).max(2),
+        edge,
+        rows: i64::try_from(visits.len()).unwrap_or(0),
+    };
+    let width = layout.x(edge) + 30;
+    let height = TOP + layout.rows * ROW + 50;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        out,
+        r#"  <text x="10" y="20" font-size="15" font-weight="bold">{} — {} from {}</text>"#,
+        escape(plan.title.as_deref().unwrap_or(&plan.name)),
+        escape(&r.mode),
+        r.date(0)
+    );
+    freezes(&mut out, r, &layout);
+    axis(&mut out, r, &layout);
+    for (i, v) in visits.iter().enumerate() {
+        let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
+        row(&mut out, r, &layout, v, y);
+    }
+    legend(&mut out, TOP + layout.rows * ROW + 30);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Freeze windows as shaded columns behind everything.
+fn freezes(out: &mut String, r: &RunReport<'_>, l: &Layout) {
+    for f in &r.plan().freezes {
+        let from = days_between(r.clock.start, f.from).max(0);
+        let to = (days_between(r.clock.start, f.to) + 1).min(l.edge);
+        if to > from {
+            let _ = writeln!(
+                out,
+                r##"  <rect x="{}" y="{}" width="{}" height="{}" fill="#dbe4f0"><title>freeze {}..{}{}</title></rect>"##,
+                l.x(from),
+                TOP - 8,
+                (to - from) * l.px,
+                l.rows * ROW + 8,
+                f.from,
+                f.to,
+                f.reason
+                    .as_deref()
+                    .map(|t| format!(": {}", escape(t)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Weekly ticks with dates.
+fn axis(out: &mut String, r: &RunReport<'_>, l: &Layout) {
+    let mut day = 0;
+    while day <= l.edge {
+        let date = r.clock.date(day);
+        let _ = writeln!(
+            out,
+            r##"  <line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#cccccc"/>"##,
+            l.x(day),
+            TOP - 12,
+            TOP + l.rows * ROW
+        );
+        let _ = writeln!(
+            out,
+            r#"  <text x="{}" y="{}" font-size="10">{:02}-{:02}</text>"#,
+            l.x(day) + 2,
+            TOP - 16,
+            date.month(),
+            date.day()
+        );
+        day += 7;
+    }
+}
+
+/// One phase visit: its label, the days it waited, its stretches and its rollback.
+fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
+    let plan = r.plan();
+    let label = visit_label(plan, v.phase, v.number);
+    let _ = writeln!(
+        out,
+        r#"  <text x="10" y="{}">{}</text>"#,
+        y + 16,
+        escape(&label)
+    );
+    if v.waited > 0 {
+        let _ = writeln!(
+            out,
+            r##"  <rect x="{}" y="{}" width="{}" height="4" fill="#999999"><title>{} waited {} days</title></rect>"##,
+            l.x(v.start - v.waited),
+            y + 10,
+            v.waited * l.px,
+            escape(&label),
+            v.waited
+        );
+    }
+    for piece in &v.pieces {
+        let (fill, what) = match piece.kind {
+            PieceKind::Planned => ("#4a7fc1", "planned"),
+            PieceKind::Extension => ("#e08a1e", "extension after a failed gate"),
+            PieceKind::InconclusiveExtension => ("#e6c229", "extension after an inconclusive gate"),
+            PieceKind::Wait => ("#b8b8b8", "wait for an inconclusive gate"),
+        };
+        let to = piece.to.unwrap_or(l.edge);
+        let until = piece
+            .to
+            .map_or_else(|| "indefinite".to_owned(), |d| r.date(d));
+        let _ = writeln!(
+            out,
+            r#"  <rect x="{}" y="{}" width="{}" height="18" fill="{fill}"{}><title>{}: {what}, {} to {until}</title></rect>"#,
+            l.x(piece.from),
+            y + 3,
+            ((to - piece.from) * l.px).max(1),
+            if piece.to.is_none() {
+                r#" fill-opacity="0.5""#
+            } else {
+                ""
+            },
+            escape(&label),
+            r.date(piece.from)
+        );
+    }
+    if let (Outcome::RolledBack(to), Some(end)) = (v.outcome, v.end) {
+        let _ = writeln!(
+            out,
+            r##"  <path d="M {0} {1} L {0} {2} L {3} {2}" stroke="#c0392b" stroke-width="2" fill="none"><title>rolled back to {4} on {5}</title></path>"##,
+            l.x(end),
+            y + 3,
+            y + ROW + 12,
+            l.x(end) - 8,
+            escape(plan.target_name(to)),
+            r.date(end)
+        );
+    }
+}
+
+fn legend(out: &mut String, y: i64) {
+    let mut lx = 10;
+    for (fill, text) in [
+        ("#4a7fc1", "planned"),
+        ("#e08a1e", "extension (failed)"),
+        ("#e6c229", "extension (inconclusive)"),
+        ("#b8b8b8", "wait"),
+        ("#dbe4f0", "freeze"),
+        ("#c0392b", "rollback"),
+    ] {
+        let _ = writeln!(
+            out,
+            r#"  <rect x="{lx}" y="{}" width="12" height="12" fill="{fill}"/><text x="{}" y="{y}">{text}</text>"#,
+            y - 10,
+            lx + 16,
+        );
+        lx += 30 + i64::try_from(text.len()).unwrap_or(0) * 7;
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            '\'' => s.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => s.push(c),
+        }
+    }
+    s
+}

@@ -1,0 +1,427 @@
+//! Scenario files for `simulate --scenario`: what the world does at each evaluation of a phase's
+//! gates. The YAML maps phase ids to lists of attempts; an attempt maps gate names (a metric
+//! gate's name is its metric's) to an observed value in the metric's unit (`0.3%`, `120ms`,
+//! `4`, `0.02`) or to `passed`, `failed` or `inconclusive`:
+//!
+//! ```yaml
+//! full_production:
+//!   - error_rate: 0.3%
+//!     consistency_preserved: inconclusive
+//!   - error_rate: 0.05%
+//! ```
+//!
+//! Gates an attempt does not name pass, and so do attempts past the end of the list. Every
+//! problem is a diagnostic pointing into the scenario file; no input makes this module panic.
+
+use std::ops::Range;
+
+use serde_yaml::Value as Yaml;
+
+mod locate;
+
+use locate::{Locator, offset_of};
+
+use super::engine::{Evaluation, Verdict};
+use crate::diagnostic::{Code, Diagnostic, Errors, did_you_mean};
+use crate::model::{Criterion, Plan};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::Unit;
+
+/// A parsed scenario: `phases[phase][attempt - 1][gate]`, `None` where the file says nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scenario {
+    phases: Vec<Vec<Vec<Option<Evaluation>>>>,
+}
+
+impl Scenario {
+    /// The stated outcome of one gate at one evaluation (attempts count from 1).
+    pub fn evaluation(&self, phase: usize, attempt: u32, gate: usize) -> Option<Evaluation> {
+        let index = usize::try_from(attempt).ok()?.checked_sub(1)?;
+        *self.phases.get(phase)?.get(index)?.get(gate)?
+    }
+
+    /// How many attempts the scenario states for a phase.
+    pub fn attempts(&self, phase: usize) -> usize {
+        self.phases.get(phase).map_or(0, Vec::len)
+    }
+}
+
+/// Parses the scenario `text` (file `file` of the source map) against `plan`.
+pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario, Errors> {
+    let span = |r: Range<usize>| Span::new(file, r);
+    let yaml: Yaml = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let at = e
+                .location()
+                .map_or(0, |l| offset_of(text, l.line(), l.column()));
+            // An error at the end of the file (an unclosed bracket) is shown on the last
+            // character written, not on nothing.
+            let at = if text[at..].trim().is_empty() {
+                text[..at]
+                    .trim_end()
+                    .char_indices()
+                    .last()
+                    .map_or(0, |(i, _)| i)
+            } else {
+                at
+            };
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            return Err(Errors::one(
+                Diagnostic::new(
+                    Code::ScenarioSyntax,
+                    "the scenario is not valid YAML",
+                    span(at..end),
+                    yaml_message(&e),
+                )
+                .help("write the scenario as YAML: `phase: [{gate: value}, …]`"),
+            ));
+        }
+    };
+    let mut parser = Parser {
+        plan,
+        file,
+        locator: Locator { text, cursor: 0 },
+        diagnostics: Vec::new(),
+    };
+    let scenario = parser.scenario(&yaml);
+    match Errors::from_diagnostics(parser.diagnostics) {
+        Some(errors) => Err(errors),
+        None => Ok(scenario),
+    }
+}
+
+/// `serde_yaml`'s message without the " at line L column C" suffix (the span shows where).
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+struct Parser<'a, 't> {
+    plan: &'a Plan,
+    file: FileId,
+    locator: Locator<'t>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parser<'_, '_> {
+    fn span(&self, range: Option<Range<usize>>) -> Span {
+        Span::new(self.file, range.unwrap_or(0..0))
+    }
+
+    fn error(&mut self, code: Code, message: String, at: Span, label: &str, help: String) {
+        self.diagnostics
+            .push(Diagnostic::new(code, message, at, label).help(help));
+    }
+
+    fn scenario(&mut self, yaml: &Yaml) -> Scenario {
+        let mut scenario = Scenario {
+            phases: vec![Vec::new(); self.plan.phases.len()],
+        };
+        let map = match yaml {
+            Yaml::Null => return scenario,
+            Yaml::Mapping(m) => m,
+            _ => {
+                let at = self.span(Some(0..self.locator.text.trim_end().len().min(80)));
+                self.error(
+                    Code::ScenarioSyntax,
+                    "a scenario maps phase ids to lists of attempts, but this is not a mapping"
+                        .to_owned(),
+                    at,
+                    "expected `phase: [...]`",
+                    "start each line with a phase id: `full_production: [{error_rate: 0.3%}]`"
+                        .to_owned(),
+                );
+                return scenario;
+            }
+        };
+        for (key, attempts) in map {
+            let name = key_text(key);
+            let found = self.locator.key(&name);
+            let at = self.span(found);
+            let Some(phase) = self.plan.phase_named(&name) else {
+                let ids = self.plan.phases.iter().map(|p| p.id.as_str());
+                let help = did_you_mean(&name, ids, || {
+                    format!(
+                        "the plan's phases are {}",
+                        self.plan
+                            .phases
+                            .iter()
+                            .map(|p| format!("`{}`", p.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                self.error(
+                    Code::ScenarioUnknownPhase,
+                    format!("the plan has no phase `{name}`"),
+                    at,
+                    "unknown phase",
+                    help,
+                );
+                continue;
+            };
+            let list = match attempts {
+                Yaml::Sequence(list) => list.as_slice(),
+                Yaml::Null => &[],
+                _ => {
+                    self.error(
+                        Code::ScenarioSyntax,
+                        format!("phase `{name}` must list its attempts, one per evaluation"),
+                        at,
+                        "expected a list",
+                        format!("write `{name}: [{{gate: value}}, …]`, one map per attempt"),
+                    );
+                    continue;
+                }
+            };
+            let parsed: Vec<Vec<Option<Evaluation>>> = list
+                .iter()
+                .map(|attempt| self.attempt(phase.0, &name, at, attempt))
+                .collect();
+            scenario.phases[phase.0] = parsed;
+        }
+        scenario
+    }
+
+    fn attempt(
+        &mut self,
+        phase: usize,
+        phase_name: &str,
+        phase_at: Span,
+        attempt: &Yaml,
+    ) -> Vec<Option<Evaluation>> {
+        let gates = &self.plan.phases[phase].gates;
+        let mut out = vec![None; gates.len()];
+        let map = match attempt {
+            Yaml::Null => return out,
+            Yaml::Mapping(m) => m,
+            _ => {
+                self.error(
+                    Code::ScenarioSyntax,
+                    format!("an attempt of phase `{phase_name}` must map gate names to results"),
+                    phase_at,
+                    "expected `{gate: value}`",
+                    "write each attempt as a map: `- {error_rate: 0.3%, no_regressions: passed}`"
+                        .to_owned(),
+                );
+                return out;
+            }
+        };
+        for (key, value) in map {
+            let name = key_text(key);
+            let found = self.locator.key(&name);
+            let key_at = self.span(found);
+            let matching: Vec<usize> = (0..gates.len()).filter(|&g| gates[g].id == name).collect();
+            if matching.is_empty() {
+                let (message, help) = if self.plan.metric_named(&name).is_some() {
+                    (
+                        format!("phase `{phase_name}` has no gate on metric `{name}`"),
+                        format!(
+                            "phase `{phase_name}` evaluates {}",
+                            gate_list(self.plan, phase)
+                        ),
+                    )
+                } else {
+                    (
+                        format!("phase `{phase_name}` has no gate or metric `{name}`"),
+                        did_you_mean(&name, gates.iter().map(|g| g.id.as_str()), || {
+                            format!(
+                                "phase `{phase_name}` evaluates {}",
+                                gate_list(self.plan, phase)
+                            )
+                        }),
+                    )
+                };
+                self.error(
+                    Code::ScenarioUnknownGate,
+                    message,
+                    key_at,
+                    "unknown gate",
+                    help,
+                );
+                continue;
+            }
+            let found = self.locator.value().or(Some(key_at.range()));
+            let value_at = self.span(found);
+            for g in matching {
+                out[g] = self.result(phase, g, value, value_at);
+            }
+        }
+        out
+    }
+
+    /// One gate's result: a verdict word, or an observed value checked against the threshold.
+    fn result(&mut self, phase: usize, gate: usize, value: &Yaml, at: Span) -> Option<Evaluation> {
+        let g = &self.plan.phases[phase].gates[gate];
+        let word = match value {
+            Yaml::String(s) => Some(s.trim()),
+            _ => None,
+        };
+        let verdict = match word {
+            Some("passed" | "pass") => Some(Verdict::Passed),
+            Some("failed" | "fail") => Some(Verdict::Failed),
+            Some("inconclusive") => Some(Verdict::Inconclusive),
+            _ => None,
+        };
+        if let Some(verdict) = verdict {
+            return Some(Evaluation {
+                verdict,
+                observed: None,
+            });
+        }
+        let Criterion::Metric {
+            metric,
+            op,
+            threshold,
+        } = &g.criterion
+        else {
+            self.error(
+                Code::ScenarioInvalidValue,
+                format!(
+                    "gate `{}` is checked by a person, so its result is `passed`, `failed` or `inconclusive`, not `{}`",
+                    g.id,
+                    yaml_text(value)
+                ),
+                at,
+                "expected passed, failed or inconclusive",
+                format!("write `{}: passed`", g.id),
+            );
+            return None;
+        };
+        let unit = self.plan.metric(*metric).unit;
+        let number = self.observed(&g.id, unit, value, at)?;
+        let verdict = if op.holds(number, threshold.value) {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        };
+        Some(Evaluation {
+            verdict,
+            observed: Some(number),
+        })
+    }
+
+    /// An observed value of a metric, checked against the metric's unit.
+    fn observed(&mut self, gate: &str, unit: Unit, value: &Yaml, at: Span) -> Option<f64> {
+        let (number, suffix) = match value {
+            Yaml::Number(n) => (n.as_f64(), None),
+            Yaml::String(s) => {
+                let s = s.trim();
+                if let Some(n) = s.strip_suffix('%') {
+                    (n.trim().parse::<f64>().ok(), Some(Unit::Percent))
+                } else if let Some(n) = s.strip_suffix("ms") {
+                    (n.trim().parse::<f64>().ok(), Some(Unit::Ms))
+                } else {
+                    (s.parse::<f64>().ok(), None)
+                }
+            }
+            _ => (None, None),
+        };
+        if let (None, Yaml::String(s)) = (number, value)
+            && let Some(written) = unknown_unit(s)
+        {
+            self.error(
+                Code::ScenarioUnitMismatch,
+                format!(
+                    "`{}` has the unknown unit `{written}`; metric `{}` is measured in {}",
+                    s.trim(),
+                    gate,
+                    unit.keyword()
+                ),
+                at,
+                "unknown unit",
+                format!("write the value in the metric's unit: {}", example(unit)),
+            );
+            return None;
+        }
+        let Some(number) = number.filter(|n| n.is_finite()) else {
+            self.error(
+                Code::ScenarioInvalidValue,
+                format!(
+                    "`{}` is not a value of metric `{}` nor a result (`passed`, `failed`, `inconclusive`)",
+                    yaml_text(value),
+                    gate
+                ),
+                at,
+                "expected a number or a result",
+                format!("write an observed value in {}: {}", unit.keyword(), example(unit)),
+            );
+            return None;
+        };
+        let fits = match unit {
+            Unit::Percent => suffix == Some(Unit::Percent),
+            Unit::Ms => suffix == Some(Unit::Ms),
+            Unit::Count => suffix.is_none() && number >= 0.0 && number.fract() == 0.0,
+            Unit::Ratio => suffix.is_none(),
+        };
+        if !fits {
+            self.error(
+                Code::ScenarioUnitMismatch,
+                format!(
+                    "`{}` does not fit metric `{}`, which is measured in {}",
+                    yaml_text(value),
+                    gate,
+                    unit.keyword()
+                ),
+                at,
+                &format!("expected {}", unit.keyword()),
+                format!("write the value in the metric's unit: {}", example(unit)),
+            );
+            return None;
+        }
+        Some(number)
+    }
+}
+
+/// The unit of a value written as a number followed by letters (`0.3kg`), if that is its shape.
+fn unknown_unit(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_alphabetic() || c == '%')?;
+    let (number, unit) = text.split_at(split);
+    (number.trim().parse::<f64>().is_ok() && unit.chars().all(char::is_alphabetic)).then_some(unit)
+}
+
+fn example(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Percent => "a percentage like `0.3%`",
+        Unit::Ms => "milliseconds like `120ms`",
+        Unit::Count => "a whole number like `0` or `4`",
+        Unit::Ratio => "a plain number like `0.02`",
+    }
+}
+
+fn gate_list(plan: &Plan, phase: usize) -> String {
+    let gates = &plan.phases[phase].gates;
+    if gates.is_empty() {
+        return "no gates".to_owned();
+    }
+    gates
+        .iter()
+        .map(|g| format!("`{}`", g.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn key_text(key: &Yaml) -> String {
+    match key {
+        Yaml::String(s) => s.clone(),
+        other => yaml_text(other),
+    }
+}
+
+/// A short rendering of a YAML value for messages.
+fn yaml_text(value: &Yaml) -> String {
+    match value {
+        Yaml::Null => "null".to_owned(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => s.clone(),
+        Yaml::Sequence(_) => "a list".to_owned(),
+        Yaml::Mapping(_) => "a map".to_owned(),
+        Yaml::Tagged(t) => yaml_text(&t.value),
+    }
+}
