@@ -89,7 +89,13 @@ fn violation(
             context.describe(|a| plan.attribute(a).name.clone())
         )
     };
-    let message = format!("invariant `{}` is broken in {where_}{in_context}", inv.name);
+    let message = match sg.graph[node] {
+        Node::Start => format!(
+            "invariant `{}` is broken before the rollout starts{in_context}",
+            inv.name
+        ),
+        _ => format!("invariant `{}` is broken in {where_}{in_context}", inv.name),
+    };
     let mut diagnostic = match sg.graph[node] {
         Node::Phase { phase, .. } => {
             // Point at the `set` in this phase that changed a flag the invariant reads.
@@ -132,6 +138,17 @@ fn violation(
         }
     };
     diagnostic = diagnostic.related(inv.formula_span, format!("`{}` requires this", inv.name));
+    // A variant that leaves optional values out: show the `set`s it leaves out.
+    if let Node::Phase { phase, variant } = sg.graph[node] {
+        for (p, f) in &plan.phase(phase).variants[variant].skipped {
+            if let Some(a) = plan.phase(*p).assignment_of(*f) {
+                diagnostic = diagnostic.related(
+                    a.span,
+                    format!("optional: `{}` may stay as it was", plan.flag(*f).name),
+                );
+            }
+        }
+    }
     diagnostic.help(format!(
         "change the values so that `{}` holds, or fix the invariant if the plan is right",
         inv.name

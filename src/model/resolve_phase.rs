@@ -145,7 +145,7 @@ impl Resolver<'_> {
                 ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
                 ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
                 ast::PhaseStmt::OnInconclusive(a) => {
-                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a)
+                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a);
                 }
                 ast::PhaseStmt::Activity(t) => phase.activities.push(text_item(t)),
                 ast::PhaseStmt::Check(t) => phase.checks.push(text_item(t)),
@@ -247,7 +247,7 @@ impl Resolver<'_> {
                     let condition = self.condition(&rule.condition);
                     match (value, condition) {
                         (Some(value), Some(condition)) => {
-                            resolved.push(ScopedRule { condition, value })
+                            resolved.push(ScopedRule { condition, value });
                         }
                         _ => ok = false,
                     }
@@ -483,7 +483,16 @@ impl Resolver<'_> {
         let criterion = match &gate.threshold {
             None => Criterion::Manual,
             Some((op, raw)) => {
-                let metric = self.metric(gate.id)?;
+                let implied = if raw.node.ends_with('%') {
+                    Unit::Percent
+                } else if raw.node.ends_with("ms") {
+                    Unit::Ms
+                } else if raw.node.contains('.') {
+                    Unit::Ratio
+                } else {
+                    Unit::Count
+                };
+                let metric = self.metric(gate.id, Some(implied))?;
                 let threshold = self.quantity(*raw, metric)?;
                 Criterion::Metric {
                     metric,
@@ -524,8 +533,8 @@ impl Resolver<'_> {
         };
         if !fits {
             let example = match unit {
-                Unit::Percent => format!("`{}%`", number),
-                Unit::Ms => format!("`{}ms`", number),
+                Unit::Percent => format!("`{number}%`"),
+                Unit::Ms => format!("`{number}ms`"),
                 Unit::Count => "a whole number without a unit, like `0` or `5`".to_owned(),
                 Unit::Ratio => "a plain number, like `0.02`".to_owned(),
             };
