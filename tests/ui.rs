@@ -388,3 +388,28 @@ fn docs_examples_render_as_shown() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Prefixes of every case (a plan cut off mid-statement, mid-word, mid-string) are reported on
+/// without a panic, each label inside the text and each diagnostic with a help line. Every
+/// third character, to keep the test fast in debug builds.
+#[test]
+fn every_truncated_case_is_reported_on() {
+    for case in cases() {
+        let text = String::from_utf8_lossy(&case.bytes).into_owned();
+        for (cut, _) in text.char_indices().step_by(3) {
+            let prefix = &text[..cut];
+            let (diagnostics, _) = diagnose(&case.path, prefix.as_bytes());
+            for d in &diagnostics {
+                for label in std::iter::once(&d.primary).chain(&d.related) {
+                    assert!(
+                        label.span.range().end <= prefix.len(),
+                        "{} cut at {cut}: {} has a label past the end",
+                        case.path,
+                        d.code
+                    );
+                }
+                assert!(!d.help.is_empty(), "{}: {} has no help", case.path, d.code);
+            }
+        }
+    }
+}

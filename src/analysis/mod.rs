@@ -56,6 +56,7 @@ pub fn analyse(plan: &Plan) -> Analysis {
     let broken = invariants::check(plan, &sg, &by_flag, &mut diagnostics);
 
     let mut transitions = Vec::new();
+    let mut reported_blocks = HashSet::new();
     for edge in sg.graph.edge_indices() {
         let kind = sg.graph[edge];
         let (from, to) = sg.graph.edge_endpoints(edge).expect("edge exists");
@@ -78,9 +79,18 @@ pub fn analyse(plan: &Plan) -> Analysis {
             context,
         } = &flips
         {
-            diagnostics.push(blocked(
-                plan, &sg, from, to, kind, done, *next, *invariant, context,
-            ));
+            // Variants of the same phases (optional values) often block for the same reason:
+            // report it once, for the first pair (the planned variants come first).
+            let phase_of = |n: NodeIndex| match sg.graph[n] {
+                Node::Phase { phase, .. } => Some(phase),
+                _ => None,
+            };
+            let key = (kind, phase_of(from), phase_of(to), *next, *invariant);
+            if reported_blocks.insert(key) {
+                diagnostics.push(blocked(
+                    plan, &sg, from, to, kind, done, *next, *invariant, context,
+                ));
+            }
         }
         transitions.push(Transition {
             from,
