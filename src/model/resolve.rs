@@ -415,11 +415,28 @@ impl<'s> Resolver<'s> {
                 LiteralKind::String(_) => "a string".to_owned(),
                 LiteralKind::Ident(name) => format!("the name `{name}`"),
             };
-            let help = match ty {
-                FlagType::Bool => "write `true` or `false`".to_owned(),
-                FlagType::Int => "write a whole number between -2^63 and 2^63-1".to_owned(),
-                FlagType::String => "write the value in double quotes".to_owned(),
-                FlagType::Enum(variants) => format!(
+            // A right value in the wrong form (`"true"`, `"plus"`, `GET`): say the one fix.
+            let quoted_right = match (&literal.node, ty) {
+                (LiteralKind::String(s), FlagType::Bool) if s == "true" || s == "false" => Some(s),
+                (LiteralKind::String(s), FlagType::Int) if s.parse::<i64>().is_ok() => Some(s),
+                (LiteralKind::String(s), FlagType::Enum(variants))
+                    if variants.iter().any(|v| v == s) =>
+                {
+                    Some(s)
+                }
+                _ => None,
+            };
+            let help = match (ty, &literal.node) {
+                _ if quoted_right.is_some() => {
+                    format!("write `{}` without quotes", quoted_right.map_or("", |s| s))
+                }
+                (FlagType::String, LiteralKind::Ident(name)) => {
+                    format!("write the value in double quotes: `\"{name}\"`")
+                }
+                (FlagType::Bool, _) => "write `true` or `false`".to_owned(),
+                (FlagType::Int, _) => "write a whole number between -2^63 and 2^63-1".to_owned(),
+                (FlagType::String, _) => "write the value in double quotes".to_owned(),
+                (FlagType::Enum(variants), _) => format!(
                     "write one of the variants without quotes: {}",
                     variants.join(", ")
                 ),
