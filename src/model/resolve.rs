@@ -433,6 +433,17 @@ impl<'s> Resolver<'s> {
                 (FlagType::String, LiteralKind::Ident(name)) => {
                     format!("write the value in double quotes: `\"{name}\"`")
                 }
+                (FlagType::Bool, LiteralKind::Ident(name)) => {
+                    // `ture`, `True`, `flase`: a bool by its first letter and its length.
+                    let lower = name.to_ascii_lowercase();
+                    let meant = ["true", "false"]
+                        .into_iter()
+                        .find(|b| lower.starts_with(&b[..1]) && lower.len().abs_diff(b.len()) <= 1);
+                    meant.map_or_else(
+                        || "write `true` or `false`".to_owned(),
+                        |b| format!("did you mean `{b}`?"),
+                    )
+                }
                 (FlagType::Bool, _) => "write `true` or `false`".to_owned(),
                 (FlagType::Int, _) => "write a whole number between -2^63 and 2^63-1".to_owned(),
                 (FlagType::String, _) => "write the value in double quotes".to_owned(),

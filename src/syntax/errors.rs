@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::grammar::Rule;
+use pest::Parser as _;
+
+use super::grammar::{RollplanParser, Rule};
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::source::SourceFile;
 
@@ -34,6 +36,82 @@ const LABEL_ALTERNATIVES: usize = 3;
 
 pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: usize) -> Diagnostic {
     let text: &str = &source.text;
+    let (relative, rules, tokens) = attempted(error);
+    let at = (offset + relative).min(text.len());
+    let expected = expected_words(&rules, &tokens);
+    let expected_words = match expected.as_slice() {
+        [] => "something else".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    };
+    let shape = Shape::at(text, at);
+    let (start, found) = match shape {
+        Shape::RunsOn { word_start } | Shape::KeywordAsName { word_start } => {
+            (word_start, found_at(text, word_start))
+        }
+        Shape::CutShort { word_start } => (word_start, &text[word_start..at]),
+        Shape::Plain => (at, found_at(text, at)),
+    };
+    let span = source.span(start..start + found.len());
+    let found_words = if found.is_empty() {
+        "the end of the file".to_owned()
+    } else {
+        format!("`{found}`")
+    };
+    let (message, label) = match shape {
+        Shape::RunsOn { word_start } => {
+            let keyword = &text[word_start..at];
+            let rest = found_at(text, at);
+            (
+                format!(
+                    "unexpected `{rest}`: the parser read {found_words} as `{keyword}` followed by `{rest}`"
+                ),
+                format!("`{keyword}` ends here, but the word goes on"),
+            )
+        }
+        Shape::CutShort { .. } => (
+            format!("expected {expected_words} right after {found_words}, found a space"),
+            format!("{found_words} is not complete"),
+        ),
+        _ if expected.len() <= LABEL_ALTERNATIVES => (
+            format!("expected {expected_words}, found {found_words}"),
+            format!("expected {expected_words}"),
+        ),
+        _ => (
+            format!("expected {expected_words}, found {found_words}"),
+            format!("unexpected {found_words}"),
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(Code::SyntaxError, message, span, label);
+    let help = if let Shape::RunsOn { word_start } = shape {
+        format!(
+            "did you mean `{}`? a keyword must end where the word does",
+            &text[word_start..at]
+        )
+    } else if let Some(open) = unclosed_string(text, at) {
+        let (line, _) = source.line_col(open);
+        diagnostic = diagnostic.related(
+            source.span(open..open + 1),
+            format!("this string, opened on line {line}, is not closed on its line"),
+        );
+        "a string was left open, so everything up to the next `\"` became its text: close it with `\"` where it should end".to_owned()
+    } else if let Some((keyword, keyword_at)) = item_swallowed(text, start) {
+        diagnostic = diagnostic.related(
+            source.span(keyword_at..keyword_at + keyword.len()),
+            format!("`{keyword}` was read as part of the statement above"),
+        );
+        format!(
+            "the statement before this line is unfinished, so `{keyword}` was read as part of it: finish that statement"
+        )
+    } else {
+        help_for(&expected, &tokens, found, text, start)
+    };
+    diagnostic.help(help)
+}
+
+/// Where the parser got furthest (relative to the parsed slice), the rules it tried there that
+/// have a name in words, and the literal tokens it tried.
+fn attempted(error: &Error<Rule>) -> (usize, Vec<Rule>, Vec<String>) {
     let location = match error.location {
         InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
     };
@@ -58,78 +136,73 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
         // character range, or a marker for built-in rules.
         tokens.extend(attempts.expected_tokens().iter().map(ToString::to_string));
         if attempts.max_position == location {
-            rules.extend_from_slice(positives);
+            // The tokens name keywords and punctuation already; keep the worded rules only.
+            rules.extend(
+                positives
+                    .iter()
+                    .filter(|r| rule_in_words(**r).is_some_and(|w| !w.starts_with('`'))),
+            );
         }
         attempts.max_position
     } else {
         rules.extend_from_slice(positives);
         location
     };
-    let at = (offset + relative).min(text.len());
-    let expected = expected_words(&rules, &tokens);
+    (relative, rules, tokens)
+}
 
-    // A word that runs on past a keyword (`percentage` after `percent` matched) is shown whole.
-    let word_start = text[..at].rfind(|c: char| !is_word_char(c)).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    let runs_on = word_start < at && text[at..].starts_with(is_word_char);
-    // A keyword where a name belongs fails after the keyword, inside pest's `!keyword` check.
-    let keyword_before = KEYWORDS.contains(&&text[word_start..at]);
-    let start = if runs_on || keyword_before {
-        word_start
-    } else {
-        at
-    };
-    let found = found_at(text, start);
-    let span = source.span(start..start + found.len());
+/// Where a syntax error sits relative to the word around it.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// At a token boundary.
+    Plain,
+    /// Inside a word: a keyword matched its start (`percent` in `percentage`).
+    RunsOn { word_start: usize },
+    /// Right after a reserved word where a name belongs (`flag when: …`).
+    KeywordAsName { word_start: usize },
+    /// At a space right after a token that needed more (`1` in `duration 1 week`).
+    CutShort { word_start: usize },
+}
 
-    let expected_words = match expected.as_slice() {
-        [] => "something else".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+impl Shape {
+    fn at(text: &str, at: usize) -> Shape {
+        let word_start = text[..at].rfind(|c: char| !is_word_char(c)).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        if word_start == at {
+            return Shape::Plain;
+        }
+        let next = text[at..].chars().next();
+        if next.is_some_and(is_word_char) {
+            Shape::RunsOn { word_start }
+        } else if KEYWORDS.contains(&&text[word_start..at]) {
+            // pest fails after the keyword, inside the grammar's `!keyword` check.
+            Shape::KeywordAsName { word_start }
+        } else if next.is_some_and(char::is_whitespace) {
+            Shape::CutShort { word_start }
+        } else {
+            Shape::Plain
+        }
+    }
+}
+
+/// The top-level keyword that starts (unindented) the line of `at`, when the statement before
+/// did not end and the parser read the keyword as part of it: parsed on its own, the item on
+/// this line gets past `at`.
+fn item_swallowed(text: &str, at: usize) -> Option<(&'static str, usize)> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    let keyword = super::ITEM_KEYWORDS.iter().find(|k| {
+        line.strip_prefix(**k)
+            .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    })?;
+    let gets_past = match RollplanParser::parse(Rule::file, &text[line_start..]) {
+        Ok(_) => true,
+        Err(e) => match e.location {
+            InputLocation::Pos(p) | InputLocation::Span((p, _)) => line_start + p > at,
+        },
     };
-    let found_words = if found.is_empty() {
-        "the end of the file".to_owned()
-    } else {
-        format!("`{found}`")
-    };
-    let (message, label) = if runs_on {
-        let keyword = &text[word_start..at];
-        let rest = found_at(text, at);
-        (
-            format!(
-                "unexpected `{rest}`: the parser read {found_words} as `{keyword}` followed by `{rest}`"
-            ),
-            format!("`{keyword}` ends here, but the word goes on"),
-        )
-    } else if expected.len() <= LABEL_ALTERNATIVES {
-        (
-            format!("expected {expected_words}, found {found_words}"),
-            format!("expected {expected_words}"),
-        )
-    } else {
-        (
-            format!("expected {expected_words}, found {found_words}"),
-            format!("unexpected {found_words}"),
-        )
-    };
-    let mut diagnostic = Diagnostic::new(Code::SyntaxError, message, span, label);
-    let help = if runs_on {
-        format!(
-            "did you mean `{}`? a keyword must end where the word does",
-            &text[word_start..at]
-        )
-    } else if let Some(open) = unclosed_string(text, at) {
-        let (line, _) = source.line_col(open);
-        diagnostic = diagnostic.related(
-            source.span(open..open + 1),
-            format!("this string, opened on line {line}, is not closed on its line"),
-        );
-        "a string was left open, so everything up to the next `\"` became its text: close it with `\"` where it should end".to_owned()
-    } else {
-        help_for(&expected, &tokens, found, text, start)
-    };
-    diagnostic.help(help)
+    (line_start > 0 && gets_past).then_some((*keyword, line_start))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -213,6 +286,17 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
         return "write a threshold's unit as part of the number: `0.1%` for percent, `250ms` for \
                 ms, a plain number for count and ratio"
             .to_owned();
+    }
+    // `=` for `==`, `-` for `->`, `&` for `&&`: a token one character short.
+    if let Some(longer) = tokens.iter().find(|t| {
+        t.len() > found.len() && t.starts_with(found) && !t.starts_with(char::is_alphanumeric)
+    }) {
+        return format!("did you mean `{longer}`?");
+    }
+    if found.chars().all(|c| c.is_ascii_digit()) && tokens.iter().any(|t| t == "w") {
+        return format!(
+            "write the unit right after the number, without a space: `{found}w`, `{found}d` or `{found}h`"
+        );
     }
     let words = tokens
         .iter()
@@ -344,5 +428,44 @@ mod tests {
             d.help,
             "`when` is a keyword and cannot be used as a name: choose another name"
         );
+    }
+
+    #[test]
+    fn suggests_the_longer_operator_one_character_was_short_of() {
+        let text = "plan p { title \"T\" }\nflag a: bool = false\ninvariant i: a = true\n";
+        let d = first_error(text);
+        assert_eq!(underlined(text, &d), "=");
+        assert_eq!(d.help, "did you mean `==`?");
+    }
+
+    #[test]
+    fn a_number_cut_short_by_a_space_is_underlined_and_completed() {
+        let text = "plan p { title \"T\" }\nphase a \"A\" {\n  duration 2 weeks\n}\n";
+        let d = first_error(text);
+        assert_eq!(underlined(text, &d), "2");
+        assert_eq!(d.primary.text, "`2` is not complete");
+        assert_eq!(
+            d.help,
+            "write the unit right after the number, without a space: `2w`, `2d` or `2h`"
+        );
+    }
+
+    #[test]
+    fn an_item_keyword_swallowed_by_an_unfinished_statement_is_pointed_at() {
+        let text = "plan p { title \"T\" }\nflag a: bool = false\ninvariant i: a &&\nphase x \"X\" {\n  duration 1w\n}\n";
+        let d = first_error(text);
+        assert_eq!(underlined(text, &d), "x");
+        assert_eq!(&text[d.related[0].span.range()], "phase");
+        assert!(
+            d.help
+                .starts_with("the statement before this line is unfinished")
+        );
+    }
+
+    #[test]
+    fn an_error_inside_a_one_line_item_is_not_blamed_on_the_line_above() {
+        let text = "plan p { title \"T\" }\nflag a: bool false\n";
+        let d = first_error(text);
+        assert!(d.related.is_empty(), "{:?}", d.related);
     }
 }
