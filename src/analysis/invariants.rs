@@ -127,6 +127,17 @@ fn violation(
                 ),
             }
         }
+        // A formula over no flag is false in every state: say so, not "broken at the start".
+        _ if inv.flags.is_empty() => {
+            return Diagnostic::new(
+                Code::InvariantViolated,
+                format!("invariant `{}` is false in every state: it reads no flag", inv.name),
+                inv.formula_span,
+                "always false",
+            )
+            .related(inv.span, "declared here")
+            .help("write the condition over flags that must hold in every state, or delete the invariant");
+        }
         _ => {
             let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
             Diagnostic::new(
