@@ -297,25 +297,21 @@ impl Resolver<'_> {
     }
 
     fn hours(&mut self, raw: ast::Raw<'_>) -> Option<Hours> {
-        match Hours::parse(raw.node) {
-            Some(Hours(0)) | None => {
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidDuration,
-                        format!("`{}` is not a usable duration", raw.node),
-                        raw.span,
-                        if raw.node.starts_with('0') {
-                            "zero length"
-                        } else {
-                            "too long"
-                        },
-                    )
-                    .help("give a length between 1h and 1000 years, like `12h`, `3d` or `2w`"),
-                );
-                None
-            }
-            some => some,
-        }
+        let (message, label, help) = match Hours::parse(raw.node) {
+            Some(Hours(0)) => (
+                format!("duration `{}` is zero", raw.node),
+                "zero length",
+                "give a length of at least 1h, like `12h`, `3d` or `2w`",
+            ),
+            None => (
+                format!("duration `{}` is longer than 1000 years", raw.node),
+                "too long",
+                "give a length of at most 1000 years; a last phase with no end takes `duration indefinite`",
+            ),
+            some => return some,
+        };
+        self.report(Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(help));
+        None
     }
 
     fn duration(&mut self, spec: &ast::DurationSpec<'_>) -> Option<PhaseDuration> {
