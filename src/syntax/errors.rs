@@ -196,7 +196,9 @@ fn item_swallowed(text: &str, at: usize) -> Option<(&'static str, usize)> {
         line.strip_prefix(**k)
             .is_some_and(|rest| rest.starts_with(char::is_whitespace))
     })?;
-    let gets_past = match RollplanParser::parse(Rule::file, &text[line_start..]) {
+    // Only up to the next item: the check stays linear however many errors a file has.
+    let end = super::resume_point(text, at).unwrap_or(text.len());
+    let gets_past = match RollplanParser::parse(Rule::file, &text[line_start..end]) {
         Ok(_) => true,
         Err(e) => match e.location {
             InputLocation::Pos(p) | InputLocation::Span((p, _)) => line_start + p > at,
