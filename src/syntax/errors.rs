@@ -53,11 +53,7 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
         Shape::Plain => (at, found_at(text, at)),
     };
     let span = source.span(start..start + found.len());
-    let found_words = if found.is_empty() {
-        "the end of the file".to_owned()
-    } else {
-        format!("`{found}`")
-    };
+    let found_words = blank_in_words(found).map_or_else(|| format!("`{found}`"), str::to_owned);
     let (message, label) = match shape {
         Shape::RunsOn { word_start } => {
             let keyword = &text[word_start..at];
@@ -70,7 +66,10 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
             )
         }
         Shape::CutShort { .. } => (
-            format!("expected {expected_words} right after {found_words}, found a space"),
+            format!(
+                "expected {expected_words} right after {found_words}, found {}",
+                blank_in_words(found_at(text, at)).unwrap_or("a space")
+            ),
             format!("{found_words} is not complete"),
         ),
         _ if expected.len() <= LABEL_ALTERNATIVES => (
@@ -205,6 +204,18 @@ fn item_swallowed(text: &str, at: usize) -> Option<(&'static str, usize)> {
         },
     };
     (line_start > 0 && gets_past).then_some((*keyword, line_start))
+}
+
+/// The end of the file or a whitespace character in words: a raw line break or tab in a
+/// message would break the line it is printed on.
+fn blank_in_words(found: &str) -> Option<&'static str> {
+    match found {
+        "" => Some("the end of the file"),
+        "\n" | "\r" => Some("a line break"),
+        "\t" => Some("a tab"),
+        " " => Some("a space"),
+        _ => None,
+    }
 }
 
 fn is_word_char(c: char) -> bool {
