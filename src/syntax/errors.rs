@@ -245,6 +245,17 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
             expected.insert(format!("`{token}`"));
         }
     }
+    // Where an item may end, every top-level keyword may follow: one phrase says it.
+    let items: Vec<String> = super::ITEM_KEYWORDS
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if items.iter().all(|k| expected.contains(k)) {
+        for k in &items {
+            expected.remove(k);
+        }
+        expected.insert("a new item (`flag`, `phase`, …)".to_owned());
+    }
     expected.into_iter().collect()
 }
 
