@@ -300,6 +300,10 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
             .to_owned();
     }
     let name_expected = expected.iter().any(|e| e.contains("name"));
+    if name_expected && !found.is_ascii() {
+        return "names are ASCII: letters, digits, `_` and `-`, starting with a letter or `_`"
+            .to_owned();
+    }
     if name_expected && KEYWORDS.contains(&found) {
         return format!("`{found}` is a keyword and cannot be used as a name: choose another name");
     }
