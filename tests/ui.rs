@@ -391,8 +391,8 @@ fn docs_examples_render_as_shown() {
 }
 
 /// Prefixes of every case (a plan cut off mid-statement, mid-word, mid-string) are reported on
-/// without a panic, each label inside the text and each diagnostic with a help line. Every
-/// third character, to keep the test fast in debug builds.
+/// without a panic, each label inside the text, each diagnostic with a help line and a message
+/// free of raw line breaks. Every third character, to keep the test fast in debug builds.
 #[test]
 fn every_truncated_case_is_reported_on() {
     for case in cases() {
@@ -410,6 +410,13 @@ fn every_truncated_case_is_reported_on() {
                     );
                 }
                 assert!(!d.help.is_empty(), "{}: {} has no help", case.path, d.code);
+                assert!(
+                    !d.message.contains(char::is_control),
+                    "{}: {} prints a control character: {:?}",
+                    case.path,
+                    d.code,
+                    d.message
+                );
             }
         }
     }
