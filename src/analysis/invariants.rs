@@ -104,13 +104,12 @@ fn violation(
                 Some(q) => &plan.phases[q].planned,
                 None => &plan.initial,
             };
-            let changed = inv
+            let mut changed = inv
                 .flags
                 .iter()
                 .filter(|f| before.get(**f) != state.get(**f));
             let set = changed
-                .filter_map(|f| p.assignment_of(*f))
-                .next()
+                .find_map(|f| p.assignment_of(*f))
                 .or_else(|| inv.flags.iter().find_map(|f| p.assignment_of(*f)));
             match set {
                 Some(a) => Diagnostic::new(

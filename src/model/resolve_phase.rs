@@ -378,10 +378,10 @@ impl Resolver<'_> {
             } => {
                 let by = self.hours(*by);
                 let to = self.target(*target, ctx);
-                let max = match max.node.parse::<u32>() {
-                    Ok(n @ 1..=1000) => Some(n),
-                    _ => {
-                        self.report(
+                let max = if let Ok(n @ 1..=1000) = max.node.parse::<u32>() {
+                    Some(n)
+                } else {
+                    self.report(
                             Diagnostic::new(
                                 Code::InvalidNumber,
                                 format!("`max {}` extensions is out of range", max.node),
@@ -390,8 +390,7 @@ impl Resolver<'_> {
                             )
                             .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
                         );
-                        None
-                    }
+                    None
                 };
                 FailurePolicy::ExtendThenRollback {
                     by: by?,
