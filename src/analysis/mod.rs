@@ -456,4 +456,26 @@ phase two "Two" {
         );
         assert!(d.help.starts_with("split the change across two phases"));
     }
+
+    #[test]
+    fn a_rollback_to_a_later_phase_points_at_the_on_fail_and_the_target() {
+        let text = PLAN.replace("invariant a_needs_b: a -> b\n", "").replace(
+            "  set a = true\n",
+            "  set a = true\n  on_fail rollback two\n",
+        );
+        let (sources, plan) = resolved(&text);
+        let analysis = analyse(&plan);
+        let d = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::RollbackNotEarlier)
+            .expect("one rolls back to two");
+        assert_eq!(
+            d.message,
+            "phase `one` rolls back to `two`, which is a later phase"
+        );
+        assert_eq!(underlined(&sources, d.primary.span), "on_fail rollback two");
+        assert_eq!(underlined(&sources, d.related[0].span), "two");
+        assert_eq!(d.related[0].text, "`two` is declared here");
+    }
 }

@@ -756,4 +756,38 @@ mod tests {
         assert_eq!(d.related[0].text, "declared as bool here");
         assert_eq!(d.help, "write `true` or `false`");
     }
+
+    #[test]
+    fn a_second_declaration_is_labelled_and_the_first_is_related() {
+        let text = format!(
+            "{HEAD}flag checkout.v2: bool = true\nphase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n}}\n"
+        );
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::DuplicateName);
+        assert_eq!(d.message, "flag `checkout.v2` is declared twice");
+        assert_eq!(underlined, "checkout.v2");
+        assert!(d.primary.span.start > d.related[0].span.start);
+        assert_eq!(source.slice(d.related[0].span), "checkout.v2");
+        assert_eq!(d.related[0].text, "first declared here");
+        assert_eq!(d.help, "rename one of them, or delete the second flag");
+    }
+
+    #[test]
+    fn a_missing_duration_points_at_the_phase_and_its_closing_brace() {
+        let text = format!("{HEAD}phase a \"A\" {{\n  set checkout.v2 = true\n}}\n");
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::MissingDuration);
+        assert_eq!(d.message, "phase `a` has no `duration`");
+        assert_eq!(underlined, "a");
+        assert_eq!(source.slice(d.related[0].span), "}");
+        assert!(d.help.starts_with("say how long the phase runs"));
+    }
 }
