@@ -89,54 +89,85 @@ fn violation(
             context.describe(|a| plan.attribute(a).name.clone())
         )
     };
-    let message = format!("invariant `{}` is broken in {where_}{in_context}", inv.name);
-    let mut diagnostic = if let Node::Phase { phase, .. } = sg.graph[node] {
-        // Point at the `set` to blame: one whose value alone breaks the invariant (another
-        // value of that flag would make it hold); else one that changed a flag it reads.
-        let p = plan.phase(phase);
-        let before = match phase.0.checked_sub(1) {
-            Some(q) => &plan.phases[q].planned,
-            None => &plan.initial,
-        };
-        let assigned: Vec<&crate::model::Assignment> = inv
-            .flags
-            .iter()
-            .filter_map(|f| p.assignment_of(*f))
-            .collect();
-        let set = assigned
-            .iter()
-            .find(|a| is_to_blame(plan, inv, state, context, a.flag, before))
-            .or_else(|| {
-                assigned
-                    .iter()
-                    .find(|a| before.get(a.flag) != state.get(a.flag))
-            })
-            .or_else(|| assigned.first())
-            .copied();
-        match set {
-            Some(a) => Diagnostic::new(
-                Code::InvariantViolated,
-                message,
-                a.span,
-                format!("this makes {values}"),
-            ),
-            None => Diagnostic::new(
-                Code::InvariantViolated,
-                message,
-                p.span,
-                format!("here {values}"),
-            ),
+    let message = match sg.graph[node] {
+        Node::Start => format!(
+            "invariant `{}` is broken before the rollout starts{in_context}",
+            inv.name
+        ),
+        _ => format!("invariant `{}` is broken in {where_}{in_context}", inv.name),
+    };
+    let mut diagnostic = match sg.graph[node] {
+        Node::Phase { phase, .. } => {
+            // Point at the `set` to blame: one whose value alone breaks the invariant (another
+            // value of that flag would make it hold); else one that changed a flag it reads.
+            let p = plan.phase(phase);
+            let before = match phase.0.checked_sub(1) {
+                Some(q) => &plan.phases[q].planned,
+                None => &plan.initial,
+            };
+            let assigned: Vec<&crate::model::Assignment> = inv
+                .flags
+                .iter()
+                .filter_map(|f| p.assignment_of(*f))
+                .collect();
+            let set = assigned
+                .iter()
+                .find(|a| is_to_blame(plan, inv, state, context, a.flag, before))
+                .or_else(|| {
+                    assigned
+                        .iter()
+                        .find(|a| before.get(a.flag) != state.get(a.flag))
+                })
+                .or_else(|| assigned.first())
+                .copied();
+            match set {
+                Some(a) => Diagnostic::new(
+                    Code::InvariantViolated,
+                    message,
+                    a.span,
+                    format!("this makes {values}"),
+                ),
+                None => Diagnostic::new(
+                    Code::InvariantViolated,
+                    message,
+                    p.span,
+                    format!("here {values}"),
+                ),
+            }
         }
-    } else {
-        let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
-        Diagnostic::new(
-            Code::InvariantViolated,
-            message,
-            span,
-            format!("before the rollout {values}"),
-        )
+        // A formula over no flag is false in every state: say so, not "broken at the start".
+        _ if inv.flags.is_empty() => {
+            return Diagnostic::new(
+                Code::InvariantViolated,
+                format!("invariant `{}` is false in every state: it reads no flag", inv.name),
+                inv.formula_span,
+                "always false",
+            )
+            .related(inv.span, "declared here")
+            .help("write the condition over flags that must hold in every state, or delete the invariant");
+        }
+        _ => {
+            let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
+            Diagnostic::new(
+                Code::InvariantViolated,
+                message,
+                span,
+                format!("before the rollout {values}"),
+            )
+        }
     };
     diagnostic = diagnostic.related(inv.formula_span, format!("`{}` requires this", inv.name));
+    // A variant that leaves optional values out: show the `set`s it leaves out.
+    if let Node::Phase { phase, variant } = sg.graph[node] {
+        for (p, f) in &plan.phase(phase).variants[variant].skipped {
+            if let Some(a) = plan.phase(*p).assignment_of(*f) {
+                diagnostic = diagnostic.related(
+                    a.span,
+                    format!("optional: `{}` may stay as it was", plan.flag(*f).name),
+                );
+            }
+        }
+    }
     diagnostic.help(format!(
         "change the values so that `{}` holds, or fix the invariant if the plan is right",
         inv.name

@@ -56,6 +56,7 @@ pub fn analyse(plan: &Plan) -> Analysis {
     let broken = invariants::check(plan, &sg, &by_flag, &mut diagnostics);
 
     let mut transitions = Vec::new();
+    let mut reported_blocks = HashSet::new();
     for edge in sg.graph.edge_indices() {
         let kind = sg.graph[edge];
         let (from, to) = sg.graph.edge_endpoints(edge).expect("edge exists");
@@ -78,9 +79,18 @@ pub fn analyse(plan: &Plan) -> Analysis {
             context,
         } = &flips
         {
-            diagnostics.push(blocked(
-                plan, &sg, from, to, kind, done, *next, *invariant, context,
-            ));
+            // Variants of the same phases (optional values) often block for the same reason:
+            // report it once, for the first pair (the planned variants come first).
+            let phase_of = |n: NodeIndex| match sg.graph[n] {
+                Node::Phase { phase, .. } => Some(phase),
+                _ => None,
+            };
+            let key = (kind, phase_of(from), phase_of(to), *next, *invariant);
+            if reported_blocks.insert(key) {
+                diagnostics.push(blocked(
+                    plan, &sg, from, to, kind, done, *next, *invariant, context,
+                ));
+            }
         }
         transitions.push(Transition {
             from,
@@ -169,7 +179,8 @@ fn rollback_targets(plan: &Plan, out: &mut Vec<Diagnostic>) {
 
 #[expect(
     clippy::too_many_arguments,
-    reason = "one diagnostic needs every part of the blocked search"
+    clippy::too_many_lines,
+    reason = "one diagnostic needs every part of the blocked search, and names each blocked flip"
 )]
 fn blocked(
     plan: &Plan,
@@ -182,22 +193,48 @@ fn blocked(
     invariant: usize,
     context: &context::Context,
 ) -> Diagnostic {
-    let inv = &plan.invariants[invariant];
     let (from_state, to_state) = (sg.state(plan, from), sg.state(plan, to));
-    let mut intermediate = from_state.clone();
-    for f in done.iter().chain([&next]) {
-        intermediate.set(*f, to_state.get(*f).clone());
+    let mut reached = from_state.clone();
+    for f in done {
+        reached.set(*f, to_state.get(*f).clone());
     }
-    let values = invariants::describe_values(plan, &inv.flags, &intermediate, context);
-    let after = if done.is_empty() {
-        "as the first change".to_owned()
-    } else {
+    // The search stopped in `reached`: flipping `next` breaks `invariant`, and so does every
+    // other flip of its group. Name each, so the reader sees why no order works.
+    let mut breaks: Vec<(crate::model::FlagId, usize, context::Context)> =
+        vec![(next, invariant, context.clone())];
+    for other in from_state.changed_flags(to_state) {
+        if other == next || done.contains(&other) {
+            continue;
+        }
+        let mut state = reached.clone();
+        state.set(other, to_state.get(other).clone());
+        let broken = plan.invariants.iter().enumerate().find_map(|(i, inv)| {
+            if !inv.flags.contains(&other) {
+                return None;
+            }
+            context::classes(&inv.flags, [from_state, to_state])
+                .into_iter()
+                .find(|c| !context::holds(&inv.formula, &state, c))
+                .map(|c| (i, c))
+        });
+        if let Some((i, c)) = broken {
+            breaks.push((other, i, c));
+        }
+    }
+    let flip_text = |flag: crate::model::FlagId, inv: usize, ctx: &context::Context| {
+        let mut state = reached.clone();
+        state.set(flag, to_state.get(flag).clone());
+        let inv = &plan.invariants[inv];
+        let values = invariants::describe_values(plan, &inv.flags, &state, ctx);
+        let when = if ctx.0.is_empty() {
+            String::new()
+        } else {
+            format!(" when {}", ctx.describe(|a| plan.attribute(a).name.clone()))
+        };
         format!(
-            "after {}",
-            done.iter()
-                .map(|f| format!("`{}`", plan.flag(*f).name))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "flipping `{}` {} gives {values}{when}",
+            plan.flag(flag).name,
+            if done.is_empty() { "first" } else { "next" }
         )
     };
     let verb = if kind == EdgeKind::Rollback {
@@ -205,11 +242,32 @@ fn blocked(
     } else {
         "advance"
     };
+    let mut names: Vec<&str> = breaks
+        .iter()
+        .map(|(_, i, _)| plan.invariants[*i].name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let names = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let after = if done.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (after flipping {})",
+            done.iter()
+                .map(|f| format!("`{}`", plan.flag(*f).name))
+                .collect::<Vec<_>>()
+                .join(", then ")
+        )
+    };
     let message = format!(
-        "cannot {verb} from {} to {} one flag at a time without breaking invariant `{}`",
+        "cannot {verb} from {} to {} one flag at a time: every order breaks {names}{after}",
         sg.describe(plan, from),
         sg.describe(plan, to),
-        inv.name
     );
     // Point at the `set` that makes the blocked change (advance), or the `on_fail` (rollback).
     let primary = match (kind, sg.graph[to], sg.graph[from]) {
@@ -222,13 +280,202 @@ fn blocked(
             .or(Some(plan.phase(phase).span)),
         _ => None,
     }
-    .unwrap_or(inv.span);
-    Diagnostic::new(
+    .unwrap_or(plan.invariants[invariant].span);
+    let mut diagnostic = Diagnostic::new(
         Code::UnsafeTransition,
         message,
         primary,
-        format!("changing `{}` {after} gives {values}", plan.flag(next).name),
-    )
-    .related(inv.formula_span, format!("`{}` blocks every order", inv.name))
-    .help("add a phase in between that changes some of these flags first, or make the invariant allow the intermediate state")
+        flip_text(next, invariant, context),
+    );
+    for (k, (flag, inv, ctx)) in breaks.iter().enumerate() {
+        let label = if k == 0 {
+            format!("flipping `{}` breaks this", plan.flag(next).name)
+        } else {
+            format!("{}, breaking this", flip_text(*flag, *inv, ctx))
+        };
+        diagnostic = diagnostic.related(plan.invariants[*inv].formula_span, label);
+    }
+    // A rollback over several phases can often be undone phase by phase instead.
+    let skips_phases = match (sg.graph[from], sg.graph[to]) {
+        (Node::Phase { phase, .. }, Node::Start) => phase.0 > 0,
+        (Node::Phase { phase, .. }, Node::Phase { phase: target, .. }) => phase.0 > target.0 + 1,
+        _ => false,
+    };
+    let help = if kind == EdgeKind::Rollback && skips_phases {
+        "roll back through the phases in between (`on_fail rollback previous`), whose flips can be ordered, or relax the invariant so that an intermediate state is allowed"
+    } else if kind == EdgeKind::Rollback {
+        "this phase's change cannot be undone one flag at a time: split it across two phases, each of which can be undone, or relax the invariant if the intermediate state is in fact safe"
+    } else {
+        "split the change across two phases, with a state in between that keeps every invariant, or relax the invariant if that intermediate state is in fact safe"
+    };
+    diagnostic.help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    const PLAN: &str = r#"plan demo { title "Demo" }
+flag a: bool = false
+flag b: bool = false
+invariant b_needs_a: b -> a
+invariant a_needs_b: a -> b
+phase one "One" {
+  duration 1w
+  set a = true
+}
+phase two "Two" {
+  duration 1w
+  set b = true
+}
+"#;
+
+    fn resolved(text: &str) -> (SourceMap, Plan) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("t.roll", text);
+        let source = sources.get(id);
+        let ast = crate::syntax::parse(source).expect("parses");
+        let (plan, diagnostics) = crate::model::resolve(&ast, source);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        (sources.clone(), plan.expect("resolves"))
+    }
+
+    fn underlined(sources: &SourceMap, span: crate::source::Span) -> &str {
+        sources.get(span.file).slice(span)
+    }
+
+    /// Linear plans cannot produce these (see docs/diagnostics.md), so the situation is made
+    /// by cutting an advance edge out of a real state graph.
+    #[test]
+    fn unreachable_and_trap_phases_are_reported() {
+        let text = PLAN.replace("invariant a_needs_b: a -> b\n", "");
+        let (sources, plan) = resolved(&text);
+        let mut sg = StateGraph::build(&plan);
+        let one = sg.phase_nodes[0][0];
+        let two = sg.phase_nodes[1][0];
+        let edge = sg.graph.find_edge(one, two).expect("one advances to two");
+        sg.graph.remove_edge(edge);
+        let mut out = Vec::new();
+        reachability(&plan, &sg, &mut out);
+        let found: Vec<(Code, &str, &str)> = out
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.message.as_str(),
+                    underlined(&sources, d.primary.span),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::TrapPhase,
+                    "the end of the rollout cannot be reached from phase `one`",
+                    "one"
+                ),
+                (
+                    Code::UnreachablePhase,
+                    "phase `two` cannot be reached from the start",
+                    "two"
+                ),
+            ]
+        );
+        assert_eq!(out[0].primary.text, "no way out");
+        assert_eq!(out[1].primary.text, "unreachable");
+        assert!(out.iter().all(|d| !d.help.is_empty()));
+    }
+
+    #[test]
+    fn an_intact_graph_has_no_unreachable_or_trap_phase() {
+        let text = PLAN.replace("invariant a_needs_b: a -> b\n", "");
+        let (_, plan) = resolved(&text);
+        let mut out = Vec::new();
+        reachability(&plan, &StateGraph::build(&plan), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn a_broken_invariant_names_the_state_and_points_at_the_set() {
+        let (sources, plan) = resolved(PLAN);
+        let analysis = analyse(&plan);
+        let d = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::InvariantViolated)
+            .expect("`a -> b` breaks in phase one");
+        assert_eq!(d.message, "invariant `a_needs_b` is broken in phase `one`");
+        assert_eq!(underlined(&sources, d.primary.span), "set a = true");
+        assert_eq!(d.primary.text, "this makes `a = true`, `b = false`");
+        assert_eq!(underlined(&sources, d.related[0].span), "a -> b");
+        assert_eq!(
+            d.help,
+            "change the values so that `a_needs_b` holds, or fix the invariant if the plan is right"
+        );
+    }
+
+    #[test]
+    fn an_unsafe_transition_names_every_blocking_invariant() {
+        let text = PLAN.replace(
+            "  set a = true\n}\nphase two \"Two\" {\n  duration 1w\n  set b = true\n",
+            "  set a = true\n  set b = true\n}\nphase two \"Two\" {\n  duration 1w\n",
+        );
+        let (sources, plan) = resolved(&text);
+        let analysis = analyse(&plan);
+        let d = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::UnsafeTransition)
+            .expect("a and b must change together");
+        assert_eq!(
+            d.message,
+            "cannot advance from the start (before the rollout) to phase `one` one flag at a time: \
+             every order breaks `a_needs_b` or `b_needs_a`"
+        );
+        assert_eq!(underlined(&sources, d.primary.span), "set a = true");
+        assert_eq!(
+            d.primary.text,
+            "flipping `a` first gives `a = true`, `b = false`"
+        );
+        let related: Vec<(&str, &str)> = d
+            .related
+            .iter()
+            .map(|l| (underlined(&sources, l.span), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                ("a -> b", "flipping `a` breaks this"),
+                (
+                    "b -> a",
+                    "flipping `b` first gives `a = false`, `b = true`, breaking this"
+                ),
+            ]
+        );
+        assert!(d.help.starts_with("split the change across two phases"));
+    }
+
+    #[test]
+    fn a_rollback_to_a_later_phase_points_at_the_on_fail_and_the_target() {
+        let text = PLAN.replace("invariant a_needs_b: a -> b\n", "").replace(
+            "  set a = true\n",
+            "  set a = true\n  on_fail rollback two\n",
+        );
+        let (sources, plan) = resolved(&text);
+        let analysis = analyse(&plan);
+        let d = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::RollbackNotEarlier)
+            .expect("one rolls back to two");
+        assert_eq!(
+            d.message,
+            "phase `one` rolls back to `two`, which is a later phase"
+        );
+        assert_eq!(underlined(&sources, d.primary.span), "on_fail rollback two");
+        assert_eq!(underlined(&sources, d.related[0].span), "two");
+        assert_eq!(d.related[0].text, "`two` is declared here");
+    }
 }

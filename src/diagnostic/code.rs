@@ -55,9 +55,10 @@ catalogue! {
     // ---- names ---------------------------------------------------------------
     /// Returned when the plan has no `plan` header block, or more than one.
     PlanHeader = ("plan_header", Error),
-    /// Returned when a flag, attribute, metric, invariant, phase or gate name is declared twice.
+    /// Returned when a name is declared twice (a flag, attribute, metric, invariant, phase, enum
+    /// variant, gate or plan field), or a statement that may appear once is given twice.
     DuplicateName = ("duplicate_name", Error),
-    /// Returned when a `set`, an invariant or a monitor names a flag that is not declared.
+    /// Returned when a `set` or an invariant names a flag that is not declared.
     UndefinedFlag = ("undefined_flag", Error),
     /// Returned when a gate or `watch` names a metric that is not declared.
     UndefinedMetric = ("undefined_metric", Error),
@@ -77,9 +78,10 @@ catalogue! {
     UnitMismatch = ("unit_mismatch", Error),
     /// Returned when a date does not exist on the calendar, or a window ends before it starts.
     InvalidDate = ("invalid_date", Error),
-    /// Returned when a duration is zero, or a range's bounds are out of order.
+    /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order.
     InvalidDuration = ("invalid_duration", Error),
-    /// Returned when a number is out of its range: a probability outside 0..=1, an extension count of 0.
+    /// Returned when a number is out of its range: a probability outside 0..=1, an extension count
+    /// outside 1..=1000, more optional values or configurations in a phase than are checked.
     InvalidNumber = ("invalid_number", Error),
     /// Returned when a phase has no `duration`.
     MissingDuration = ("missing_duration", Error),

@@ -2,7 +2,7 @@
 //! are resolved in [`super::resolve_phase`]. Every check reports and carries on, so one run
 //! shows every problem.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::formula::Formula;
 use super::plan::{
@@ -13,7 +13,7 @@ use super::time::parse_date;
 use super::value::{FlagState, FlagType, Setting, Value};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::{SourceFile, Span};
-use crate::syntax::ast::{self, Item, LiteralKind, Spanned};
+use crate::syntax::ast::{self, Item, LiteralKind, Spanned, Unit};
 
 /// Resolves a parsed plan. Returns the plan when there is no error, and every diagnostic found.
 pub fn resolve(file: &ast::File<'_>, source: &SourceFile) -> (Option<Plan>, Vec<Diagnostic>) {
@@ -36,6 +36,8 @@ pub(super) struct Resolver<'s> {
     pub(super) attribute_ids: HashMap<String, AttributeId>,
     pub(super) metrics: Vec<Metric>,
     pub(super) metric_ids: HashMap<String, MetricId>,
+    /// Code and primary span of each diagnostic reported, so none is reported twice.
+    reported: HashSet<(Code, Span)>,
 }
 
 impl<'s> Resolver<'s> {
@@ -49,11 +51,19 @@ impl<'s> Resolver<'s> {
             attribute_ids: HashMap::new(),
             metrics: Vec::new(),
             metric_ids: HashMap::new(),
+            reported: HashSet::new(),
         }
     }
 
+    /// Records a diagnostic once: plan-level statements (`on_fail`) are resolved again for
+    /// every phase that inherits them, and their problems must not be reported per phase.
     pub(super) fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        if self
+            .reported
+            .insert((diagnostic.code, diagnostic.primary.span))
+        {
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     fn plan(&mut self, file: &ast::File<'_>) -> Option<Plan> {
@@ -181,7 +191,7 @@ impl<'s> Resolver<'s> {
                     for entry in &m.entries {
                         match entry {
                             ast::MonitorEntry::Watch(name) => {
-                                if let Some(id) = self.metric(*name) {
+                                if let Some(id) = self.metric(*name, None) {
                                     monitor.metrics.push(id);
                                 }
                             }
@@ -413,11 +423,39 @@ impl<'s> Resolver<'s> {
                 LiteralKind::String(_) => "a string".to_owned(),
                 LiteralKind::Ident(name) => format!("the name `{name}`"),
             };
-            let help = match ty {
-                FlagType::Bool => "write `true` or `false`".to_owned(),
-                FlagType::Int => "write a whole number between -2^63 and 2^63-1".to_owned(),
-                FlagType::String => "write the value in double quotes".to_owned(),
-                FlagType::Enum(variants) => format!(
+            // A right value in the wrong form (`"true"`, `"plus"`, `GET`): say the one fix.
+            let quoted_right = match (&literal.node, ty) {
+                (LiteralKind::String(s), FlagType::Bool) if s == "true" || s == "false" => Some(s),
+                (LiteralKind::String(s), FlagType::Int) if s.parse::<i64>().is_ok() => Some(s),
+                (LiteralKind::String(s), FlagType::Enum(variants))
+                    if variants.iter().any(|v| v == s) =>
+                {
+                    Some(s)
+                }
+                _ => None,
+            };
+            let help = match (ty, &literal.node) {
+                _ if quoted_right.is_some() => {
+                    format!("write `{}` without quotes", quoted_right.map_or("", |s| s))
+                }
+                (FlagType::String, LiteralKind::Ident(name)) => {
+                    format!("write the value in double quotes: `\"{name}\"`")
+                }
+                (FlagType::Bool, LiteralKind::Ident(name)) => {
+                    // `ture`, `True`, `flase`: a bool by its first letter and its length.
+                    let lower = name.to_ascii_lowercase();
+                    let meant = ["true", "false"]
+                        .into_iter()
+                        .find(|b| lower.starts_with(&b[..1]) && lower.len().abs_diff(b.len()) <= 1);
+                    meant.map_or_else(
+                        || "write `true` or `false`".to_owned(),
+                        |b| format!("did you mean `{b}`?"),
+                    )
+                }
+                (FlagType::Bool, _) => "write `true` or `false`".to_owned(),
+                (FlagType::Int, _) => "write a whole number between -2^63 and 2^63-1".to_owned(),
+                (FlagType::String, _) => "write the value in double quotes".to_owned(),
+                (FlagType::Enum(variants), _) => format!(
                     "write one of the variants without quotes: {}",
                     variants.join(", ")
                 ),
@@ -458,16 +496,19 @@ impl<'s> Resolver<'s> {
         None
     }
 
-    pub(super) fn metric(&mut self, name: ast::Name<'_>) -> Option<MetricId> {
+    /// Looks a metric up. `unit` is the unit its use implies (a gate's threshold), for the
+    /// declaration the help line offers when the metric is missing.
+    pub(super) fn metric(&mut self, name: ast::Name<'_>, unit: Option<Unit>) -> Option<MetricId> {
         if let Some(&id) = self.metric_ids.get(name.node) {
             return Some(id);
         }
+        let unit = unit.map_or("percent", Unit::keyword);
         let help = did_you_mean(
             name.node,
             self.metric_ids.keys().map(String::as_str),
             || {
                 format!(
-                    "declare it: `metric {}: percent \"what it measures\"`",
+                    "declare it: `metric {}: {unit} \"what it measures\"`",
                     name.node
                 )
             },
@@ -539,7 +580,7 @@ impl<'s> Resolver<'s> {
                     self.report(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!("flag `{}` is a {ty}, not a bool, so it cannot stand alone in a formula", name.node),
+                            format!("flag `{}` is {}, not a bool, so it cannot stand alone in a formula", name.node, match ty { FlagType::Int => "an int", FlagType::Enum(_) => "an enum", _ => "a string" }),
                             name.span,
                             "not a bool",
                         )
@@ -623,5 +664,146 @@ fn placeholder(ty: &FlagType) -> Value {
         FlagType::Int => Value::Int(0),
         FlagType::String => Value::String(String::new()),
         FlagType::Enum(v) => Value::String(v.first().cloned().unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::source::{FileId, SourceFile};
+
+    /// Resolves `text` and returns each diagnostic with the text its label underlines.
+    fn diagnose(text: &str) -> Vec<(Diagnostic, String)> {
+        let source = SourceFile::new(FileId(0), "t.roll", text);
+        let ast = crate::syntax::parse(&source).expect("parses");
+        let (_, diagnostics) = super::resolve(&ast, &source);
+        diagnostics
+            .into_iter()
+            .map(|d| {
+                let underlined = source.slice(d.primary.span).to_owned();
+                (d, underlined)
+            })
+            .collect()
+    }
+
+    const HEAD: &str =
+        "plan p { title \"T\" }\nflag checkout.v2: bool = false\nmetric error_rate: percent\n";
+
+    #[test]
+    fn a_misspelt_flag_gets_did_you_mean_on_the_name() {
+        let text = format!("{HEAD}phase a \"A\" {{\n  duration 1w\n  set checkout.v3 = true\n}}\n");
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::UndefinedFlag);
+        assert_eq!(d.message, "flag `checkout.v3` is not declared");
+        assert_eq!(underlined, "checkout.v3");
+        assert_eq!(d.primary.text, "undeclared flag");
+        assert_eq!(d.help, "did you mean `checkout.v2`?");
+    }
+
+    #[test]
+    fn a_plan_level_on_fail_problem_is_reported_once_not_per_phase() {
+        let text = format!(
+            "{HEAD}on_fail extend 0d max 0 then rollback nowhere\n\
+             phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n}}\n\
+             phase b \"B\" {{\n  duration 1w\n  set checkout.v2 = false\n}}\n"
+        );
+        let found: Vec<(Code, String)> = diagnose(&text)
+            .into_iter()
+            .map(|(d, underlined)| (d.code, underlined))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::InvalidDuration, "0d".to_owned()),
+                (Code::UndefinedPhase, "nowhere".to_owned()),
+                (Code::InvalidNumber, "0".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_undeclared_metric_is_offered_in_the_unit_its_threshold_uses() {
+        let text = format!(
+            "{HEAD}phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n  gate latency_p99 <= 250ms \"Fast\"\n}}\n"
+        );
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::UndefinedMetric);
+        assert_eq!(underlined, "latency_p99");
+        assert_eq!(
+            d.help,
+            "declare it: `metric latency_p99: ms \"what it measures\"`"
+        );
+    }
+
+    #[test]
+    fn a_scoped_value_on_an_undeclared_attribute_points_at_the_attribute() {
+        let text = format!(
+            "{HEAD}attribute http.method: string\nphase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true when http.methd == \"GET\" else false\n}}\n"
+        );
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::UndefinedAttribute);
+        assert_eq!(d.message, "context attribute `http.methd` is not declared");
+        assert_eq!(underlined, "http.methd");
+        assert_eq!(d.help, "did you mean `http.method`?");
+    }
+
+    #[test]
+    fn a_wrong_type_points_at_the_value_and_the_declaration() {
+        let text =
+            format!("{HEAD}phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = \"yes\"\n}}\n");
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::TypeMismatch);
+        assert_eq!(d.message, "flag `checkout.v2` takes a bool, found a string");
+        assert_eq!(underlined, "\"yes\"");
+        assert_eq!(source.slice(d.related[0].span), "checkout.v2");
+        assert_eq!(d.related[0].text, "declared as bool here");
+        assert_eq!(d.help, "write `true` or `false`");
+    }
+
+    #[test]
+    fn a_second_declaration_is_labelled_and_the_first_is_related() {
+        let text = format!(
+            "{HEAD}flag checkout.v2: bool = true\nphase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n}}\n"
+        );
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::DuplicateName);
+        assert_eq!(d.message, "flag `checkout.v2` is declared twice");
+        assert_eq!(underlined, "checkout.v2");
+        assert!(d.primary.span.start > d.related[0].span.start);
+        assert_eq!(source.slice(d.related[0].span), "checkout.v2");
+        assert_eq!(d.related[0].text, "first declared here");
+        assert_eq!(d.help, "rename one of them, or delete the second flag");
+    }
+
+    #[test]
+    fn a_missing_duration_points_at_the_phase_and_its_closing_brace() {
+        let text = format!("{HEAD}phase a \"A\" {{\n  set checkout.v2 = true\n}}\n");
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::MissingDuration);
+        assert_eq!(d.message, "phase `a` has no `duration`");
+        assert_eq!(underlined, "a");
+        assert_eq!(source.slice(d.related[0].span), "}");
+        assert!(d.help.starts_with("say how long the phase runs"));
     }
 }

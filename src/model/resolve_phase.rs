@@ -297,25 +297,21 @@ impl Resolver<'_> {
     }
 
     fn hours(&mut self, raw: ast::Raw<'_>) -> Option<Hours> {
-        match Hours::parse(raw.node) {
-            Some(Hours(0)) | None => {
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidDuration,
-                        format!("`{}` is not a usable duration", raw.node),
-                        raw.span,
-                        if raw.node.starts_with('0') {
-                            "zero length"
-                        } else {
-                            "too long"
-                        },
-                    )
-                    .help("give a length between 1h and 1000 years, like `12h`, `3d` or `2w`"),
-                );
-                None
-            }
-            some => some,
-        }
+        let (message, label, help) = match Hours::parse(raw.node) {
+            Some(Hours(0)) => (
+                format!("duration `{}` is zero", raw.node),
+                "zero length",
+                "give a length of at least 1h, like `12h`, `3d` or `2w`",
+            ),
+            None => (
+                format!("duration `{}` is longer than 1000 years", raw.node),
+                "too long",
+                "give a length of at most 1000 years; a last phase with no end takes `duration indefinite`",
+            ),
+            some => return some,
+        };
+        self.report(Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(help));
+        None
     }
 
     fn duration(&mut self, spec: &ast::DurationSpec<'_>) -> Option<PhaseDuration> {
@@ -386,14 +382,14 @@ impl Resolver<'_> {
                     Some(n)
                 } else {
                     self.report(
-                        Diagnostic::new(
-                            Code::InvalidNumber,
-                            format!("`max {}` extensions is out of range", max.node),
-                            max.span,
-                            "expected 1 to 1000",
-                        )
-                        .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
-                    );
+                            Diagnostic::new(
+                                Code::InvalidNumber,
+                                format!("`max {}` extensions is out of range", max.node),
+                                max.span,
+                                "expected 1 to 1000",
+                            )
+                            .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
+                        );
                     None
                 };
                 FailurePolicy::ExtendThenRollback {
@@ -482,7 +478,16 @@ impl Resolver<'_> {
         let criterion = match &gate.threshold {
             None => Criterion::Manual,
             Some((op, raw)) => {
-                let metric = self.metric(gate.id)?;
+                let implied = if raw.node.ends_with('%') {
+                    Unit::Percent
+                } else if raw.node.ends_with("ms") {
+                    Unit::Ms
+                } else if raw.node.contains('.') {
+                    Unit::Ratio
+                } else {
+                    Unit::Count
+                };
+                let metric = self.metric(gate.id, Some(implied))?;
                 let threshold = self.quantity(*raw, metric)?;
                 Criterion::Metric {
                     metric,
