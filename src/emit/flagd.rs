@@ -24,6 +24,9 @@ fn variant(value: &Value) -> String {
         Value::Bool(true) => "on".to_owned(),
         Value::Bool(false) => "off".to_owned(),
         Value::Int(n) => n.to_string(),
+        // flagd refuses an empty variant name (schema `^.{1,}$`), so the empty string's
+        // variant is named by its literal: `""`.
+        Value::String(s) if s.is_empty() => "\"\"".to_owned(),
         Value::String(s) => s.clone(),
     }
 }
@@ -85,4 +88,27 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
 
 pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
     pretty(&value(input, config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variant;
+    use crate::model::Value;
+
+    /// flagd's schema requires non-empty variant names; the empty string value once produced
+    /// `""` as a name (the real flagd client caught it in `.ci/clients.sh`).
+    #[test]
+    fn every_value_gets_a_non_empty_distinct_variant_name() {
+        let values = [
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Int(0),
+            Value::String(String::new()),
+            Value::String("GET".into()),
+        ];
+        let names: Vec<String> = values.iter().map(variant).collect();
+        assert!(names.iter().all(|n| !n.is_empty()), "{names:?}");
+        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+    }
 }
