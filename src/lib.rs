@@ -19,6 +19,7 @@ pub mod diff;
 pub mod emit;
 pub mod fmt;
 pub mod model;
+pub mod output;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

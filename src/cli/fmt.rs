@@ -1,9 +1,9 @@
 //! `rollplan fmt [FILE…]`: rewrite plans in the canonical layout (see `docs/fmt.md`). Files are
-//! replaced atomically (a temporary file in the same folder, then a rename) and only when their
-//! bytes change; `--check` changes nothing and shows a unified diff of each file that is not
-//! formatted; `-` formats stdin to stdout. A plan that does not parse is reported and left alone.
+//! replaced atomically (see [`crate::output`]) and only when their bytes change; `--check`
+//! changes nothing and shows a unified diff of each file that is not formatted; `-` formats
+//! stdin to stdout. A plan that does not parse is reported and left alone.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -208,26 +208,10 @@ fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
     std::fs::read(path).map_err(|e| io_error(path, "read", &e))
 }
 
-/// Replaces the file at `path` (following a symbolic link to the real file) with `bytes`: they
-/// go to a temporary file in the same folder, which is then renamed over the original, so a
+/// Replaces the plan at `path` with `bytes` through [`crate::output::rewrite_in_place`]: a
 /// crash leaves either the old plan or the new one, never half of one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let target = std::fs::canonicalize(path).map_err(|e| io_error(path, "write", &e))?;
-    let folder = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)
-        .map_err(|e| io_error(path, "write", &e))?
-        .permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".rollplan-fmt-")
-        .tempfile_in(folder)
-        .map_err(|e| io_error(folder, "write in", &e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .and_then(|()| std::fs::set_permissions(temp.path(), permissions))
-        .map_err(|e| io_error(path, "write", &e))?;
-    temp.persist(&target)
-        .map_err(|e| io_error(path, "write", &e.error))?;
-    Ok(())
+    crate::output::rewrite_in_place(path, bytes).map_err(|e| io_error(path, "write", &e))
 }
 
 fn diff(name: &str, old: &str, new: &str) -> String {
