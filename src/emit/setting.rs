@@ -40,34 +40,6 @@ pub(super) fn condition_json(plan: &Plan, c: &Condition) -> Json {
     }
 }
 
-/// A condition as the plan writes it: `http.method == "GET"`.
-pub(super) fn condition_text(plan: &Plan, c: &Condition) -> String {
-    let attribute = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            format!("{attribute} {} {value}", if *negated { "!=" } else { "==" })
-        }
-        ConditionTest::In(values) => {
-            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{attribute} in [{}]", list.join(", "))
-        }
-    }
-}
-
-/// A setting as the plan writes it: `true when http.method == "GET" else false`.
-pub(super) fn setting_text(plan: &Plan, setting: &Setting) -> String {
-    match setting {
-        Setting::Fixed(v) => v.to_string(),
-        Setting::Scoped { rules, default } => {
-            let rules: Vec<String> = rules
-                .iter()
-                .map(|r| format!("{} when {}", r.value, condition_text(plan, &r.condition)))
-                .collect();
-            format!("{} else {default}", rules.join(", "))
-        }
-    }
-}
-
 /// The two header comment lines (without the comment marker).
 pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
     [
@@ -79,7 +51,11 @@ pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
 /// The comment that marks an optional value: `optional (based on stability): otherwise true`.
 pub(super) fn optional_note(plan: &Plan, config: &Config<'_>, flag: FlagId) -> Option<String> {
     let o = config.optional.iter().find(|o| o.flag == flag)?;
-    let otherwise: Vec<String> = o.otherwise.iter().map(|s| setting_text(plan, s)).collect();
+    let otherwise: Vec<String> = o
+        .otherwise
+        .iter()
+        .map(|s| crate::plan_text::setting(plan, s))
+        .collect();
     Some(match &o.reason {
         Some(r) => format!("optional ({r}): otherwise {}", otherwise.join(" or ")),
         None => format!("optional: otherwise {}", otherwise.join(" or ")),
