@@ -39,6 +39,19 @@ impl RunReport<'_> {
     pub fn last_phase(&self) -> Option<i64> {
         self.run.end.reached_last
     }
+
+    /// What a chart must cover: the last day any stretch reaches, and whether a phase is still
+    /// open at the end (so the chart draws a stub past that day).
+    pub fn extent(&self) -> (i64, bool) {
+        let visits = &self.run.visits;
+        let last_day = visits
+            .iter()
+            .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
+            .max()
+            .unwrap_or(0);
+        let open = visits.iter().any(|v| v.outcome == Outcome::Open);
+        (last_day, open)
+    }
 }
 
 /// One flag change of a rollback, in the order it is applied.
