@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::input::{load, locate_plan, stderr_color};
+use super::input::{CompiledPlan, compile_plan, stderr_color};
+use super::report::plural;
 use super::{Deny, ExitCode, Format};
 use crate::analysis::{EdgeKind, FlipPlan};
-use crate::diagnostic::{Diagnostic, render};
-use crate::source::SourceMap;
+use crate::diagnostic::render;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,21 +28,15 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let json = args.format == Format::Json;
-    let loaded = match locate_plan(args.file.as_deref()).and_then(|p| load(&p)) {
-        Ok(l) => l,
-        Err(e) => {
-            e.print(json);
-            return ExitCode::UsageOrIo;
-        }
-    };
-    let sources = &loaded.sources;
-    let name = sources.get(loaded.file).name.clone();
-    if let Some(d) = loaded.unreadable {
-        return report(&[d], sources, json, None);
-    }
-    match crate::compile(sources, loaded.file) {
-        Err(errors) => report(errors.as_slice(), sources, json, None),
-        Ok(compiled) => {
+    match compile_plan(args.file.as_deref()) {
+        Err(failure) => failure.report(json),
+        Ok(CompiledPlan {
+            sources,
+            file,
+            compiled,
+        }) => {
+            let sources = &sources;
+            let name = sources.get(file).name.clone();
             let deny = args.deny.contains(&Deny::Warnings) && !compiled.warnings.is_empty();
             let summary = Summary::of(&compiled);
             if json {
@@ -74,29 +68,9 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool, _: Option<()>) -> ExitCode {
-    if json {
-        print!("{}", render::json(diagnostics, sources));
-    } else {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = diagnostics.len() - errors;
-        eprintln!(
-            "{errors} error{}, {warnings} warning{}",
-            plural(errors),
-            plural(warnings)
-        );
-    }
-    ExitCode::PlanProblems
-}
-
 /// `1 phase`, `3 phases`.
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", plural(n))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 struct Summary {

@@ -5,8 +5,9 @@
 use std::path::PathBuf;
 
 use super::ExitCode;
-use super::input::{load, locate_plan, stderr_color};
-use crate::diagnostic::{Diagnostic, render};
+use super::input::read_plan;
+use super::report::{Failure, report_diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::diagram::{Diagram, dot, json, mermaid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -28,22 +29,15 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let json_out = args.format == GraphFormat::Json;
-    let loaded = match locate_plan(args.file.as_deref()).and_then(|p| load(&p)) {
-        Ok(l) => l,
-        Err(e) => {
-            e.print(json_out);
-            return ExitCode::UsageOrIo;
-        }
+    // Diagnostics always go to stderr in human form: stdout holds the drawing (even in JSON),
+    // and a plan that fails `check` is still drawn.
+    let (sources, file) = match read_plan(args.file.as_deref()) {
+        Ok(plan) => plan,
+        Err(Failure::Diagnostics(d, sources)) => return report_diagnostics(&d, &sources, false),
+        Err(failure) => return failure.report(json_out),
     };
-    let sources = &loaded.sources;
-    let fail = |diagnostics: &[Diagnostic]| {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
-        ExitCode::PlanProblems
-    };
-    if let Some(d) = loaded.unreadable {
-        return fail(&[d]);
-    }
-    let source = sources.get(loaded.file);
+    let fail = |diagnostics: &[Diagnostic]| report_diagnostics(diagnostics, &sources, false);
+    let source = sources.get(file);
     let ast = match crate::syntax::parse(source) {
         Ok(ast) => ast,
         Err(e) => return fail(e.as_slice()),

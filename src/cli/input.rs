@@ -5,6 +5,8 @@ use std::fmt;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
+use super::report::Failure;
+use crate::Compiled;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, decode};
 
@@ -143,6 +145,36 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
     Ok(from_bytes(name, &bytes))
+}
+
+/// Finds and reads the plan (the one named, or the one [`locate_plan`] finds); bytes that
+/// cannot be a plan are a [`Failure::Diagnostics`].
+pub fn read_plan(named: Option<&Path>) -> Result<(SourceMap, FileId), Failure> {
+    let loaded = load(&locate_plan(named)?)?;
+    match loaded.unreadable {
+        Some(d) => Err(Failure::Diagnostics(vec![d], loaded.sources)),
+        None => Ok((loaded.sources, loaded.file)),
+    }
+}
+
+/// A plan that compiled, with the sources its warnings point into.
+pub struct CompiledPlan {
+    pub sources: SourceMap,
+    pub file: FileId,
+    pub compiled: Compiled,
+}
+
+/// Finds, reads and compiles the plan: the start of every subcommand that works on one plan.
+pub fn compile_plan(named: Option<&Path>) -> Result<CompiledPlan, Failure> {
+    let (sources, file) = read_plan(named)?;
+    match crate::compile(&sources, file) {
+        Ok(compiled) => Ok(CompiledPlan {
+            sources,
+            file,
+            compiled,
+        }),
+        Err(errors) => Err(Failure::Diagnostics(errors.into_vec(), sources)),
+    }
 }
 
 /// Loads bytes given in memory (stdin, tests, fuzzing) as [`load`] does a file.

@@ -7,6 +7,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod report;
 pub mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};

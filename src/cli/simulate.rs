@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::ExitCode;
-use super::input::{UsageError, load, locate_plan, stderr_color};
+use super::input::{CompiledPlan, UsageError, compile_plan, stderr_color};
+use super::report::Failure;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, render};
 use crate::model::{Date, parse_date};
 use crate::simulate::clock::Clock;
@@ -101,31 +102,7 @@ pub fn run(args: &Args) -> ExitCode {
     let json = args.format == SimulateFormat::Json;
     match simulate(args) {
         Ok(code) => code,
-        Err(Failure::Usage(e)) => {
-            e.print(json);
-            ExitCode::UsageOrIo
-        }
-        Err(Failure::Diagnostics(diagnostics, sources)) => {
-            if json {
-                print!("{}", render::json(&diagnostics, &sources));
-            } else {
-                eprint!("{}", render::human(&diagnostics, &sources, stderr_color()));
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
-            }
-            ExitCode::PlanProblems
-        }
-    }
-}
-
-enum Failure {
-    Usage(UsageError),
-    Diagnostics(Vec<Diagnostic>, SourceMap),
-}
-
-impl From<UsageError> for Failure {
-    fn from(e: UsageError) -> Self {
-        Failure::Usage(e)
+        Err(failure) => failure.report(json),
     }
 }
 
@@ -139,14 +116,11 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    let mut loaded = locate_plan(args.file.as_deref()).and_then(|p| load(&p))?;
-    if let Some(d) = loaded.unreadable.take() {
-        return Err(Failure::Diagnostics(vec![d], loaded.sources));
-    }
-    let compiled = match crate::compile(&loaded.sources, loaded.file) {
-        Ok(c) => c,
-        Err(errors) => return Err(Failure::Diagnostics(errors.into_vec(), loaded.sources)),
-    };
+    let CompiledPlan {
+        mut sources,
+        compiled,
+        ..
+    } = compile_plan(args.file.as_deref())?;
     let plan = &compiled.plan;
     let start = match (&args.start, plan.start) {
         (Some(text), _) => date_arg("start", text)?,
@@ -167,7 +141,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     if !compiled.warnings.is_empty() && !json {
         eprint!(
             "{}",
-            render::human(&compiled.warnings, &loaded.sources, stderr_color())
+            render::human(&compiled.warnings, &sources, stderr_color())
         );
     }
     let clock = Clock::new(plan, start, calendar);
@@ -182,7 +156,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         .map(|spec| forced_failure(plan, spec))
         .collect::<Result<Vec<_>, _>>()?;
     let scenario = match &args.scenario {
-        Some(path) => Some(read_scenario(plan, &mut loaded.sources, path)?),
+        Some(path) => Some(read_scenario(plan, &mut sources, path)?),
         None => None,
     };
     let run = whatif::run(&prepared, &clock, &failures, scenario.as_ref());
