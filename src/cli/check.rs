@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::input::{CompiledPlan, compile_plan, stderr_color};
 use super::report::plural;
-use super::{Deny, ExitCode, Format};
+use super::{Deny, ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::analysis::{EdgeKind, FlipPlan};
 use crate::diagnostic::render;
 
@@ -16,7 +16,7 @@ pub struct Args {
     /// The plan; by default the single `*.roll` in `plans/` or the current folder
     pub file: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
     /// Treat warnings as errors (exit 1)
     #[arg(long, value_enum)]

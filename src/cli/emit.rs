@@ -8,7 +8,7 @@ use clap::ValueEnum;
 
 use super::input::{CompiledPlan, UsageError, compile_plan};
 use super::report::{Failure, report_diagnostics};
-use super::{ExitCode, Format};
+use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::emit::{self, Input, Target, write};
 use crate::model::parse_date;
 
@@ -71,7 +71,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
     /// How errors and the --check report are printed
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::input::{Loaded, MAX_FILE_BYTES, UsageError, from_bytes, locate_plan, stderr_color};
-use super::{ExitCode, Format};
+use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::diagnostic::{Diagnostic, render};
 
 #[derive(Debug, clap::Args)]
@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long)]
     pub check: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
 }
 

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::ExitCode;
 use super::input::{CompiledPlan, UsageError, compile_plan, stderr_color};
 use super::report::Failure;
+use super::{ExitCode, Format, formats};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, render};
 use crate::model::{Date, parse_date};
 use crate::simulate::clock::Clock;
@@ -17,18 +17,6 @@ use crate::simulate::report::{self, RunReport, forecast::ForecastReport};
 use crate::simulate::whatif::{self, ForcedFailure};
 use crate::simulate::{Calendar, Scenario, forecast, parse_scenario};
 use crate::source::{SourceMap, decode};
-
-/// Output formats of `simulate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum SimulateFormat {
-    #[default]
-    Human,
-    Json,
-    /// A Mermaid `gantt` block (timelines only)
-    Mermaid,
-    /// A standalone SVG picture (timelines only)
-    Svg,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum CalendarArg {
@@ -73,9 +61,9 @@ pub struct Args {
     /// Print the event log even for the planned timeline
     #[arg(long)]
     pub log: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
-    pub format: SimulateFormat,
+    /// Output format (`mermaid`, a `gantt` block, and `svg` draw timelines only)
+    #[arg(long, value_parser = formats(&[Format::Human, Format::Json, Format::Mermaid, Format::Svg]), default_value = "human")]
+    pub format: Format,
 }
 
 fn usage(code: &'static str, message: String, help: impl Into<String>) -> UsageError {
@@ -99,7 +87,7 @@ fn date_arg(flag: &str, text: &str) -> Result<Date, UsageError> {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let json = args.format == SimulateFormat::Json;
+    let json = args.format == Format::Json;
     match simulate(args) {
         Ok(code) => code,
         Err(failure) => failure.report(json),
@@ -107,8 +95,8 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 fn simulate(args: &Args) -> Result<ExitCode, Failure> {
-    let json = args.format == SimulateFormat::Json;
-    if args.runs.is_some() && matches!(args.format, SimulateFormat::Mermaid | SimulateFormat::Svg) {
+    let json = args.format == Format::Json;
+    if args.runs.is_some() && matches!(args.format, Format::Mermaid | Format::Svg) {
         return Err(usage(
             "invalid_argument",
             "a forecast (`--runs`) is a distribution, not a timeline, so it has no Mermaid or SVG form".to_owned(),
@@ -177,10 +165,11 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         mode,
     };
     match args.format {
-        SimulateFormat::Human => print!("{}", report::human::run(&report, what_if || args.log)),
-        SimulateFormat::Json => println!("{}", pretty(&report::json::run(&report))),
-        SimulateFormat::Mermaid => print!("{}", report::mermaid::run(&report)),
-        SimulateFormat::Svg => print!("{}", report::svg::run(&report)),
+        Format::Json => println!("{}", pretty(&report::json::run(&report))),
+        Format::Mermaid => print!("{}", report::mermaid::run(&report)),
+        Format::Svg => print!("{}", report::svg::run(&report)),
+        // The parser admits only human, JSON, Mermaid and SVG.
+        _ => print!("{}", report::human::run(&report, what_if || args.log)),
     }
     Ok(ExitCode::Ok)
 }
@@ -193,7 +182,7 @@ fn run_forecast(
     prepared: &Prepared,
     runs: u64,
 ) -> Result<ExitCode, Failure> {
-    let json = args.format == SimulateFormat::Json;
+    let json = args.format == Format::Json;
     let mut rates = forecast::declared_pass_rates(plan);
     for spec in &args.pass_rate {
         apply_pass_rate(plan, &mut rates, spec)?;
