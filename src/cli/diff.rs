@@ -3,11 +3,10 @@
 //! or resolve has no model to compare: its diagnostics are printed and the exit code is 2. A
 //! side that resolves but fails `check` is compared, and the diff says it fails.
 
-use std::io::IsTerminal as _;
 use std::path::Path;
 use std::process::Command;
 
-use super::input::{Loaded, UsageError, from_bytes, load, stderr_color};
+use super::input::{Loaded, UsageError, from_bytes, load, stderr_color, stdout_color};
 use super::{ExitCode, Format, formats};
 use crate::diagnostic::{Diagnostic, Errors, render};
 use crate::diff::{Side, human, json, markdown};
@@ -128,9 +127,4 @@ fn read(spec: &str) -> Result<Loaded, UsageError> {
         });
     }
     Ok(from_bytes(spec.to_owned(), &output.stdout))
-}
-
-/// Whether to colour output written to stdout.
-fn stdout_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

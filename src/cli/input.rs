@@ -222,7 +222,12 @@ pub fn from_bytes(name: String, bytes: &[u8]) -> Loaded {
     }
 }
 
-/// Whether to colour output written to stderr.
+/// Whether to colour output written to stderr: only on a terminal, and never under `NO_COLOR`.
 pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Whether to colour output written to stdout, by the same rule as [`stderr_color`].
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
