@@ -3,10 +3,24 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
 
 use super::{Config, DO_NOT_EDIT, EmitError, Input};
-use crate::model::{Condition, ConditionTest, FlagId, Plan, Setting};
+use crate::model::{Condition, ConditionTest, Flag, FlagId, FlagState, Plan, Setting};
+
+/// A JSON object keyed by flag name, in declaration order: `value` of each flag and its
+/// setting in `state`. The flag documents of the JSON, flagd and `LaunchDarkly` targets.
+pub(super) fn by_flag(
+    plan: &Plan,
+    state: &FlagState,
+    value: impl Fn(&Flag, &Setting) -> Json,
+) -> Map<String, Json> {
+    plan.flags
+        .iter()
+        .zip(&state.0)
+        .map(|(f, s)| (f.name.clone(), value(f, s)))
+        .collect()
+}
 
 /// A setting in the JSON contract: a plain value, or `{"default": …, "rules": [{"when": …,
 /// "value": …}]}` for a scoped one.
