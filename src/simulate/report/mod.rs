@@ -110,20 +110,8 @@ pub fn criterion(plan: &Plan, phase: usize, gate: usize) -> Option<String> {
         } => Some(format!(
             "{} {} {threshold}",
             plan.metric(*metric).name,
-            op_text(*op)
+            op.symbol()
         )),
-    }
-}
-
-fn op_text(op: crate::syntax::ast::CmpOp) -> &'static str {
-    use crate::syntax::ast::CmpOp;
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
     }
 }
 
