@@ -40,9 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
             let deny = args.deny.contains(&Deny::Warnings) && !compiled.warnings.is_empty();
             let summary = Summary::of(&compiled);
             if json {
-                let mut value: serde_json::Value =
-                    serde_json::from_str(&render::json(&compiled.warnings, sources))
-                        .expect("own JSON");
+                let mut value = render::json_value(&compiled.warnings, sources);
                 value["file"] = json!(name);
                 value["ok"] = json!(!deny);
                 value["summary"] = summary.json(&compiled);

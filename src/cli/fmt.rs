@@ -278,19 +278,12 @@ fn print_json(reports: &[Report]) {
                 }
                 Outcome::Problems(loaded, diagnostics) => {
                     value["status"] = json!("error");
-                    let rendered: serde_json::Value =
-                        serde_json::from_str(&render::json(diagnostics, &loaded.sources))
-                            .unwrap_or_default();
-                    value["diagnostics"] = rendered["diagnostics"].clone();
+                    value["diagnostics"] =
+                        render::json_value(diagnostics, &loaded.sources)["diagnostics"].take();
                 }
                 Outcome::Io(e) => {
                     value["status"] = json!("io_error");
-                    value["diagnostics"] = json!([{
-                        "code": format!("rollplan::{}", e.code),
-                        "severity": "error",
-                        "message": e.message,
-                        "help": e.help,
-                    }]);
+                    value["diagnostics"] = json!([e.json_diagnostic()]);
                 }
             }
             if let Some(text) = &r.stdout {

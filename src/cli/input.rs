@@ -34,15 +34,21 @@ impl fmt::Display for UsageError {
 }
 
 impl UsageError {
+    /// The error as one entry of a JSON `diagnostics` list.
+    pub fn json_diagnostic(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": format!("rollplan::{}", self.code),
+            "severity": "error",
+            "message": self.message,
+            "help": self.help,
+        })
+    }
+
+    /// Prints the error: a JSON document on stdout, or text on stderr.
     pub fn print(&self, json: bool) {
         if json {
             let value = serde_json::json!({
-                "diagnostics": [{
-                    "code": format!("rollplan::{}", self.code),
-                    "severity": "error",
-                    "message": self.message,
-                    "help": self.help,
-                }],
+                "diagnostics": [self.json_diagnostic()],
                 "errors": 1,
                 "warnings": 0,
             });
