@@ -19,6 +19,8 @@ pub mod diff;
 pub mod emit;
 pub mod fmt;
 pub mod model;
+pub mod output;
+pub mod plan_text;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

@@ -1,16 +1,11 @@
 //! `rollplan check` as a user runs it: output, exit codes, plan lookup, JSON.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn rollplan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("rollplan runs")
-}
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::rollplan_in as rollplan;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

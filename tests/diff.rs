@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use proptest::prelude::*;
 use rollplan::diff::{ChangeKind, Risk, Side, diff, markdown};
@@ -14,15 +14,10 @@ use rollplan::source::SourceMap;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const RISKY: &str = "tests/fixtures/diff/entity-risky.roll";
 
-/// Runs the binary in `dir` with colours off.
-fn rollplan_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("rollplan runs")
-}
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::rollplan_in;
 
 fn rollplan(args: &[&str]) -> (i32, String, String) {
     let out = rollplan_in(Path::new(ROOT), args);

@@ -2,16 +2,15 @@
 //! writes when a write fails, and the command line's errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "common/cli.rs"]
+mod cli;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn rollplan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
+    cli::rollplan_in(cwd, args)
 }
 
 fn text(bytes: &[u8]) -> String {

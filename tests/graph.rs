@@ -5,17 +5,16 @@
 //! fails rather than skipping, so CI cannot pass without having rendered the graph.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
+
+#[path = "common/cli.rs"]
+mod cli;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn rollplan(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("rollplan runs");
+    let out = cli::rollplan_in(Path::new(ROOT), args);
     (
         out.status.code().expect("exit code"),
         String::from_utf8(out.stdout).expect("UTF-8"),

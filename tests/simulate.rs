@@ -1,7 +1,7 @@
 //! `rollplan simulate`: the planned timeline of `plans/entity.roll` against the seed's dates,
 //! what-if event logs (snapshots), calendars and freeze windows, and the Mermaid and SVG forms.
 
-use std::process::Command;
+use std::path::Path;
 
 use rollplan::model::{Date, parse_date};
 use rollplan::simulate::clock::Clock;
@@ -9,6 +9,9 @@ use rollplan::simulate::prepared::Prepared;
 use rollplan::simulate::whatif::{self, ForcedFailure, Outcome};
 use rollplan::simulate::{Calendar, planned};
 use rollplan::source::SourceMap;
+
+#[path = "common/cli.rs"]
+mod cli;
 
 fn compile(text: &str) -> rollplan::Compiled {
     let mut sources = SourceMap::new();
@@ -25,12 +28,7 @@ fn entity() -> rollplan::Compiled {
 
 /// Runs the binary from the crate root; returns stdout, and asserts the exit code.
 fn rollplan(args: &[&str], code: i32) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
     assert_eq!(
         out.status.code(),
         Some(code),
@@ -400,11 +398,10 @@ fn svg_output_is_well_formed_xml_and_deterministic() {
 
 #[test]
 fn unknown_phases_and_bad_arguments_are_usage_errors() {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(["simulate", "plans/entity.roll", "--fail", "full_prodution"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = cli::rollplan_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["simulate", "plans/entity.roll", "--fail", "full_prodution"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean `full_production`?"), "{err}");
@@ -486,12 +483,7 @@ fn a_bad_scenario_file_is_a_diagnostic_with_exit_code_1() {
         "--scenario",
         path.to_str().unwrap(),
     ];
-    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), &args);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("rollplan::scenario_unit_mismatch"), "{err}");
@@ -504,11 +496,7 @@ fn a_bad_scenario_file_is_a_diagnostic_with_exit_code_1() {
     );
     assert_eq!(v["diagnostics"][0]["line"], 2);
     std::fs::write(&path, b"full_production:\n  - error_rate: \xff\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), &args);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rollplan::invalid_utf8"));
 }

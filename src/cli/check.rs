@@ -5,18 +5,18 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::input::{load, locate_plan, stderr_color};
-use super::{Deny, ExitCode, Format};
+use super::input::{CompiledPlan, compile_plan, stderr_color};
+use super::report::plural;
+use super::{Deny, ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::analysis::{EdgeKind, FlipPlan};
-use crate::diagnostic::{Diagnostic, render};
-use crate::source::SourceMap;
+use crate::diagnostic::render;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The plan; by default the single `*.roll` in `plans/` or the current folder
     pub file: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
     /// Treat warnings as errors (exit 1)
     #[arg(long, value_enum)]
@@ -28,27 +28,19 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let json = args.format == Format::Json;
-    let loaded = match locate_plan(args.file.as_deref()).and_then(|p| load(&p)) {
-        Ok(l) => l,
-        Err(e) => {
-            e.print(json);
-            return ExitCode::UsageOrIo;
-        }
-    };
-    let sources = &loaded.sources;
-    let name = sources.get(loaded.file).name.clone();
-    if let Some(d) = loaded.unreadable {
-        return report(&[d], sources, json, None);
-    }
-    match crate::compile(sources, loaded.file) {
-        Err(errors) => report(errors.as_slice(), sources, json, None),
-        Ok(compiled) => {
+    match compile_plan(args.file.as_deref()) {
+        Err(failure) => failure.report(json),
+        Ok(CompiledPlan {
+            sources,
+            file,
+            compiled,
+        }) => {
+            let sources = &sources;
+            let name = sources.get(file).name.clone();
             let deny = args.deny.contains(&Deny::Warnings) && !compiled.warnings.is_empty();
             let summary = Summary::of(&compiled);
             if json {
-                let mut value: serde_json::Value =
-                    serde_json::from_str(&render::json(&compiled.warnings, sources))
-                        .expect("own JSON");
+                let mut value = render::json_value(&compiled.warnings, sources);
                 value["file"] = json!(name);
                 value["ok"] = json!(!deny);
                 value["summary"] = summary.json(&compiled);
@@ -74,29 +66,9 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool, _: Option<()>) -> ExitCode {
-    if json {
-        print!("{}", render::json(diagnostics, sources));
-    } else {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = diagnostics.len() - errors;
-        eprintln!(
-            "{errors} error{}, {warnings} warning{}",
-            plural(errors),
-            plural(warnings)
-        );
-    }
-    ExitCode::PlanProblems
-}
-
 /// `1 phase`, `3 phases`.
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", plural(n))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 struct Summary {

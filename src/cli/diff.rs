@@ -3,22 +3,13 @@
 //! or resolve has no model to compare: its diagnostics are printed and the exit code is 2. A
 //! side that resolves but fails `check` is compared, and the diff says it fails.
 
-use std::io::IsTerminal as _;
 use std::path::Path;
 use std::process::Command;
 
-use super::ExitCode;
-use super::input::{Loaded, UsageError, from_bytes, load, stderr_color};
+use super::input::{Loaded, UsageError, from_bytes, load, stderr_color, stdout_color};
+use super::{ExitCode, Format, formats};
 use crate::diagnostic::{Diagnostic, Errors, render};
 use crate::diff::{Side, human, json, markdown};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum DiffFormat {
-    #[default]
-    Human,
-    Markdown,
-    Json,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -33,15 +24,15 @@ pub struct Args {
     /// The plan after: a file, or `REV:PATH`
     pub new: String,
     /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
-    pub format: DiffFormat,
+    #[arg(long, value_parser = formats(&[Format::Human, Format::Markdown, Format::Json]), default_value = "human")]
+    pub format: Format,
     /// Exit 3 instead of 1 when a change is risky
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let json_out = args.format == DiffFormat::Json;
+    let json_out = args.format == Format::Json;
     let mut loaded = Vec::with_capacity(2);
     for spec in [&args.old, &args.new] {
         match read(spec) {
@@ -85,9 +76,10 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let d = crate::diff::diff(&sides[0], &sides[1]);
     let text = match args.format {
-        DiffFormat::Human => human::render(&d, stdout_color()),
-        DiffFormat::Markdown => markdown::render(&d),
-        DiffFormat::Json => json::render(&d),
+        Format::Markdown => markdown::render(&d),
+        Format::Json => json::render(&d),
+        // The parser admits only human, Markdown and JSON.
+        _ => human::render(&d, stdout_color()),
     };
     print!("{text}");
     if d.is_empty() {
@@ -135,9 +127,4 @@ fn read(spec: &str) -> Result<Loaded, UsageError> {
         });
     }
     Ok(from_bytes(spec.to_owned(), &output.stdout))
-}
-
-/// Whether to colour output written to stdout.
-fn stdout_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::input::{UsageError, load, locate_plan, stderr_color};
-use super::{ExitCode, Format};
-use crate::diagnostic::{Diagnostic, render};
+use super::input::{CompiledPlan, UsageError, compile_plan};
+use super::report::{Failure, report_diagnostics};
+use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::emit::{self, Input, Target, write};
 use crate::model::parse_date;
-use crate::source::SourceMap;
 
 /// `--target` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,7 +71,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
     /// How errors and the --check report are printed
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
 }
 
@@ -80,14 +79,11 @@ pub fn run(args: &Args) -> ExitCode {
     let json = args.format == Format::Json;
     match execute(args, json) {
         Ok(code) => code,
-        Err(e) => {
-            e.print(json);
-            ExitCode::UsageOrIo
-        }
+        Err(failure) => failure.report(json),
     }
 }
 
-fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
+fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
     let start = args
         .start
         .as_deref()
@@ -99,16 +95,12 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
             })
         })
         .transpose()?;
-    let path = locate_plan(args.file.as_deref())?;
-    let loaded = load(&path)?;
-    let sources = &loaded.sources;
-    if let Some(d) = loaded.unreadable {
-        return Ok(report(&[d], sources, json));
-    }
-    let compiled = match crate::compile(sources, loaded.file) {
-        Ok(c) => c,
-        Err(errors) => return Ok(report(errors.as_slice(), sources, json)),
-    };
+    let CompiledPlan {
+        sources,
+        file,
+        compiled,
+    } = compile_plan(args.file.as_deref())?;
+    let sources = &sources;
     let plan = &compiled.plan;
     let only = match &args.phase {
         None => None,
@@ -125,7 +117,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
             ),
         })?),
     };
-    let name = sources.get(loaded.file).name.clone();
+    let name = sources.get(file).name.clone();
     let input = Input::new(&compiled, name, start);
     let target = Target::from(args.target);
     let Some(dir) = &args.out else {
@@ -134,12 +126,12 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, UsageError> {
                 print!("{text}");
                 ExitCode::Ok
             }
-            Err(e) => report(&[e.diagnostic()], sources, json),
+            Err(e) => report_diagnostics(&[e.diagnostic()], sources, json),
         });
     };
     let files = match emit::files(&input, target, only) {
         Ok(f) => f,
-        Err(e) => return Ok(report(&[e.diagnostic()], sources, json)),
+        Err(e) => return Ok(report_diagnostics(&[e.diagnostic()], sources, json)),
     };
     if args.check {
         let stale = write::check(dir, &files, target, only.is_none()).map_err(|e| io_error(&e))?;
@@ -225,13 +217,4 @@ fn check_report(
     } else {
         ExitCode::PlanProblems
     }
-}
-
-fn report(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool) -> ExitCode {
-    if json {
-        print!("{}", render::json(diagnostics, sources));
-    } else {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
-    }
-    ExitCode::PlanProblems
 }

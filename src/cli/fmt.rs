@@ -1,15 +1,15 @@
 //! `rollplan fmt [FILE…]`: rewrite plans in the canonical layout (see `docs/fmt.md`). Files are
-//! replaced atomically (a temporary file in the same folder, then a rename) and only when their
-//! bytes change; `--check` changes nothing and shows a unified diff of each file that is not
-//! formatted; `-` formats stdin to stdout. A plan that does not parse is reported and left alone.
+//! replaced atomically (see [`crate::output`]) and only when their bytes change; `--check`
+//! changes nothing and shows a unified diff of each file that is not formatted; `-` formats
+//! stdin to stdout. A plan that does not parse is reported and left alone.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
 use super::input::{Loaded, MAX_FILE_BYTES, UsageError, from_bytes, locate_plan, stderr_color};
-use super::{ExitCode, Format};
+use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::diagnostic::{Diagnostic, render};
 
 #[derive(Debug, clap::Args)]
@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long)]
     pub check: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
 }
 
@@ -208,26 +208,10 @@ fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
     std::fs::read(path).map_err(|e| io_error(path, "read", &e))
 }
 
-/// Replaces the file at `path` (following a symbolic link to the real file) with `bytes`: they
-/// go to a temporary file in the same folder, which is then renamed over the original, so a
+/// Replaces the plan at `path` with `bytes` through [`crate::output::rewrite_in_place`]: a
 /// crash leaves either the old plan or the new one, never half of one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let target = std::fs::canonicalize(path).map_err(|e| io_error(path, "write", &e))?;
-    let folder = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)
-        .map_err(|e| io_error(path, "write", &e))?
-        .permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".rollplan-fmt-")
-        .tempfile_in(folder)
-        .map_err(|e| io_error(folder, "write in", &e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .and_then(|()| std::fs::set_permissions(temp.path(), permissions))
-        .map_err(|e| io_error(path, "write", &e))?;
-    temp.persist(&target)
-        .map_err(|e| io_error(path, "write", &e.error))?;
-    Ok(())
+    crate::output::rewrite_in_place(path, bytes).map_err(|e| io_error(path, "write", &e))
 }
 
 fn diff(name: &str, old: &str, new: &str) -> String {
@@ -294,19 +278,12 @@ fn print_json(reports: &[Report]) {
                 }
                 Outcome::Problems(loaded, diagnostics) => {
                     value["status"] = json!("error");
-                    let rendered: serde_json::Value =
-                        serde_json::from_str(&render::json(diagnostics, &loaded.sources))
-                            .unwrap_or_default();
-                    value["diagnostics"] = rendered["diagnostics"].clone();
+                    value["diagnostics"] =
+                        render::json_value(diagnostics, &loaded.sources)["diagnostics"].take();
                 }
                 Outcome::Io(e) => {
                     value["status"] = json!("io_error");
-                    value["diagnostics"] = json!([{
-                        "code": format!("rollplan::{}", e.code),
-                        "severity": "error",
-                        "message": e.message,
-                        "help": e.help,
-                    }]);
+                    value["diagnostics"] = json!([e.json_diagnostic()]);
                 }
             }
             if let Some(text) = &r.stdout {

@@ -4,46 +4,32 @@
 
 use std::path::PathBuf;
 
-use super::ExitCode;
-use super::input::{load, locate_plan, stderr_color};
-use crate::diagnostic::{Diagnostic, render};
+use super::input::read_plan;
+use super::report::{Failure, report_diagnostics};
+use super::{ExitCode, Format, formats};
+use crate::diagnostic::Diagnostic;
 use crate::diagram::{Diagram, dot, json, mermaid};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum GraphFormat {
-    #[default]
-    Dot,
-    Mermaid,
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The plan; by default the single `*.roll` in `plans/` or the current folder
     pub file: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-    pub format: GraphFormat,
+    #[arg(long, value_parser = formats(&[Format::Dot, Format::Mermaid, Format::Json]), default_value = "dot")]
+    pub format: Format,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let json_out = args.format == GraphFormat::Json;
-    let loaded = match locate_plan(args.file.as_deref()).and_then(|p| load(&p)) {
-        Ok(l) => l,
-        Err(e) => {
-            e.print(json_out);
-            return ExitCode::UsageOrIo;
-        }
+    let json_out = args.format == Format::Json;
+    // Diagnostics always go to stderr in human form: stdout holds the drawing (even in JSON),
+    // and a plan that fails `check` is still drawn.
+    let (sources, file) = match read_plan(args.file.as_deref()) {
+        Ok(plan) => plan,
+        Err(Failure::Diagnostics(d, sources)) => return report_diagnostics(&d, &sources, false),
+        Err(failure) => return failure.report(json_out),
     };
-    let sources = &loaded.sources;
-    let fail = |diagnostics: &[Diagnostic]| {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
-        ExitCode::PlanProblems
-    };
-    if let Some(d) = loaded.unreadable {
-        return fail(&[d]);
-    }
-    let source = sources.get(loaded.file);
+    let fail = |diagnostics: &[Diagnostic]| report_diagnostics(diagnostics, &sources, false);
+    let source = sources.get(file);
     let ast = match crate::syntax::parse(source) {
         Ok(ast) => ast,
         Err(e) => return fail(e.as_slice()),
@@ -57,9 +43,10 @@ pub fn run(args: &Args) -> ExitCode {
     print!(
         "{}",
         match args.format {
-            GraphFormat::Dot => dot::render(&diagram),
-            GraphFormat::Mermaid => mermaid::render(&diagram),
-            GraphFormat::Json => json::render(&diagram),
+            Format::Mermaid => mermaid::render(&diagram),
+            Format::Json => json::render(&diagram),
+            // The parser admits only DOT, Mermaid and JSON.
+            _ => dot::render(&diagram),
         }
     );
     let errors: Vec<Diagnostic> = diagnostics

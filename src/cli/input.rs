@@ -5,6 +5,8 @@ use std::fmt;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
+use super::report::Failure;
+use crate::Compiled;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, decode};
 
@@ -32,15 +34,21 @@ impl fmt::Display for UsageError {
 }
 
 impl UsageError {
+    /// The error as one entry of a JSON `diagnostics` list.
+    pub fn json_diagnostic(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": format!("rollplan::{}", self.code),
+            "severity": "error",
+            "message": self.message,
+            "help": self.help,
+        })
+    }
+
+    /// Prints the error: a JSON document on stdout, or text on stderr.
     pub fn print(&self, json: bool) {
         if json {
             let value = serde_json::json!({
-                "diagnostics": [{
-                    "code": format!("rollplan::{}", self.code),
-                    "severity": "error",
-                    "message": self.message,
-                    "help": self.help,
-                }],
+                "diagnostics": [self.json_diagnostic()],
                 "errors": 1,
                 "warnings": 0,
             });
@@ -145,6 +153,36 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
     Ok(from_bytes(name, &bytes))
 }
 
+/// Finds and reads the plan (the one named, or the one [`locate_plan`] finds); bytes that
+/// cannot be a plan are a [`Failure::Diagnostics`].
+pub fn read_plan(named: Option<&Path>) -> Result<(SourceMap, FileId), Failure> {
+    let loaded = load(&locate_plan(named)?)?;
+    match loaded.unreadable {
+        Some(d) => Err(Failure::Diagnostics(vec![d], loaded.sources)),
+        None => Ok((loaded.sources, loaded.file)),
+    }
+}
+
+/// A plan that compiled, with the sources its warnings point into.
+pub struct CompiledPlan {
+    pub sources: SourceMap,
+    pub file: FileId,
+    pub compiled: Compiled,
+}
+
+/// Finds, reads and compiles the plan: the start of every subcommand that works on one plan.
+pub fn compile_plan(named: Option<&Path>) -> Result<CompiledPlan, Failure> {
+    let (sources, file) = read_plan(named)?;
+    match crate::compile(&sources, file) {
+        Ok(compiled) => Ok(CompiledPlan {
+            sources,
+            file,
+            compiled,
+        }),
+        Err(errors) => Err(Failure::Diagnostics(errors.into_vec(), sources)),
+    }
+}
+
 /// Loads bytes given in memory (stdin, tests, fuzzing) as [`load`] does a file.
 pub fn from_bytes(name: String, bytes: &[u8]) -> Loaded {
     let mut sources = SourceMap::new();
@@ -190,7 +228,12 @@ pub fn from_bytes(name: String, bytes: &[u8]) -> Loaded {
     }
 }
 
-/// Whether to colour output written to stderr.
+/// Whether to colour output written to stderr: only on a terminal, and never under `NO_COLOR`.
 pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Whether to colour output written to stdout, by the same rule as [`stderr_color`].
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

@@ -7,6 +7,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod report;
 pub mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,12 +25,37 @@ pub enum ExitCode {
     Risky = 3,
 }
 
-/// How diagnostics and results are printed.
+/// Every output format of every subcommand. Each subcommand accepts the ones it can write,
+/// through [`formats`]; `json` is always among them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
+    /// Text for people
     #[default]
     Human,
+    /// A JSON document for machines
     Json,
+    /// Markdown, for a pull request
+    Markdown,
+    /// Graphviz DOT
+    Dot,
+    /// A Mermaid block
+    Mermaid,
+    /// A standalone SVG picture
+    Svg,
+}
+
+/// The formats of the subcommands that print a report or diagnostics only.
+pub const HUMAN_OR_JSON: &[Format] = &[Format::Human, Format::Json];
+
+/// A `--format` parser that accepts only `allowed`, so a subcommand's help lists and its
+/// parser admits just the formats it can write.
+pub fn formats(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(
+        allowed.iter().filter_map(ValueEnum::to_possible_value),
+    )
+    // The parser admits only names of `allowed`, so the lookup cannot fail.
+    .map(|name| Format::from_str(&name, false).unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::ExitCode;
-use super::input::{UsageError, load, locate_plan, stderr_color};
+use super::input::{CompiledPlan, UsageError, compile_plan, stderr_color};
+use super::report::Failure;
+use super::{ExitCode, Format, formats};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, render};
 use crate::model::{Date, parse_date};
 use crate::simulate::clock::Clock;
@@ -16,18 +17,6 @@ use crate::simulate::report::{self, RunReport, forecast::ForecastReport};
 use crate::simulate::whatif::{self, ForcedFailure};
 use crate::simulate::{Calendar, Scenario, forecast, parse_scenario};
 use crate::source::{SourceMap, decode};
-
-/// Output formats of `simulate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum SimulateFormat {
-    #[default]
-    Human,
-    Json,
-    /// A Mermaid `gantt` block (timelines only)
-    Mermaid,
-    /// A standalone SVG picture (timelines only)
-    Svg,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum CalendarArg {
@@ -72,9 +61,9 @@ pub struct Args {
     /// Print the event log even for the planned timeline
     #[arg(long)]
     pub log: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
-    pub format: SimulateFormat,
+    /// Output format (`mermaid`, a `gantt` block, and `svg` draw timelines only)
+    #[arg(long, value_parser = formats(&[Format::Human, Format::Json, Format::Mermaid, Format::Svg]), default_value = "human")]
+    pub format: Format,
 }
 
 fn usage(code: &'static str, message: String, help: impl Into<String>) -> UsageError {
@@ -98,40 +87,16 @@ fn date_arg(flag: &str, text: &str) -> Result<Date, UsageError> {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let json = args.format == SimulateFormat::Json;
+    let json = args.format == Format::Json;
     match simulate(args) {
         Ok(code) => code,
-        Err(Failure::Usage(e)) => {
-            e.print(json);
-            ExitCode::UsageOrIo
-        }
-        Err(Failure::Diagnostics(diagnostics, sources)) => {
-            if json {
-                print!("{}", render::json(&diagnostics, &sources));
-            } else {
-                eprint!("{}", render::human(&diagnostics, &sources, stderr_color()));
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
-            }
-            ExitCode::PlanProblems
-        }
-    }
-}
-
-enum Failure {
-    Usage(UsageError),
-    Diagnostics(Vec<Diagnostic>, SourceMap),
-}
-
-impl From<UsageError> for Failure {
-    fn from(e: UsageError) -> Self {
-        Failure::Usage(e)
+        Err(failure) => failure.report(json),
     }
 }
 
 fn simulate(args: &Args) -> Result<ExitCode, Failure> {
-    let json = args.format == SimulateFormat::Json;
-    if args.runs.is_some() && matches!(args.format, SimulateFormat::Mermaid | SimulateFormat::Svg) {
+    let json = args.format == Format::Json;
+    if args.runs.is_some() && matches!(args.format, Format::Mermaid | Format::Svg) {
         return Err(usage(
             "invalid_argument",
             "a forecast (`--runs`) is a distribution, not a timeline, so it has no Mermaid or SVG form".to_owned(),
@@ -139,14 +104,11 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    let mut loaded = locate_plan(args.file.as_deref()).and_then(|p| load(&p))?;
-    if let Some(d) = loaded.unreadable.take() {
-        return Err(Failure::Diagnostics(vec![d], loaded.sources));
-    }
-    let compiled = match crate::compile(&loaded.sources, loaded.file) {
-        Ok(c) => c,
-        Err(errors) => return Err(Failure::Diagnostics(errors.into_vec(), loaded.sources)),
-    };
+    let CompiledPlan {
+        mut sources,
+        compiled,
+        ..
+    } = compile_plan(args.file.as_deref())?;
     let plan = &compiled.plan;
     let start = match (&args.start, plan.start) {
         (Some(text), _) => date_arg("start", text)?,
@@ -167,7 +129,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     if !compiled.warnings.is_empty() && !json {
         eprint!(
             "{}",
-            render::human(&compiled.warnings, &loaded.sources, stderr_color())
+            render::human(&compiled.warnings, &sources, stderr_color())
         );
     }
     let clock = Clock::new(plan, start, calendar);
@@ -182,7 +144,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         .map(|spec| forced_failure(plan, spec))
         .collect::<Result<Vec<_>, _>>()?;
     let scenario = match &args.scenario {
-        Some(path) => Some(read_scenario(plan, &mut loaded.sources, path)?),
+        Some(path) => Some(read_scenario(plan, &mut sources, path)?),
         None => None,
     };
     let run = whatif::run(&prepared, &clock, &failures, scenario.as_ref());
@@ -203,10 +165,11 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         mode,
     };
     match args.format {
-        SimulateFormat::Human => print!("{}", report::human::run(&report, what_if || args.log)),
-        SimulateFormat::Json => println!("{}", pretty(&report::json::run(&report))),
-        SimulateFormat::Mermaid => print!("{}", report::mermaid::run(&report)),
-        SimulateFormat::Svg => print!("{}", report::svg::run(&report)),
+        Format::Json => println!("{}", pretty(&report::json::run(&report))),
+        Format::Mermaid => print!("{}", report::mermaid::run(&report)),
+        Format::Svg => print!("{}", report::svg::run(&report)),
+        // The parser admits only human, JSON, Mermaid and SVG.
+        _ => print!("{}", report::human::run(&report, what_if || args.log)),
     }
     Ok(ExitCode::Ok)
 }
@@ -219,7 +182,7 @@ fn run_forecast(
     prepared: &Prepared,
     runs: u64,
 ) -> Result<ExitCode, Failure> {
-    let json = args.format == SimulateFormat::Json;
+    let json = args.format == Format::Json;
     let mut rates = forecast::declared_pass_rates(plan);
     for spec in &args.pass_rate {
         apply_pass_rate(plan, &mut rates, spec)?;

@@ -107,14 +107,19 @@ pub fn to_json<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> JsonDi
 
 /// `{"diagnostics": [...], "errors": N, "warnings": N}` as one pretty JSON document.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    serde_json::to_string_pretty(&json_value(diagnostics, sources)).expect("diagnostics serialise")
+        + "\n"
+}
+
+/// The document [`json`] prints, as a value, for commands that add their own fields to it.
+pub fn json_value(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
     let items: Vec<_> = diagnostics.iter().map(|d| to_json(d, sources)).collect();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let value = serde_json::json!({
+    serde_json::json!({
         "diagnostics": items,
         "errors": errors,
         "warnings": diagnostics.len() - errors,
-    });
-    serde_json::to_string_pretty(&value).expect("diagnostics serialise") + "\n"
+    })
 }
 
 /// Adapts a [`Diagnostic`] to miette. Labels in the primary span's file are drawn on its

@@ -169,7 +169,7 @@ fn edge_gates(plan: &Plan, kind: EdgeKind, from: Node) -> Vec<String> {
 
 /// A setting as the plan writes it, for edge labels.
 fn setting(plan: &Plan, s: &Setting) -> String {
-    crate::diff::setting_text(plan, s)
+    crate::plan_text::setting(plan, s)
 }
 
 /// The lines of an edge's label: gates first (`if …`), then the flag changes, numbered.

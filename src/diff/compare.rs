@@ -31,7 +31,7 @@ pub(super) fn phases(sides: &Sides<'_>, matching: &Matching, out: &mut Vec<Chang
         for (f, pair) in flags.iter().enumerate() {
             if let Some(id) = pair.old {
                 first_old
-                    .entry((f, text::setting(old, phase.planned.get(id))))
+                    .entry((f, crate::plan_text::setting(old, phase.planned.get(id))))
                     .or_insert(o);
             }
         }

@@ -128,7 +128,7 @@ fn flag_risk(
     };
     let setting_new = pair.new.planned.get(id_new);
     let reached_at = first_old
-        .get(&(f, text::setting(sides.new, setting_new)))
+        .get(&(f, crate::plan_text::setting(sides.new, setting_new)))
         .copied()
         .filter(|&at| at > pair.o);
     let reached_later = reached_at.is_some();

@@ -280,9 +280,3 @@ fn side_summary(side: &Side, timeline: &crate::simulate::Timeline) -> SideSummar
             .collect(),
     }
 }
-
-/// A setting as the plan writes it (`true when http.method == "GET" else false`), for other
-/// consumers of the model that show values.
-pub fn setting_text(plan: &crate::model::Plan, setting: &crate::model::Setting) -> String {
-    text::setting(plan, setting)
-}

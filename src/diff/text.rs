@@ -6,51 +6,14 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Condition, ConditionTest, Criterion, FailurePolicy, FlagId, Formula, Gate, InconclusiveAction,
-    Phase, Plan, RollbackTarget, Setting,
+    Criterion, FailurePolicy, FlagId, Formula, Gate, InconclusiveAction, Phase, Plan,
+    RollbackTarget,
 };
-
-/// `true`, or `true when http.method == "GET" else false`.
-pub(crate) fn setting(plan: &Plan, setting: &Setting) -> String {
-    match setting {
-        Setting::Fixed(v) => v.to_string(),
-        Setting::Scoped { rules, default } => {
-            let mut out = String::new();
-            for (i, rule) in rules.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(
-                    out,
-                    "{} when {}",
-                    rule.value,
-                    condition(plan, &rule.condition)
-                );
-            }
-            let _ = write!(out, " else {default}");
-            out
-        }
-    }
-}
-
-fn condition(plan: &Plan, c: &Condition) -> String {
-    let name = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            let op = if *negated { "!=" } else { "==" };
-            format!("{name} {op} {value}")
-        }
-        ConditionTest::In(values) => {
-            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{name} in [{}]", list.join(", "))
-        }
-    }
-}
 
 /// A phase's effective value of a flag, `optional` when some variant of the phase leaves it
 /// as it was (an optional `set` of this phase or of an earlier one not overridden since).
 pub(crate) fn effective(plan: &Plan, phase: &Phase, flag: FlagId) -> String {
-    let mut text = setting(plan, phase.planned.get(flag));
+    let mut text = crate::plan_text::setting(plan, phase.planned.get(flag));
     let optional = phase
         .variants
         .iter()
@@ -64,7 +27,7 @@ pub(crate) fn effective(plan: &Plan, phase: &Phase, flag: FlagId) -> String {
 /// The phase's own `set` of a flag, or `None` when it inherits it.
 pub(crate) fn own_assignment(plan: &Plan, phase: &Phase, flag: FlagId) -> Option<String> {
     phase.assignment_of(flag).map(|a| {
-        let mut text = setting(plan, &a.setting);
+        let mut text = crate::plan_text::setting(plan, &a.setting);
         if a.optional.is_some() {
             text.push_str(" optional");
         }

@@ -7,9 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::setting::setting_text;
 use super::{DO_NOT_EDIT, Input};
 use crate::model::{Criterion, Date, FailurePolicy, FlagId, FlagState, PhaseId, Plan, TextItem};
+use crate::plan_text::setting as setting_text;
 use crate::simulate::timeline::{add_days, whole_days};
 
 /// A task line: `- [ ] 2026-12-15 text`, or `open-ended` where the phase has no end date.

@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::setting::pretty;
+use super::setting::{by_flag, pretty};
 use super::{Config, DO_NOT_EDIT, Input};
 use crate::model::{Condition, ConditionTest, Plan, Setting, Value};
 
@@ -68,12 +68,7 @@ fn flag(plan: &Plan, setting: &Setting) -> Json {
 /// The flagd document of one configuration.
 pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
     let plan = input.plan();
-    let flags: Map<String, Json> = plan
-        .flags
-        .iter()
-        .zip(&config.state.0)
-        .map(|(f, s)| (f.name.clone(), flag(plan, s)))
-        .collect();
+    let flags = by_flag(plan, config.state, |_, s| flag(plan, s));
     json!({
         "$schema": "https://flagd.dev/schema/v0/flags.json",
         "metadata": {

@@ -5,18 +5,12 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::setting::{pretty, setting_json};
+use super::setting::{by_flag, pretty, setting_json};
 use super::{Config, ConfigKind, DO_NOT_EDIT, Input};
 use crate::model::{FlagState, Plan};
 
 fn flags(plan: &Plan, state: &FlagState) -> Json {
-    let map: Map<String, Json> = plan
-        .flags
-        .iter()
-        .zip(&state.0)
-        .map(|(f, s)| (f.name.clone(), setting_json(plan, s)))
-        .collect();
-    Json::Object(map)
+    Json::Object(by_flag(plan, state, |_, s| setting_json(plan, s)))
 }
 
 /// One phase entry of the contract.

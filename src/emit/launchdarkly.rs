@@ -8,9 +8,9 @@
 //! compiled the other way round: the rules after it are guarded by the positive clause, and its
 //! value becomes the fallthrough (see [`compile`]).
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 
-use super::setting::pretty;
+use super::setting::{by_flag, pretty};
 use super::{Config, DO_NOT_EDIT, Input};
 use crate::model::{Condition, ConditionTest, Plan, ScopedRule, Setting, Value};
 
@@ -112,12 +112,7 @@ fn flag(plan: &Plan, key: &str, setting: &Setting) -> Json {
 /// The `LaunchDarkly` flag file of one configuration.
 pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
     let plan = input.plan();
-    let flags: Map<String, Json> = plan
-        .flags
-        .iter()
-        .zip(&config.state.0)
-        .map(|(f, s)| (f.name.clone(), flag(plan, &f.name, s)))
-        .collect();
+    let flags = by_flag(plan, config.state, |f, s| flag(plan, &f.name, s));
     json!({
         "_meta": {
             "source": input.source,

@@ -3,10 +3,24 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
 
 use super::{Config, DO_NOT_EDIT, EmitError, Input};
-use crate::model::{Condition, ConditionTest, FlagId, Plan, Setting};
+use crate::model::{Condition, ConditionTest, Flag, FlagId, FlagState, Plan, Setting};
+
+/// A JSON object keyed by flag name, in declaration order: `value` of each flag and its
+/// setting in `state`. The flag documents of the JSON, flagd and `LaunchDarkly` targets.
+pub(super) fn by_flag(
+    plan: &Plan,
+    state: &FlagState,
+    value: impl Fn(&Flag, &Setting) -> Json,
+) -> Map<String, Json> {
+    plan.flags
+        .iter()
+        .zip(&state.0)
+        .map(|(f, s)| (f.name.clone(), value(f, s)))
+        .collect()
+}
 
 /// A setting in the JSON contract: a plain value, or `{"default": …, "rules": [{"when": …,
 /// "value": …}]}` for a scoped one.
@@ -40,34 +54,6 @@ pub(super) fn condition_json(plan: &Plan, c: &Condition) -> Json {
     }
 }
 
-/// A condition as the plan writes it: `http.method == "GET"`.
-pub(super) fn condition_text(plan: &Plan, c: &Condition) -> String {
-    let attribute = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            format!("{attribute} {} {value}", if *negated { "!=" } else { "==" })
-        }
-        ConditionTest::In(values) => {
-            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{attribute} in [{}]", list.join(", "))
-        }
-    }
-}
-
-/// A setting as the plan writes it: `true when http.method == "GET" else false`.
-pub(super) fn setting_text(plan: &Plan, setting: &Setting) -> String {
-    match setting {
-        Setting::Fixed(v) => v.to_string(),
-        Setting::Scoped { rules, default } => {
-            let rules: Vec<String> = rules
-                .iter()
-                .map(|r| format!("{} when {}", r.value, condition_text(plan, &r.condition)))
-                .collect();
-            format!("{} else {default}", rules.join(", "))
-        }
-    }
-}
-
 /// The two header comment lines (without the comment marker).
 pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
     [
@@ -79,7 +65,11 @@ pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
 /// The comment that marks an optional value: `optional (based on stability): otherwise true`.
 pub(super) fn optional_note(plan: &Plan, config: &Config<'_>, flag: FlagId) -> Option<String> {
     let o = config.optional.iter().find(|o| o.flag == flag)?;
-    let otherwise: Vec<String> = o.otherwise.iter().map(|s| setting_text(plan, s)).collect();
+    let otherwise: Vec<String> = o
+        .otherwise
+        .iter()
+        .map(|s| crate::plan_text::setting(plan, s))
+        .collect();
     Some(match &o.reason {
         Some(r) => format!("optional ({r}): otherwise {}", otherwise.join(" or ")),
         None => format!("optional: otherwise {}", otherwise.join(" or ")),

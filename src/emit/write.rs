@@ -1,15 +1,14 @@
 //! Putting generated files on disk, and comparing them with what is there (`--check`).
 //!
-//! Every file is written atomically: the bytes go to a temporary file in the same folder, are
-//! flushed to disk, and the temporary file is renamed over the target, so a reader (or a crash)
-//! sees the old file or the new one, never half of one. On any failure the temporary file is
-//! removed. Names are checked to be plain file names, so nothing is written outside the folder.
+//! Every file is written atomically by [`crate::output::write_atomic`]. Names are checked to be
+//! plain file names, so nothing is written outside the folder.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write as _};
+use std::fs;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::{OutFile, Target};
+use crate::output::write_atomic;
 
 /// A file that could not be written, with the reason.
 #[derive(Debug)]
@@ -50,54 +49,6 @@ pub fn write_all(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
         write_atomic(&path, &file.bytes).map_err(|error| WriteError { path, error })?;
     }
     Ok(())
-}
-
-/// Replaces `path` with `bytes` atomically.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_with(path, |f| f.write_all(bytes))
-}
-
-/// Replaces `path` with what `fill` writes into a temporary file beside it. If `fill`, the
-/// flush or the rename fails, the temporary file is removed and `path` is left as it was.
-pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let temp = dir.join(format!(
-        ".{}.rollplan-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    // A temporary file left by a killed run with the same process id is ours to replace.
-    let _ = fs::remove_file(&temp);
-    let mut temp_file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)?;
-    let result = fill(&mut temp_file)
-        .and_then(|()| temp_file.sync_all())
-        .and_then(|()| {
-            drop(temp_file);
-            fs::rename(&temp, path)
-        });
-    match result {
-        Ok(()) => {
-            // The rename is durable once the folder is synced; not every platform can open a
-            // folder for that, and the file itself is already safe, so a failure here is fine.
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&temp);
-            Err(e)
-        }
-    }
 }
 
 /// Why a file in the output folder is out of step with the plan.
@@ -185,32 +136,6 @@ fn short_diff(name: &str, old: &[u8], new: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn leftovers(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn a_failing_write_leaves_the_old_file_and_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("rollplan-write-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("01-a.toml");
-        write_atomic(&path, b"old\n").unwrap();
-        let failed = write_with(&path, |f| {
-            f.write_all(b"half of the ne")?;
-            Err(io::Error::other("disk full"))
-        });
-        assert_eq!(failed.unwrap_err().to_string(), "disk full");
-        assert_eq!(fs::read(&path).unwrap(), b"old\n");
-        assert_eq!(leftovers(&dir), ["01-a.toml"]);
-        fs::remove_dir_all(&dir).unwrap();
-    }
 
     #[test]
     fn names_that_leave_the_folder_are_refused() {

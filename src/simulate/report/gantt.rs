@@ -21,12 +21,7 @@ const FROZEN: char = '×';
 pub fn gantt(r: &RunReport<'_>) -> String {
     let plan = r.plan();
     let visits = &r.run.visits;
-    let last_day = visits
-        .iter()
-        .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
-        .max()
-        .unwrap_or(0);
-    let open = visits.iter().any(|v| v.outcome == Outcome::Open);
+    let (last_day, open) = r.extent();
     // Leave room for a stub showing that an indefinite phase goes on.
     let edge = if open {
         last_day + (last_day / 8).max(4)

@@ -15,7 +15,7 @@ use super::engine::{Event, Extension, Verdict};
 use super::whatif::{Outcome, PieceKind, Record, Run};
 use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
-use crate::model::{Condition, ConditionTest, Criterion, Plan, RollbackTarget, Setting};
+use crate::model::{Criterion, Plan, RollbackTarget};
 
 /// A recorded run with what is needed to describe it.
 pub struct RunReport<'a> {
@@ -38,6 +38,19 @@ impl RunReport<'_> {
     /// The day the last phase was last reached, and how many days after the start.
     pub fn last_phase(&self) -> Option<i64> {
         self.run.end.reached_last
+    }
+
+    /// What a chart must cover: the last day any stretch reaches, and whether a phase is still
+    /// open at the end (so the chart draws a stub past that day).
+    pub fn extent(&self) -> (i64, bool) {
+        let visits = &self.run.visits;
+        let last_day = visits
+            .iter()
+            .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
+            .max()
+            .unwrap_or(0);
+        let open = visits.iter().any(|v| v.outcome == Outcome::Open);
+        (last_day, open)
     }
 }
 
@@ -79,43 +92,10 @@ pub fn rollback_changes(c: &Compiled, phase: usize, to: RollbackTarget) -> Vec<F
         .into_iter()
         .map(|f| FlagChange {
             flag: plan.flag(f).name.clone(),
-            from: describe_setting(plan, from_state.get(f)),
-            to: describe_setting(plan, to_state.get(f)),
+            from: crate::plan_text::setting(plan, from_state.get(f)),
+            to: crate::plan_text::setting(plan, to_state.get(f)),
         })
         .collect()
-}
-
-/// A setting as the plan writes it: `true`, or `true when http.method == "GET" else false`.
-pub fn describe_setting(plan: &Plan, setting: &Setting) -> String {
-    match setting {
-        Setting::Fixed(v) => v.to_string(),
-        Setting::Scoped { rules, default } => {
-            let rules: Vec<String> = rules
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} when {}",
-                        r.value,
-                        describe_condition(plan, &r.condition)
-                    )
-                })
-                .collect();
-            format!("{} else {default}", rules.join(", "))
-        }
-    }
-}
-
-fn describe_condition(plan: &Plan, c: &Condition) -> String {
-    let name = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            format!("{name} {} {value}", if *negated { "!=" } else { "==" })
-        }
-        ConditionTest::In(values) => {
-            let values: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{name} in [{}]", values.join(", "))
-        }
-    }
 }
 
 /// A gate's criterion: `error_rate < 0.1%`, or `None` for a manual gate.
@@ -130,20 +110,8 @@ pub fn criterion(plan: &Plan, phase: usize, gate: usize) -> Option<String> {
         } => Some(format!(
             "{} {} {threshold}",
             plan.metric(*metric).name,
-            op_text(*op)
+            op.symbol()
         )),
-    }
-}
-
-fn op_text(op: crate::syntax::ast::CmpOp) -> &'static str {
-    use crate::syntax::ast::CmpOp;
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
     }
 }
 

@@ -32,12 +32,7 @@ impl Layout {
 pub fn run(r: &RunReport<'_>) -> String {
     let plan = r.plan();
     let visits = &r.run.visits;
-    let last_day = visits
-        .iter()
-        .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
-        .max()
-        .unwrap_or(0);
-    let open = visits.iter().any(|v| v.outcome == Outcome::Open);
+    let (last_day, open) = r.extent();
     let edge = if open {
         last_day + (last_day / 8).max(7)
     } else {

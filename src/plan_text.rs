@@ -1,0 +1,34 @@
+//! Model values written back the way a plan writes them (`true when http.method == "GET" else
+//! false`), for every consumer that shows a setting to people: emit's checklists, the
+//! simulator's reports, diff and graph labels. One writer keeps these texts identical, which
+//! diff relies on when it compares two plans by text rather than by id.
+
+use crate::model::{Condition, ConditionTest, Plan, Setting};
+
+/// `true`, or `true when http.method == "GET" else false`.
+pub fn setting(plan: &Plan, setting: &Setting) -> String {
+    match setting {
+        Setting::Fixed(v) => v.to_string(),
+        Setting::Scoped { rules, default } => {
+            let rules: Vec<String> = rules
+                .iter()
+                .map(|r| format!("{} when {}", r.value, condition(plan, &r.condition)))
+                .collect();
+            format!("{} else {default}", rules.join(", "))
+        }
+    }
+}
+
+/// `http.method == "GET"`, or `region in ["eu", "us"]`.
+pub fn condition(plan: &Plan, c: &Condition) -> String {
+    let attribute = &plan.attribute(c.attribute).name;
+    match &c.test {
+        ConditionTest::Equals { negated, value } => {
+            format!("{attribute} {} {value}", if *negated { "!=" } else { "==" })
+        }
+        ConditionTest::In(values) => {
+            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("{attribute} in [{}]", list.join(", "))
+        }
+    }
+}
