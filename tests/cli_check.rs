@@ -170,3 +170,29 @@ fn unreadable_input_is_exit_2_and_bad_bytes_exit_1() {
     assert_eq!(json["diagnostics"][0]["code"], "rollplan::invalid_utf8");
     assert_eq!(json["diagnostics"][0]["line"], 2);
 }
+
+/// A reader that goes away (`rollplan … | head -1`) must not make rollplan panic (exit 101).
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    for args in [
+        ["check", "--format", "json", "plans/entity.roll"],
+        ["emit", "--target", "checklist", "plans/entity.roll"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rollplan"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("rollplan starts");
+        // Close the read end before rollplan writes: its writes then fail with a broken pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("rollplan ends");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+}

@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> ExitCode {
                 value["file"] = json!(name);
                 value["ok"] = json!(!deny);
                 value["summary"] = summary.json(&compiled);
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&value).expect("serialise")
                 );
@@ -55,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
                         render::human(&compiled.warnings, sources, stderr_color())
                     );
                 }
-                print!("{}", summary.human(&name, &compiled, args.verbose));
+                out!("{}", summary.human(&name, &compiled, args.verbose));
             }
             if deny {
                 ExitCode::PlanProblems

@@ -60,7 +60,7 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(side) => sides.push(side),
             Err(diagnostics) => {
                 if json_out {
-                    print!("{}", render::json(&diagnostics, &l.sources));
+                    out!("{}", render::json(&diagnostics, &l.sources));
                 } else {
                     eprint!(
                         "{}",
@@ -81,7 +81,7 @@ pub fn run(args: &Args) -> ExitCode {
         // The parser admits only human, Markdown and JSON.
         _ => human::render(&d, stdout_color()),
     };
-    print!("{text}");
+    out!("{text}");
     if d.is_empty() {
         ExitCode::Ok
     } else if args.fail_on == Some(FailOn::Risk) && d.is_risky() {

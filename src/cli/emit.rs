@@ -123,7 +123,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
     let Some(dir) = &args.out else {
         return Ok(match emit::stdout(&input, target, only) {
             Ok(text) => {
-                print!("{text}");
+                out!("{text}");
                 ExitCode::Ok
             }
             Err(e) => report_diagnostics(&[e.diagnostic()], sources, json),
@@ -140,7 +140,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
     write::write_all(dir, &files).map_err(|e| io_error(&e))?;
     if json {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "out": dir.display().to_string(),
@@ -181,7 +181,7 @@ fn check_report(
                 }
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "out": dir.display().to_string(),

@@ -232,7 +232,7 @@ fn print_human(reports: &[Report], check: bool) {
             }
             Outcome::Formatted | Outcome::Reformatted => {}
             Outcome::Unformatted(diff) => {
-                print!("{diff}");
+                out!("{diff}");
                 unformatted.push(report.name.as_str());
             }
             Outcome::Problems(loaded, diagnostics) => {
@@ -245,7 +245,7 @@ fn print_human(reports: &[Report], check: bool) {
             Outcome::Io(e) => e.print(false),
         }
         if let Some(text) = &report.stdout {
-            print!("{text}");
+            out!("{text}");
         }
     }
     if check && !unformatted.is_empty() {
@@ -301,7 +301,7 @@ fn print_json(reports: &[Report]) {
         "errors": count("error") + count("io_error"),
         "files": files,
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );

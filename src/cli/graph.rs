@@ -40,7 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let analysis = crate::analysis::analyse(&plan);
     let diagram = Diagram::build(&plan, &analysis);
-    print!(
+    out!(
         "{}",
         match args.format {
             Format::Mermaid => mermaid::render(&diagram),

@@ -52,7 +52,7 @@ impl UsageError {
                 "errors": 1,
                 "warnings": 0,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );

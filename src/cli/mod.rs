@@ -1,6 +1,24 @@
 //! The command line: argument parsing and one file per subcommand. Each subcommand returns an
 //! [`ExitCode`]; `main.rs` only calls [`run`].
 
+/// `print!` that survives a closed stdout: `rollplan check --format json | head` must not panic
+/// with "Broken pipe". Output stops quietly once the reader is gone.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!`, as [`out!`].
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 pub mod check;
 pub mod diff;
 pub mod emit;
@@ -110,5 +128,16 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+    }
+}
+
+/// Writes to stdout, ignoring a reader that has gone away (a closed pipe); any other write
+/// error is reported once on stderr.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error[rollplan::io_error]: cannot write to stdout: {e}");
+        }
     }
 }

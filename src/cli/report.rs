@@ -41,7 +41,7 @@ impl Failure {
 /// human form, and returns [`ExitCode::PlanProblems`].
 pub fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, json: bool) -> ExitCode {
     if json {
-        print!("{}", render::json(diagnostics, sources));
+        out!("{}", render::json(diagnostics, sources));
     } else {
         eprint!("{}", render::human(diagnostics, sources, stderr_color()));
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();

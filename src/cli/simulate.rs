@@ -165,11 +165,11 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         mode,
     };
     match args.format {
-        Format::Json => println!("{}", pretty(&report::json::run(&report))),
-        Format::Mermaid => print!("{}", report::mermaid::run(&report)),
-        Format::Svg => print!("{}", report::svg::run(&report)),
+        Format::Json => outln!("{}", pretty(&report::json::run(&report))),
+        Format::Mermaid => out!("{}", report::mermaid::run(&report)),
+        Format::Svg => out!("{}", report::svg::run(&report)),
         // The parser admits only human, JSON, Mermaid and SVG.
-        _ => print!("{}", report::human::run(&report, what_if || args.log)),
+        _ => out!("{}", report::human::run(&report, what_if || args.log)),
     }
     Ok(ExitCode::Ok)
 }
@@ -217,9 +217,9 @@ fn run_forecast(
         pass_rates: &rates,
     };
     if json {
-        println!("{}", pretty(&report.json()));
+        outln!("{}", pretty(&report.json()));
     } else {
-        print!("{}", report.human());
+        out!("{}", report.human());
     }
     Ok(ExitCode::Ok)
 }
