@@ -20,11 +20,11 @@ const ENTITY: &str = include_str!("../plans/entity.roll");
 /// boundary, if a failure carries no error, or if a line or column is not one-based.
 fn compile_bytes(bytes: &[u8]) -> Result<Vec<Code>, Vec<Code>> {
     let loaded = rollplan::cli::input::from_bytes("input.roll".to_owned(), bytes);
-    let (result, diagnostics): (Result<(), ()>, Vec<Diagnostic>) = match loaded.unreadable {
-        Some(d) => (Err(()), vec![d]),
+    let (failed, diagnostics): (bool, Vec<Diagnostic>) = match loaded.unreadable {
+        Some(d) => (true, vec![d]),
         None => match rollplan::compile(&loaded.sources, loaded.file) {
-            Ok(c) => (Ok(()), c.warnings),
-            Err(e) => (Err(()), e.into_vec()),
+            Ok(c) => (false, c.warnings),
+            Err(e) => (true, e.into_vec()),
         },
     };
     let source = loaded.sources.get(loaded.file);
@@ -47,16 +47,14 @@ fn compile_bytes(bytes: &[u8]) -> Result<Vec<Code>, Vec<Code>> {
         assert!(!d.message.is_empty() && !d.help.is_empty(), "{d:?}");
     }
     let codes = diagnostics.iter().map(|d| d.code).collect();
-    match result {
-        Ok(()) => Ok(codes),
-        Err(()) => {
-            assert!(
-                diagnostics.iter().any(Diagnostic::is_error),
-                "a failure without an error: {diagnostics:?}"
-            );
-            Err(codes)
-        }
+    if !failed {
+        return Ok(codes);
     }
+    assert!(
+        diagnostics.iter().any(Diagnostic::is_error),
+        "a failure without an error: {diagnostics:?}"
+    );
+    Err(codes)
 }
 
 fn errors_of(bytes: &[u8]) -> Vec<Code> {
