@@ -6,7 +6,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::model::{FailurePolicy, FlagState, PhaseId, Plan, RollbackTarget};
+use crate::model::{FailurePolicy, FlagState, Phase, PhaseId, Plan, RollbackTarget, Setting};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Node {
@@ -37,6 +37,33 @@ pub struct StateGraph {
     pub phase_nodes: Vec<Vec<NodeIndex>>,
 }
 
+/// The settings a phase without optional values gives each flag (`None`: left as it was), so
+/// its one successor of a state can be compared with a variant without cloning a state per edge.
+struct Definite<'p>(Vec<Option<&'p Setting>>);
+
+impl<'p> Definite<'p> {
+    /// `None` when the phase has optional values (several successors).
+    fn of(phase: &'p Phase, flags: usize) -> Option<Self> {
+        if phase.assignments.iter().any(|a| a.optional.is_some()) {
+            return None;
+        }
+        let mut settings = vec![None; flags];
+        // Later assignments win, as in `Phase::successors_of`.
+        for a in &phase.assignments {
+            settings[a.flag.0] = Some(&a.setting);
+        }
+        Some(Definite(settings))
+    }
+
+    /// Whether the phase turns `previous` into `target`.
+    fn leads(&self, previous: &FlagState, target: &FlagState) -> bool {
+        self.0
+            .iter()
+            .zip(previous.0.iter().zip(&target.0))
+            .all(|(set, (before, after))| set.unwrap_or(before) == after)
+    }
+}
+
 impl StateGraph {
     pub fn build(plan: &Plan) -> StateGraph {
         let mut graph = DiGraph::new();
@@ -61,7 +88,18 @@ impl StateGraph {
         // Advance edges: from each state of the phase before to the variants it leads to.
         let mut previous: Vec<(NodeIndex, &FlagState)> = vec![(start, &plan.initial)];
         for (p, phase) in plan.phases.iter().enumerate() {
+            let definite = Definite::of(phase, plan.flags.len());
             for &(from, state) in &previous {
+                if let Some(definite) = &definite {
+                    // One successor: compare it with each variant without building it.
+                    for (v, variant) in phase.variants.iter().enumerate() {
+                        if definite.leads(state, &variant.state) {
+                            graph.update_edge(from, phase_nodes[p][v], EdgeKind::Advance);
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 for successor in phase.successors_of(state) {
                     if let Some(v) = phase.variants.iter().position(|v| v.state == successor) {
                         graph.update_edge(from, phase_nodes[p][v], EdgeKind::Advance);

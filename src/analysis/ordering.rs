@@ -85,6 +85,13 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
     let changed = from.changed_flags(to);
     let mut order = Vec::with_capacity(changed.len());
     for component in components(&changed, by_flag, plan) {
+        // A flag no invariant reads can flip at any point: no search needed.
+        if let [flag] = component[..] {
+            if by_flag[flag.0].is_empty() {
+                order.push(flag);
+                continue;
+            }
+        }
         let mut invariant_ids: Vec<usize> = component
             .iter()
             .flat_map(|f| by_flag[f.0].iter().copied())
@@ -134,7 +141,11 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
 
 /// Groups changed flags that share an invariant (union-find over the invariants' flags).
 fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Vec<FlagId>> {
-    let index: HashMap<FlagId, usize> = changed.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    // Position of each changed flag in `changed`, by flag id (a vector: cheaper than hashing).
+    let mut index: Vec<Option<usize>> = vec![None; by_flag.len()];
+    for (i, f) in changed.iter().enumerate() {
+        index[f.0] = Some(i);
+    }
     let mut parent: Vec<usize> = (0..changed.len()).collect();
     let mut seen_invariants = std::collections::HashSet::new();
     for f in changed {
@@ -145,7 +156,7 @@ fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Ve
             let members: Vec<usize> = plan.invariants[inv]
                 .flags
                 .iter()
-                .filter_map(|g| index.get(g).copied())
+                .filter_map(|g| index[g.0])
                 .collect();
             for pair in members.windows(2) {
                 let (a, b) = (root(&mut parent, pair[0]), root(&mut parent, pair[1]));
@@ -154,10 +165,11 @@ fn components(changed: &[FlagId], by_flag: &[Vec<usize>], plan: &Plan) -> Vec<Ve
         }
     }
     let mut groups: Vec<Vec<FlagId>> = Vec::new();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    // Group of each root, by position in `changed`.
+    let mut group_of: Vec<Option<usize>> = vec![None; changed.len()];
     for (i, f) in changed.iter().enumerate() {
         let r = root(&mut parent, i);
-        let g = *group_of.entry(r).or_insert_with(|| {
+        let g = *group_of[r].get_or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });

@@ -473,16 +473,24 @@ impl Lowerer {
         let mut inner = pair.into_inner();
         let flag = self.name(&next(&mut inner, "flag"));
         let set_value = next(&mut inner, "set value");
-        let mut parts: Vec<P<'a>> = set_value.into_inner().collect();
-        let value = if parts.len() == 1 && parts[0].as_rule() == Rule::value {
-            SetValue::Plain(self.value(parts.pop().expect("one value")))
-        } else {
-            let default = self.value(parts.pop().expect("grammar promises an else value"));
-            let rules = parts
-                .into_iter()
-                .map(|rule| self.scoped_rule(rule))
-                .collect();
-            SetValue::Scoped { rules, default }
+        // `value` alone, or `value condition scoped_rule* value`: the first rule's value and
+        // condition, the other rules, then the `else` value.
+        let mut parts = set_value.into_inner();
+        let first = next(&mut parts, "value");
+        let value = match parts.next() {
+            None => SetValue::Plain(self.value(first)),
+            Some(condition) => {
+                let mut rest: Vec<P<'a>> = parts.collect();
+                let default = self.value(rest.pop().expect("grammar promises an else value"));
+                let mut rules = Vec::with_capacity(rest.len() + 1);
+                rules.push(self.scoped(first, condition));
+                rules.extend(rest.into_iter().map(|rule| {
+                    let mut inner = rule.into_inner();
+                    let value = next(&mut inner, "scoped value");
+                    self.scoped(value, next(&mut inner, "condition"))
+                }));
+                SetValue::Scoped { rules, default }
+            }
         };
         let optional = inner.next().map(|mark| {
             let mark_span = self.span(&mark);
@@ -496,10 +504,9 @@ impl Lowerer {
         }
     }
 
-    fn scoped_rule<'a>(&self, pair: P<'a>) -> ScopedRule<'a> {
-        let mut inner = pair.into_inner();
-        let value = self.value(next(&mut inner, "scoped value"));
-        let condition = next(&mut inner, "condition");
+    /// A scoped rule from its value and its condition.
+    fn scoped<'a>(&self, value: P<'a>, condition: P<'a>) -> ScopedRule<'a> {
+        let value = self.value(value);
         let span = self.span(&condition);
         let mut parts = condition.into_inner();
         let attribute = self.name(&next(&mut parts, "attribute"));

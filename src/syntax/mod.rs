@@ -41,12 +41,30 @@ const ITEM_KEYWORDS: &[&str] = &[
     "phase",
 ];
 
+/// Plans larger than this are first parsed in slices of about this size, cut where top-level
+/// items start: pest keeps a token queue of the whole input (about 16 bytes of queue per byte of
+/// plan), so slicing bounds the parser's memory and keeps its working set in cache.
+const SLICE_BYTES: usize = 256 * 1024;
+
 /// Parses a plan. On failure every syntax error found is returned.
 pub fn parse(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
     let text: &str = &source.text;
     if let Some(diagnostic) = check_nesting(source) {
         return Err(Errors::one(diagnostic));
     }
+    if text.len() > SLICE_BYTES {
+        if let Some(file) = parse_in_slices(source) {
+            return Ok(file);
+        }
+        // A slice failed: parse the whole text, so that errors are reported (and recovered
+        // from) exactly as for a small plan.
+    }
+    parse_whole(source)
+}
+
+/// Parses the whole text in one piece, resuming after each syntax error at the next item.
+fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
+    let text: &str = &source.text;
     let mut file = ast::File::default();
     let mut diagnostics = Vec::new();
     let mut offset = 0;
@@ -83,6 +101,37 @@ pub fn parse(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
         Some(errors) => Err(errors),
         None => Ok(file),
     }
+}
+
+/// Parses a valid plan slice by slice, or returns `None` at the first slice that fails.
+///
+/// A cut is made only at a line that starts with a top-level keyword. Where that line starts a
+/// real item, the slices parse to exactly the items of the whole text: no item continues with
+/// a top-level keyword at the start of a line, so no rule looks past the cut. A cut that falls
+/// inside an item (a multi-line string, a name such as `plan.x` on its own line) leaves an
+/// unfinished item at the end of its slice, which fails to parse; the caller then parses the
+/// whole text in one piece.
+fn parse_in_slices(source: &SourceFile) -> Option<ast::File<'_>> {
+    let text: &str = &source.text;
+    let mut file = ast::File::default();
+    let mut start = 0;
+    while start < text.len() {
+        // The newline at or after the slice's nominal end: a byte search, so the cut is always
+        // on a character boundary.
+        let end = text.as_bytes()[(start + SLICE_BYTES).min(text.len())..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .and_then(|nl| resume_point(text, start + SLICE_BYTES + nl))
+            .unwrap_or(text.len());
+        let mut pairs = RollplanParser::parse(Rule::file, &text[start..end]).ok()?;
+        let lowerer = lower::Lowerer {
+            file: source.id,
+            offset: start,
+        };
+        lowerer.file(pairs.next()?, &mut file);
+        start = end;
+    }
+    Some(file)
 }
 
 /// The start of the first line after `at` that begins (without indentation) with a top-level
@@ -203,5 +252,60 @@ mod tests {
             ));
             assert_eq!(d.code, Code::NestingTooDeep);
         }
+    }
+
+    const ENTITY: &str = include_str!("../../plans/entity.roll");
+
+    /// The entity plan with its phases copied (ids renamed) until the text passes `bytes`, each
+    /// copy's first phase carrying `extra` as statements.
+    fn large_plan(bytes: usize, extra: &str) -> SourceFile {
+        let first_phase = ENTITY.find("phase development").expect("a phase");
+        let (head, phases) = ENTITY.split_at(first_phase);
+        let phases = phases.replace("indefinite", "1w").replacen(
+            "  duration 2w\n",
+            &format!("  duration 2w\n{extra}"),
+            1,
+        );
+        let mut text = head.to_owned();
+        let mut copy = 0;
+        while text.len() < bytes {
+            text.push_str(&phases.replace("phase ", &format!("phase c{copy}_")));
+            copy += 1;
+        }
+        SourceFile::new(FileId(0), "large.roll", text)
+    }
+
+    /// Spans included: `Debug` shows them, `==` ignores them.
+    fn shown(result: &Result<ast::File<'_>, Errors>) -> String {
+        format!("{result:?}")
+    }
+
+    #[test]
+    fn slices_give_the_items_and_spans_of_the_whole_text() {
+        let source = large_plan(3 * SLICE_BYTES, "  # a comment\n");
+        let sliced = parse_in_slices(&source).expect("every slice of a valid plan parses");
+        assert_eq!(shown(&Ok(sliced)), shown(&parse_whole(&source)));
+    }
+
+    #[test]
+    fn a_cut_inside_an_item_falls_back_to_the_whole_text() {
+        // Every copy has lines starting with `phase` inside a string, so some cut falls there.
+        let extra = "  activity \"two lines:\nphase fake \\\"not a phase\\\" {\n}\"\n";
+        let source = large_plan(3 * SLICE_BYTES, extra);
+        assert!(
+            parse_in_slices(&source).is_none(),
+            "a cut fell inside a string"
+        );
+        let whole = parse_whole(&source);
+        assert!(whole.is_ok(), "{whole:?}");
+        assert_eq!(shown(&parse(&source)), shown(&whole));
+    }
+
+    #[test]
+    fn errors_in_a_large_plan_are_those_of_the_whole_text() {
+        let source = large_plan(3 * SLICE_BYTES, "  set = oops\n");
+        let errors = parse(&source).expect_err("syntax errors");
+        assert_eq!(errors.as_slice().len(), MAX_SYNTAX_ERRORS);
+        assert_eq!(shown(&Err(errors)), shown(&parse_whole(&source)));
     }
 }
