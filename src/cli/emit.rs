@@ -89,7 +89,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         .as_deref()
         .map(|s| {
             parse_date(s).ok_or_else(|| UsageError {
-                code: "invalid_start",
+                code: "invalid_argument",
                 message: format!("`--start {s}` is not a calendar date"),
                 help: "write the date as YYYY-MM-DD, e.g. `--start 2026-12-01`".to_owned(),
             })
