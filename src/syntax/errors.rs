@@ -17,20 +17,6 @@ use super::grammar::{RollplanParser, Rule};
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::source::SourceFile;
 
-/// Words the grammar reserves: they cannot name a flag, phase or metric.
-const KEYWORDS: &[&str] = &[
-    "true",
-    "false",
-    "when",
-    "else",
-    "optional",
-    "inconclusive",
-    "in",
-    "max",
-    "then",
-    "pass",
-];
-
 /// Alternatives listed in the label; past this many the label only names what was found.
 const LABEL_ALTERNATIVES: usize = 3;
 
@@ -174,7 +160,7 @@ impl Shape {
         let next = text[at..].chars().next();
         if next.is_some_and(is_word_char) {
             Shape::RunsOn { word_start }
-        } else if KEYWORDS.contains(&&text[word_start..at]) {
+        } else if super::RESERVED_WORDS.contains(&&text[word_start..at]) {
             // pest fails after the keyword, inside the grammar's `!keyword` check.
             Shape::KeywordAsName { word_start }
         } else if next.is_some_and(char::is_whitespace) {
@@ -304,7 +290,7 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
         return "names are ASCII: letters, digits, `_` and `-`, starting with a letter or `_`"
             .to_owned();
     }
-    if name_expected && KEYWORDS.contains(&found) {
+    if name_expected && super::RESERVED_WORDS.contains(&found) {
         return format!("`{found}` is a keyword and cannot be used as a name: choose another name");
     }
     let after_number = text[..at]

@@ -22,6 +22,20 @@ pub const MAX_NESTING: usize = 64;
 /// At most this many syntax errors are reported; past it, the rest is likely noise.
 const MAX_SYNTAX_ERRORS: usize = 20;
 
+/// Words the grammar reserves (its `keyword` rule): they cannot name a flag, phase or metric.
+pub const RESERVED_WORDS: &[&str] = &[
+    "true",
+    "false",
+    "when",
+    "else",
+    "optional",
+    "inconclusive",
+    "in",
+    "max",
+    "then",
+    "pass",
+];
+
 /// Words that start a top-level item, where parsing may resume after an error.
 const ITEM_KEYWORDS: &[&str] = &[
     "plan",
@@ -232,6 +246,22 @@ mod tests {
         // The label sits on the `-` of the 65th arrow.
         let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
         assert_eq!(source.slice(d.primary.span), "-");
+    }
+
+    /// The list agrees with the grammar's `keyword` rule: each word is refused as a name.
+    #[test]
+    fn reserved_words_cannot_name_a_flag() {
+        for word in RESERVED_WORDS {
+            let text = format!("plan x {{}}\nflag {word}: bool = false\n");
+            let source = SourceFile::new(FileId(0), "t.roll", text);
+            assert!(parse(&source).is_err(), "`{word}` was accepted as a name");
+        }
+        let source = SourceFile::new(
+            FileId(0),
+            "t.roll",
+            "plan x {}\nflag inside: bool = false\n",
+        );
+        assert!(parse(&source).is_ok());
     }
 
     #[test]

@@ -14,20 +14,6 @@ use proptest::strategy::BoxedStrategy;
 /// Tokens of a plan, in order; any separator may go between two of them.
 type Tokens = Vec<String>;
 
-/// Words the grammar refuses as names.
-const KEYWORDS: &[&str] = &[
-    "true",
-    "false",
-    "when",
-    "else",
-    "optional",
-    "inconclusive",
-    "in",
-    "max",
-    "then",
-    "pass",
-];
-
 /// A whole plan: a random sequence of top-level items, laid out messily.
 pub(crate) fn plan() -> impl Strategy<Value = String> {
     (any::<bool>(), vec(item(), 0..10))
@@ -81,7 +67,7 @@ fn one(s: &str) -> Tokens {
 
 fn ident() -> impl Strategy<Value = String> {
     "[a-z_][a-z0-9_-]{0,5}".prop_filter("a keyword is not a name", |s| {
-        !KEYWORDS.contains(&s.as_str())
+        !rollplan::syntax::RESERVED_WORDS.contains(&s.as_str())
     })
 }
 
