@@ -118,7 +118,14 @@ impl Resolver<'_> {
         let mut duration = None;
         let mut on_fail = None;
         let mut inconclusive = None;
-        let mut assignments = Vec::new();
+        // Sized exactly: a plan keeps every phase's assignments, and growing by doubling would
+        // leave a third of each vector unused.
+        let sets = decl
+            .statements
+            .iter()
+            .filter(|s| matches!(s, ast::PhaseStmt::Set(_)))
+            .count();
+        let mut assignments = Vec::with_capacity(sets);
         let mut set_flags = HashMap::new();
         let mut gates = Vec::new();
         let mut gate_ids = HashMap::new();
