@@ -43,6 +43,9 @@ pub fn compile(sources: &SourceMap, file: FileId) -> Result<Compiled, diagnostic
     let source = sources.get(file);
     let ast = syntax::parse(source)?;
     let (plan, mut diagnostics) = model::resolve(&ast, source);
+    // The plan owns what it needs: free the syntax tree before analysis, which is where
+    // memory peaks.
+    drop(ast);
     let Some(plan) = plan else {
         return Err(diagnostic::Errors::from_diagnostics(diagnostics)
             .expect("the resolver returns no plan only with an error"));

@@ -17,7 +17,7 @@ pub(super) fn by_flag(
 ) -> Map<String, Json> {
     plan.flags
         .iter()
-        .zip(&state.0)
+        .zip(state.iter())
         .map(|(f, s)| (f.name.clone(), value(f, s)))
         .collect()
 }

@@ -118,7 +118,7 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
     let features: Vec<Json> = plan
         .flags
         .iter()
-        .zip(&config.state.0)
+        .zip(config.state.iter())
         .map(|(f, s)| feature(plan, &f.name, s))
         .collect();
     json!({

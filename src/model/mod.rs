@@ -13,4 +13,6 @@ pub use formula::Formula;
 pub use plan::*;
 pub use resolve::resolve;
 pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, parse_date};
-pub use value::{Condition, ConditionTest, FlagState, FlagType, ScopedRule, Setting, Value};
+pub use value::{
+    Condition, ConditionTest, FlagState, FlagType, ScopedRule, Setting, Settings, Value,
+};

@@ -2,6 +2,8 @@
 //! every phase's effective flag state computed. Nothing downstream (analysis, simulate, emit,
 //! diff) sees an unchecked plan: [`Plan`] can only be built by [`super::resolve`].
 
+use std::sync::Arc;
+
 use super::formula::Formula;
 use super::time::{Date, Hours, PhaseDuration};
 use super::value::{FlagState, FlagType, Setting, Value};
@@ -320,18 +322,20 @@ impl Phase {
         for a in self.assignments.iter().filter(|a| a.optional.is_none()) {
             base.set(a.flag, a.setting.clone());
         }
-        let optional: Vec<&Assignment> = self
+        // One shared copy of each optional setting for all the successors.
+        let optional: Vec<(FlagId, Arc<Setting>)> = self
             .assignments
             .iter()
             .filter(|a| a.optional.is_some())
+            .map(|a| (a.flag, Arc::new(a.setting.clone())))
             .collect();
         let full = (1usize << optional.len()) - 1;
         let mut out: Vec<FlagState> = Vec::new();
         for mask in (0..=full).rev() {
             let mut state = base.clone();
-            for (bit, a) in optional.iter().enumerate() {
+            for (bit, (flag, setting)) in optional.iter().enumerate() {
                 if mask & (1 << bit) != 0 {
-                    state.set(a.flag, a.setting.clone());
+                    state.set_shared(*flag, Arc::clone(setting));
                 }
             }
             if !out.contains(&state) {

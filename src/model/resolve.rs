@@ -71,12 +71,7 @@ impl<'s> Resolver<'s> {
         self.declarations(file);
 
         let wide = self.plan_wide_items(file);
-        let initial = FlagState(
-            self.flags
-                .iter()
-                .map(|f| Setting::Fixed(f.initial.clone()))
-                .collect(),
-        );
+        let initial = FlagState::new(self.flags.iter().map(|f| Setting::Fixed(f.initial.clone())));
         let phases = self.phases(file, &initial);
         let header = header?;
         if phases.is_empty() {

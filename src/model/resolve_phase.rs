@@ -2,6 +2,7 @@
 //! failure policies, and each phase's effective flag states, inherited from the phase before.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::plan::FlagId;
 use super::plan::{
@@ -117,7 +118,14 @@ impl Resolver<'_> {
         let mut duration = None;
         let mut on_fail = None;
         let mut inconclusive = None;
-        let mut assignments = Vec::new();
+        // Sized exactly: a plan keeps every phase's assignments, and growing by doubling would
+        // leave a third of each vector unused.
+        let sets = decl
+            .statements
+            .iter()
+            .filter(|s| matches!(s, ast::PhaseStmt::Set(_)))
+            .count();
+        let mut assignments = Vec::with_capacity(sets);
         let mut set_flags = HashMap::new();
         let mut gates = Vec::new();
         let mut gate_ids = HashMap::new();
@@ -203,12 +211,36 @@ impl Resolver<'_> {
             .filter_map(|g| self.gate(g, phase_inconclusive))
             .collect();
 
-        for a in &assignments {
-            phase.planned.set(a.flag, a.setting.clone());
-        }
-        phase.variants = self.variants(decl, &assignments, ctx.index, previous);
+        self.states(decl, &mut phase, &assignments, ctx.index, previous);
         phase.assignments = assignments;
         phase
+    }
+
+    /// A phase's planned state and variants, from its assignments and the variants of the
+    /// phase before.
+    fn states(
+        &mut self,
+        decl: &ast::Phase<'_>,
+        phase: &mut Phase,
+        assignments: &[Assignment],
+        index: usize,
+        previous: &[Variant],
+    ) {
+        // One shared copy of each setting for the planned state and every variant.
+        let shared: Vec<Arc<Setting>> = assignments
+            .iter()
+            .map(|a| Arc::new(a.setting.clone()))
+            .collect();
+        for (a, setting) in assignments.iter().zip(&shared) {
+            phase.planned.set_shared(a.flag, Arc::clone(setting));
+        }
+        phase.variants = self.variants(decl, assignments, &shared, index, previous);
+        // `variants[0]` is usually the planned state: keep one copy of it.
+        if let Some(first) = phase.variants.first_mut()
+            && first.state == phase.planned
+        {
+            first.state = phase.planned.clone();
+        }
     }
 
     fn check_unique_set<'a>(
@@ -561,6 +593,7 @@ impl Resolver<'_> {
         &mut self,
         decl: &ast::Phase<'_>,
         assignments: &[super::Assignment],
+        shared: &[Arc<Setting>],
         index: usize,
         previous: &[Variant],
     ) -> Vec<Variant> {
@@ -587,8 +620,10 @@ impl Resolver<'_> {
         let mut out: Vec<Variant> = Vec::new();
         for prev in previous {
             let mut base = prev.state.clone();
-            for a in assignments.iter().filter(|a| a.optional.is_none()) {
-                base.set(a.flag, a.setting.clone());
+            for (a, setting) in assignments.iter().zip(shared) {
+                if a.optional.is_none() {
+                    base.set_shared(a.flag, Arc::clone(setting));
+                }
             }
             // An earlier skipped value stops mattering once this phase sets the flag again.
             let inherited: Vec<(PhaseId, FlagId)> = prev
@@ -604,7 +639,7 @@ impl Resolver<'_> {
                 let mut skipped = inherited.clone();
                 for (bit, &i) in optional.iter().enumerate() {
                     if mask & (1 << bit) != 0 {
-                        state.set(assignments[i].flag, assignments[i].setting.clone());
+                        state.set_shared(assignments[i].flag, Arc::clone(&shared[i]));
                     } else {
                         skipped.push((PhaseId(index), assignments[i].flag));
                     }

@@ -2,6 +2,7 @@
 //! context attribute. A [`FlagState`] is one setting per declared flag.
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::plan::{AttributeId, FlagId};
 
@@ -128,25 +129,95 @@ impl Setting {
 
 /// One setting per declared flag, indexed by [`FlagId`]: the configuration in force at one
 /// point of the rollout.
+///
+/// A plan keeps a state per phase and per variant, and most flags keep the setting of the phase
+/// before, so states share their settings: cloning one copies no setting (only, at the first
+/// [`FlagState::set`] after the clone, a pointer per flag), and comparing two states that share
+/// a setting does not look inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FlagState(pub Vec<Setting>);
+pub struct FlagState(pub Settings);
+
+/// The settings of a [`FlagState`], in declaration order. Iterate over `&Settings` (or
+/// [`FlagState::iter`]) for `&Setting`s; how they are stored is private.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Settings(Arc<Vec<Arc<Setting>>>);
+
+impl Settings {
+    /// The settings, in declaration order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Setting> {
+        self.0.iter().map(|s| &**s)
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Settings {
+    type Item = &'a Setting;
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, Arc<Setting>>, fn(&Arc<Setting>) -> &Setting>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|s| &**s)
+    }
+}
+
+impl FromIterator<Setting> for FlagState {
+    fn from_iter<I: IntoIterator<Item = Setting>>(settings: I) -> Self {
+        FlagState(Settings(Arc::new(
+            settings.into_iter().map(Arc::new).collect(),
+        )))
+    }
+}
 
 impl FlagState {
+    /// A state with `settings[i]` for the flag of id `i`.
+    pub fn new(settings: impl IntoIterator<Item = Setting>) -> Self {
+        settings.into_iter().collect()
+    }
+
     pub fn get(&self, flag: FlagId) -> &Setting {
-        &self.0[flag.0]
+        &(self.0).0[flag.0]
     }
 
     pub fn set(&mut self, flag: FlagId, setting: Setting) {
-        self.0[flag.0] = setting;
+        self.set_shared(flag, Arc::new(setting));
+    }
+
+    /// Sets a flag to a setting other states may hold too (a phase's assignment, applied to
+    /// each of its variants), so that they share it.
+    pub(crate) fn set_shared(&mut self, flag: FlagId, setting: Arc<Setting>) {
+        Arc::make_mut(&mut (self.0).0)[flag.0] = setting;
+    }
+
+    /// The settings, in declaration order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Setting> {
+        self.0.iter()
+    }
+
+    /// The number of flags.
+    pub fn len(&self) -> usize {
+        (self.0).0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        (self.0).0.is_empty()
     }
 
     /// The flags whose settings differ between two states, in declaration order.
     pub fn changed_flags(&self, other: &FlagState) -> Vec<FlagId> {
-        self.0
-            .iter()
-            .zip(&other.0)
+        let (mine, theirs) = (&(self.0).0, &(other.0).0);
+        if Arc::ptr_eq(mine, theirs) {
+            return Vec::new();
+        }
+        // The settings the two states share cost a pointer comparison each.
+        mine.iter()
+            .zip(theirs.iter())
             .enumerate()
-            .filter(|(_, (a, b))| a != b)
+            .filter(|(_, (a, b))| !Arc::ptr_eq(a, b) && a != b)
             .map(|(i, _)| FlagId(i))
             .collect()
     }
