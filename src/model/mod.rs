@@ -5,6 +5,7 @@
 mod formula;
 mod plan;
 mod resolve;
+mod resolve_names;
 mod resolve_phase;
 mod time;
 mod value;
