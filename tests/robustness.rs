@@ -325,3 +325,28 @@ fn the_binary_exits_with_one_or_zero_never_a_panic() {
     bom_crlf.extend_from_slice(ENTITY.replace('\n', "\r\n").as_bytes());
     assert_eq!(exit_code(&scratch("bom_crlf.roll", &bom_crlf)), 0);
 }
+
+/// Found by the `scenario` fuzz target: a scenario that is not a mapping is underlined up to
+/// its 80th byte, which here fell inside a two-byte character.
+#[test]
+fn a_scenario_that_is_not_a_mapping_is_underlined_on_character_boundaries() {
+    let text = format!("{}\u{068d}tail\n", "y".repeat(79));
+    let mut sources = rollplan::source::SourceMap::new();
+    let plan = sources.add("entity.roll", ENTITY);
+    let plan = rollplan::compile(&sources, plan)
+        .expect("the entity plan compiles")
+        .plan;
+    let file = sources.add("s.yaml", text.as_str());
+    let errors = rollplan::simulate::parse_scenario(&plan, file, &text)
+        .expect_err("a scalar is not a scenario")
+        .into_vec();
+    let codes: Vec<Code> = errors.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::ScenarioSyntax]);
+    let range = errors[0].primary.span.range();
+    assert_eq!(
+        range,
+        0..79,
+        "the span stops before the character it would split"
+    );
+    assert_eq!(&text[range], "y".repeat(79));
+}

@@ -125,7 +125,13 @@ impl Parser<'_, '_> {
             Yaml::Null => return scenario,
             Yaml::Mapping(m) => m,
             _ => {
-                let at = self.span(Some(0..self.locator.text.trim_end().len().min(80)));
+                // At most 80 bytes of the text, cut on a character boundary.
+                let text = self.locator.text.trim_end();
+                let end = (0..=text.len().min(80))
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0);
+                let at = self.span(Some(0..end));
                 self.error(
                     Code::ScenarioSyntax,
                     "a scenario maps phase ids to lists of attempts, but this is not a mapping"
