@@ -26,6 +26,13 @@ fn entity() -> rollplan::Compiled {
     )
 }
 
+/// `rollplan simulate plans/entity.roll --start 2026-12-01 EXTRA…`, as [`rollplan`] runs it.
+fn simulate_entity(extra: &[&str], code: i32) -> String {
+    let mut args = vec!["simulate", "plans/entity.roll", "--start", "2026-12-01"];
+    args.extend_from_slice(extra);
+    rollplan(&args, code)
+}
+
 /// Runs the binary from the crate root; returns stdout, and asserts the exit code.
 fn rollplan(args: &[&str], code: i32) -> String {
     let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
@@ -72,17 +79,7 @@ fn human_output_prints_the_seed_dates_and_a_gantt_chart() {
 
 #[test]
 fn json_output_carries_the_same_dates() {
-    let out = rollplan(
-        &[
-            "simulate",
-            "plans/entity.roll",
-            "--start",
-            "2026-12-01",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let out = simulate_entity(&["--format", "json"], 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let starts: Vec<(&str, &str)> = v["phases"]
         .as_array()
@@ -215,17 +212,7 @@ fn business_days_skip_weekends_and_holidays() {
 
 #[test]
 fn one_failure_extends_the_phase_once() {
-    let out = rollplan(
-        &[
-            "simulate",
-            "plans/entity.roll",
-            "--start",
-            "2026-12-01",
-            "--fail",
-            "full_production",
-        ],
-        0,
-    );
+    let out = simulate_entity(&["--fail", "full_production"], 0);
     assert!(out.contains("extended by 7 days (extension 1 of 2)"));
     assert!(!out.contains("rolled back to `"));
     insta::assert_snapshot!("fail_full_production", out);
@@ -233,17 +220,7 @@ fn one_failure_extends_the_phase_once() {
 
 #[test]
 fn three_failures_exhaust_the_extensions_and_roll_back() {
-    let out = rollplan(
-        &[
-            "simulate",
-            "plans/entity.roll",
-            "--start",
-            "2026-12-01",
-            "--fail",
-            "full_production:3",
-        ],
-        0,
-    );
+    let out = simulate_entity(&["--fail", "full_production:3"], 0);
     assert!(out.contains("extended by 7 days (extension 2 of 2)"));
     assert!(out.contains("rolled back to `read_only`"));
     assert!(out.contains(
@@ -295,17 +272,7 @@ fn the_failure_policy_drives_the_shifted_timeline() {
 
 #[test]
 fn a_scenario_file_drives_extensions_waits_and_rollbacks() {
-    let out = rollplan(
-        &[
-            "simulate",
-            "plans/entity.roll",
-            "--start",
-            "2026-12-01",
-            "--scenario",
-            "examples/scenarios/entity-trouble.yaml",
-        ],
-        0,
-    );
+    let out = simulate_entity(&["--scenario", "examples/scenarios/entity-trouble.yaml"], 0);
     assert!(out.contains(
         "gate `error_rate` failed (evaluation 1): observed 0.3%, needs error_rate < 0.1%"
     ));
