@@ -21,6 +21,7 @@ pub mod fmt;
 pub mod model;
 pub mod output;
 pub mod plan_text;
+pub mod read;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

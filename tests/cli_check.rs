@@ -196,3 +196,83 @@ fn a_closed_stdout_is_not_a_panic() {
         );
     }
 }
+
+/// Runs rollplan, killing it if it has not finished in 20 s (a FIFO read would block forever).
+#[cfg(unix)]
+fn rollplan_within_time(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rollplan starts");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().expect("kill");
+            panic!("`rollplan {}` hung", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("rollplan ends")
+}
+
+/// Every command that reads a plan or a scenario refuses a device or a FIFO before reading a
+/// byte: `/dev/zero` would fill memory and a FIFO would block forever.
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_are_refused_by_every_reader() {
+    let dir = temp_dir("special");
+    std::fs::copy(root().join("plans/entity.roll"), dir.join("entity.roll")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.roll"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for (special, what) in [("/dev/zero", "a device"), ("pipe.roll", "a named pipe")] {
+        for args in [
+            vec!["check", special],
+            vec!["fmt", "--check", special],
+            vec!["simulate", "--scenario", special, "entity.roll"],
+            vec!["diff", special, "entity.roll"],
+            vec!["emit", "-t", "json", special],
+        ] {
+            let out = rollplan_within_time(&dir, &args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.starts_with(&format!(
+                    "error[rollplan::not_a_file]: `{special}` is {what}, not a regular file"
+                )),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `fmt` reports a plan past the size limit as `check` does: `file_too_large`, not `io_error`.
+#[test]
+fn fmt_reports_a_file_past_the_limit_as_too_large() {
+    let dir = temp_dir("huge");
+    let file = std::fs::File::create(dir.join("huge.roll")).unwrap();
+    file.set_len(rollplan::cli::input::MAX_FILE_BYTES + 1)
+        .unwrap();
+    drop(file);
+    for args in [["check", "huge.roll"], ["fmt", "huge.roll"]] {
+        let out = rollplan(&dir, &args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("rollplan::file_too_large"), "{stderr}");
+        assert!(
+            stderr.contains(
+                "huge.roll` is 1073741825 bytes; rollplan reads plans up to 1073741824 bytes"
+            ),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

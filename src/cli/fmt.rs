@@ -3,14 +3,16 @@
 //! changes nothing and shows a unified diff of each file that is not formatted; `-` formats
 //! stdin to stdout. A plan that does not parse is reported and left alone.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::input::{Loaded, MAX_FILE_BYTES, UsageError, from_bytes, locate_plan, stderr_color};
+use super::input::{
+    Loaded, SourceKind, SourceRead, UsageError, locate_plan, read_source, read_stdin, stderr_color,
+};
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::diagnostic::{Diagnostic, render};
+use crate::source::SourceMap;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -135,13 +137,15 @@ fn format_file(path: &Path, check: bool) -> Report {
         outcome,
         stdout: None,
     };
-    let bytes = match read(path) {
-        Ok(b) => b,
+    let mut sources = SourceMap::new();
+    let read = match read_source(&mut sources, path, SourceKind::Plan) {
+        Ok(r) => r,
         Err(e) => return report(Outcome::Io(e)),
     };
-    match format_bytes(&name, &bytes) {
+    let bom = read.bom;
+    match format_source(sources, &read) {
         Err(outcome) => report(outcome),
-        Ok((_, formatted)) if formatted.as_bytes() == bytes => report(Outcome::Formatted),
+        Ok((old, formatted)) if formatted == old && !bom => report(Outcome::Formatted),
         Ok((old, formatted)) if check => {
             report(Outcome::Unformatted(diff(&name, &old, &formatted)))
         }
@@ -153,20 +157,22 @@ fn format_file(path: &Path, check: bool) -> Report {
 }
 
 fn format_stdin(check: bool) -> Report {
-    let name = "<stdin>".to_owned();
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        return Report {
-            outcome: Outcome::Io(io_error(Path::new("<stdin>"), "read", &e)),
-            name,
-            stdout: None,
-        };
-    }
-    let (outcome, stdout) = match format_bytes(&name, &bytes) {
-        Err(outcome) => (outcome, None),
-        Ok((_, formatted)) if formatted.as_bytes() == bytes => {
-            (Outcome::Formatted, Some(formatted))
+    let mut sources = SourceMap::new();
+    let read = match read_stdin(&mut sources, SourceKind::Plan) {
+        Ok(r) => r,
+        Err(e) => {
+            return Report {
+                outcome: Outcome::Io(e),
+                name: "<stdin>".to_owned(),
+                stdout: None,
+            };
         }
+    };
+    let name = sources.get(read.file).name.clone();
+    let bom = read.bom;
+    let (outcome, stdout) = match format_source(sources, &read) {
+        Err(outcome) => (outcome, None),
+        Ok((old, formatted)) if formatted == old && !bom => (Outcome::Formatted, Some(formatted)),
         Ok((old, formatted)) if check => {
             (Outcome::Unformatted(diff(&name, &old, &formatted)), None)
         }
@@ -180,32 +186,22 @@ fn format_stdin(check: bool) -> Report {
 }
 
 /// The decoded input and its formatted text, or the diagnostics that stop formatting.
-fn format_bytes(name: &str, bytes: &[u8]) -> Result<(String, String), Outcome> {
-    let loaded = from_bytes(name.to_owned(), bytes);
-    if let Some(d) = loaded.unreadable.clone() {
-        return Err(Outcome::Problems(Box::new(loaded), vec![d]));
+fn format_source(sources: SourceMap, read: &SourceRead) -> Result<(String, String), Outcome> {
+    let loaded = |sources| {
+        Box::new(Loaded {
+            sources,
+            file: read.file,
+            unreadable: read.unreadable.clone(),
+        })
+    };
+    if let Some(d) = read.unreadable.clone() {
+        return Err(Outcome::Problems(loaded(sources), vec![d]));
     }
-    let source = loaded.sources.get(loaded.file);
+    let source = sources.get(read.file);
     match crate::fmt::format(source) {
         Ok(formatted) => Ok((source.text.to_string(), formatted)),
-        Err(errors) => Err(Outcome::Problems(Box::new(loaded), errors.into_vec())),
+        Err(errors) => Err(Outcome::Problems(loaded(sources), errors.into_vec())),
     }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, "read", &e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(UsageError {
-            code: "io_error",
-            message: format!(
-                "`{}` is {} bytes; rollplan reads plans up to {MAX_FILE_BYTES} bytes",
-                path.display(),
-                meta.len()
-            ),
-            help: "split the rollout into several plans".to_owned(),
-        });
-    }
-    std::fs::read(path).map_err(|e| io_error(path, "read", &e))
 }
 
 /// Replaces the plan at `path` with `bytes` through [`crate::output::rewrite_in_place`]: a

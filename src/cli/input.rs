@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use super::report::Failure;
 use crate::Compiled;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::read::{Links, ReadError, read_bounded, read_file};
 use crate::source::{FileId, SourceMap, decode};
 
-/// Files larger than this are refused before reading: spans are 32-bit, and a plan this large
-/// is a mistake.
+/// Source files larger than this are refused (the read stops one byte past it): spans are
+/// 32-bit, and a plan or scenario this large is a mistake.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// A problem with the command line or the file system, not with a plan: exit code 2.
@@ -115,42 +116,140 @@ pub struct Loaded {
     pub unreadable: Option<Diagnostic>,
 }
 
+/// One source file read into a source map.
+#[derive(Debug)]
+pub struct SourceRead {
+    pub file: FileId,
+    /// Set when the bytes cannot be used at all (too large, not UTF-8); the file is still in
+    /// the map (empty, or decoded lossily) so the diagnostic can point into it.
+    pub unreadable: Option<Diagnostic>,
+    /// The bytes started with a UTF-8 byte order mark, which the text leaves out.
+    pub bom: bool,
+}
+
+/// What a source file holds, for the words of its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Plan,
+    Scenario,
+}
+
+impl SourceKind {
+    fn noun(self) -> &'static str {
+        match self {
+            SourceKind::Plan => "plan",
+            SourceKind::Scenario => "scenario",
+        }
+    }
+}
+
+/// Reads a plan file into a new source map (see [`read_source`]).
 pub fn load(path: &Path) -> Result<Loaded, UsageError> {
-    let name = path.display().to_string();
-    let io_error = |e: std::io::Error| UsageError {
-        code: "io_error",
-        message: format!("cannot read `{name}`: {e}"),
-        help: "check that the path exists and is a readable file".to_owned(),
-    };
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.is_dir() {
-        return Err(UsageError {
-            code: "io_error",
-            message: format!("`{name}` is a folder, not a plan file"),
-            help: "name a `.roll` file inside it".to_owned(),
-        });
-    }
     let mut sources = SourceMap::new();
-    if meta.len() > MAX_FILE_BYTES {
-        let file = sources.add(name.clone(), "");
-        let diagnostic = Diagnostic::new(
-            Code::FileTooLarge,
-            format!(
-                "`{name}` is {} bytes; rollplan reads plans up to {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
-            sources.get(file).span(0..0),
-            "file too large",
-        )
-        .help("split the rollout into several plans");
-        return Ok(Loaded {
-            sources,
-            file,
-            unreadable: Some(diagnostic),
-        });
+    let read = read_source(&mut sources, path, SourceKind::Plan)?;
+    Ok(Loaded {
+        sources,
+        file: read.file,
+        unreadable: read.unreadable,
+    })
+}
+
+/// Reads one source file (a plan or a scenario) into `sources`: the one way `check`, `fmt`,
+/// `simulate` and `diff` read what they are given. The read is bounded by [`MAX_FILE_BYTES`]
+/// whatever size the file reports, and anything but a regular file (a folder, a FIFO, a
+/// device) is refused before a byte is read. A file that is too large or not UTF-8 is still
+/// added (empty, or decoded lossily) and its diagnostic returned beside it, so the diagnostic
+/// can point into it.
+pub fn read_source(
+    sources: &mut SourceMap,
+    path: &Path,
+    kind: SourceKind,
+) -> Result<SourceRead, UsageError> {
+    let name = path.display().to_string();
+    match read_file(path, MAX_FILE_BYTES, Links::Follow) {
+        Ok(bytes) => Ok(add_bytes(sources, name, &bytes, kind)),
+        Err(ReadError::TooLarge { size }) => Ok(too_large(sources, name, size, kind)),
+        Err(ReadError::NotRegular(what)) => Err(not_a_file(&name, what, kind)),
+        Err(ReadError::Io(e)) => Err(UsageError {
+            code: "io_error",
+            message: match kind {
+                SourceKind::Plan => format!("cannot read `{name}`: {e}"),
+                SourceKind::Scenario => format!("cannot read scenario `{name}`: {e}"),
+            },
+            help: "check that the path exists and is a readable file".to_owned(),
+        }),
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    Ok(from_bytes(name, &bytes))
+}
+
+/// Reads stdin (`-`) into `sources` as `<stdin>`, bounded like a file.
+pub fn read_stdin(sources: &mut SourceMap, kind: SourceKind) -> Result<SourceRead, UsageError> {
+    let name = "<stdin>".to_owned();
+    match read_bounded(std::io::stdin().lock(), MAX_FILE_BYTES) {
+        Ok(bytes) => Ok(add_bytes(sources, name, &bytes, kind)),
+        Err(ReadError::TooLarge { size }) => Ok(too_large(sources, name, size, kind)),
+        Err(e) => Err(UsageError {
+            code: "io_error",
+            message: format!("cannot read stdin: {e}"),
+            help: "pipe a plan into stdin, or name the file".to_owned(),
+        }),
+    }
+}
+
+fn not_a_file(name: &str, what: &str, kind: SourceKind) -> UsageError {
+    if what == "a folder" {
+        return UsageError {
+            code: "io_error",
+            message: format!("`{name}` is a folder, not a {} file", kind.noun()),
+            help: match kind {
+                SourceKind::Plan => "name a `.roll` file inside it",
+                SourceKind::Scenario => "name a YAML file inside it",
+            }
+            .to_owned(),
+        };
+    }
+    UsageError {
+        code: "not_a_file",
+        message: format!(
+            "`{name}` is {what}, not a regular file, so rollplan does not read it as a {}",
+            kind.noun()
+        ),
+        help: "save the text to a regular file and name that file (or pipe it to `-` where the command takes stdin)".to_owned(),
+    }
+}
+
+fn too_large(
+    sources: &mut SourceMap,
+    name: String,
+    size: Option<u64>,
+    kind: SourceKind,
+) -> SourceRead {
+    let noun = kind.noun();
+    let message = match size {
+        Some(n) => {
+            format!("`{name}` is {n} bytes; rollplan reads {noun}s up to {MAX_FILE_BYTES} bytes")
+        }
+        None => format!(
+            "`{name}` holds more than {MAX_FILE_BYTES} bytes, the most rollplan reads of a {noun}"
+        ),
+    };
+    let file = sources.add(name, "");
+    let unreadable = Diagnostic::new(
+        Code::FileTooLarge,
+        message,
+        sources.get(file).span(0..0),
+        "file too large",
+    )
+    .help(match kind {
+        SourceKind::Plan => "split the rollout into several plans",
+        SourceKind::Scenario => {
+            "shorten the scenario: it needs only the attempts that differ from passing"
+        }
+    });
+    SourceRead {
+        file,
+        unreadable: Some(unreadable),
+        bom: false,
+    }
 }
 
 /// Finds and reads the plan (the one named, or the one [`locate_plan`] finds); bytes that
@@ -186,22 +285,32 @@ pub fn compile_plan(named: Option<&Path>) -> Result<CompiledPlan, Failure> {
 /// Loads bytes given in memory (stdin, tests, fuzzing) as [`load`] does a file.
 pub fn from_bytes(name: String, bytes: &[u8]) -> Loaded {
     let mut sources = SourceMap::new();
+    let read = add_bytes(&mut sources, name, bytes, SourceKind::Plan);
+    Loaded {
+        sources,
+        file: read.file,
+        unreadable: read.unreadable,
+    }
+}
+
+/// Decodes `bytes` (see [`decode`]) and adds them to `sources`; bytes that are not UTF-8 are
+/// added lossily, with an `invalid_utf8` diagnostic on the first bad byte.
+pub fn add_bytes(
+    sources: &mut SourceMap,
+    name: String,
+    bytes: &[u8],
+    kind: SourceKind,
+) -> SourceRead {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     match decode(bytes) {
-        Ok(text) => {
-            let file = sources.add(name, text);
-            Loaded {
-                sources,
-                file,
-                unreadable: None,
-            }
-        }
+        Ok(text) => SourceRead {
+            file: sources.add(name, text),
+            unreadable: None,
+            bom,
+        },
         Err(bad) => {
-            let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-                3
-            } else {
-                0
-            };
-            let text = String::from_utf8_lossy(&bytes[bom..]).into_owned();
+            let skip = if bom { 3 } else { 0 };
+            let text = String::from_utf8_lossy(&bytes[skip..]).into_owned();
             let file = sources.add(name, text);
             let source = sources.get(file);
             let end = source
@@ -209,20 +318,24 @@ pub fn from_bytes(name: String, bytes: &[u8]) -> Loaded {
                 .get(bad..)
                 .and_then(|s| s.chars().next())
                 .map_or(bad, |c| bad + c.len_utf8());
+            let noun = match kind {
+                SourceKind::Plan => "file",
+                SourceKind::Scenario => "scenario",
+            };
             let diagnostic = Diagnostic::new(
                 Code::InvalidUtf8,
                 format!(
-                    "the file is not valid UTF-8: byte {} cannot be decoded",
-                    bad + bom
+                    "the {noun} is not valid UTF-8: byte {} cannot be decoded",
+                    bad + skip
                 ),
                 source.span(bad..end),
                 "invalid byte here",
             )
-            .help("save the plan as UTF-8 text");
-            Loaded {
-                sources,
+            .help(format!("save the {} as UTF-8 text", kind.noun()));
+            SourceRead {
                 file,
                 unreadable: Some(diagnostic),
+                bom,
             }
         }
     }

@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::input::{CompiledPlan, UsageError, compile_plan, stderr_color};
+use super::input::{CompiledPlan, SourceKind, UsageError, compile_plan, read_source, stderr_color};
 use super::report::Failure;
 use super::{ExitCode, Format, formats};
-use crate::diagnostic::{Code, Diagnostic, did_you_mean, render};
+use crate::diagnostic::{did_you_mean, render};
 use crate::model::{Date, parse_date};
 use crate::simulate::clock::Clock;
 use crate::simulate::prepared::Prepared;
 use crate::simulate::report::{self, RunReport, forecast::ForecastReport};
 use crate::simulate::whatif::{self, ForcedFailure};
 use crate::simulate::{Calendar, Scenario, forecast, parse_scenario};
-use crate::source::{SourceMap, decode};
+use crate::source::SourceMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum CalendarArg {
@@ -312,44 +312,11 @@ fn read_scenario(
     sources: &mut SourceMap,
     path: &Path,
 ) -> Result<Scenario, Failure> {
-    let name = path.display().to_string();
-    let io_error = |e: std::io::Error| {
-        usage(
-            "io_error",
-            format!("cannot read scenario `{name}`: {e}"),
-            "check that the path exists and is a readable file",
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.len() > super::input::MAX_FILE_BYTES || meta.is_dir() {
-        return Err(usage(
-            "io_error",
-            format!("`{name}` is not a scenario file of readable size"),
-            "name a YAML file",
-        )
-        .into());
+    let read = read_source(sources, path, SourceKind::Scenario)?;
+    if let Some(d) = read.unreadable {
+        return Err(Failure::Diagnostics(vec![d], sources.clone()));
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    match decode(&bytes) {
-        Ok(text) => {
-            let file = sources.add(name, text);
-            parse_scenario(plan, file, text)
-                .map_err(|e| Failure::Diagnostics(e.into_vec(), sources.clone()))
-        }
-        Err(bad) => {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let file = sources.add(name, text);
-            let source = sources.get(file);
-            // The bytes before `bad` are valid UTF-8, so they are unchanged by the lossy decoding.
-            let at = bad.min(source.text.len());
-            let d = Diagnostic::new(
-                Code::InvalidUtf8,
-                format!("the scenario is not valid UTF-8: byte {bad} cannot be decoded"),
-                source.span(at..at),
-                "invalid byte here",
-            )
-            .help("save the scenario as UTF-8 text");
-            Err(Failure::Diagnostics(vec![d], sources.clone()))
-        }
-    }
+    let text = sources.get(read.file).text.clone();
+    parse_scenario(plan, read.file, &text)
+        .map_err(|e| Failure::Diagnostics(e.into_vec(), sources.clone()))
 }
