@@ -2,7 +2,7 @@
 //! configuration) in a flag system's format, or the checklists and calendar, to stdout or to
 //! `--out DIR`; `--check` compares `DIR` with what would be written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -117,7 +117,8 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
             ),
         })?),
     };
-    let name = sources.get(file).name.clone();
+    // The header records the plan's path as the same text from any working directory.
+    let name = super::plan_path::recorded(Path::new(&sources.get(file).name), args.out.as_deref());
     let input = Input::new(&compiled, name, start);
     let target = Target::from(args.target);
     let Some(dir) = &args.out else {
@@ -137,7 +138,18 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         let stale = write::check(dir, &files, target, only.is_none()).map_err(|e| io_error(&e))?;
         return Ok(check_report(dir, &stale, files.len(), json));
     }
-    write::write_all(dir, &files).map_err(|e| io_error(&e))?;
+    let written = write::write_all(dir, &files, target, only.is_none()).map_err(|e| match e {
+        write::LockError::Held(lock) => UsageError {
+            code: "output_locked",
+            message: format!(
+                "another `rollplan emit` is writing to `{}` (it holds `{}`)",
+                dir.display(),
+                lock.display()
+            ),
+            help: "wait for it to finish, or write to another folder; the lock goes with the process that holds it".to_owned(),
+        },
+        write::LockError::Io(e) => io_error(&e),
+    })?;
     if json {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         outln!(
@@ -145,10 +157,25 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
             serde_json::to_string_pretty(&serde_json::json!({
                 "out": dir.display().to_string(),
                 "written": names,
+                "removed": written.removed,
+                "leftovers_removed": written.leftovers,
             }))
             .unwrap_or_default()
         );
     } else {
+        for name in &written.removed {
+            eprintln!(
+                "removed {}: the plan no longer produces it",
+                dir.join(name).display()
+            );
+        }
+        if !written.leftovers.is_empty() {
+            eprintln!(
+                "removed {} temporary file{} left by an interrupted run",
+                written.leftovers.len(),
+                super::report::plural(written.leftovers.len())
+            );
+        }
         eprintln!("wrote {} files to {}", files.len(), dir.display());
     }
     Ok(ExitCode::Ok)
@@ -179,6 +206,13 @@ fn check_report(
                 write::Stale::Differs { name, diff } => {
                     serde_json::json!({"file": name, "problem": "differs", "diff": diff})
                 }
+                write::Stale::NotRegular { name, kind } => {
+                    serde_json::json!({"file": name, "problem": format!("{kind}, not a regular file")})
+                }
+                write::Stale::Leftover(n) => serde_json::json!({
+                    "file": n,
+                    "problem": "temporary file left by an interrupted run",
+                }),
             })
             .collect();
         outln!(
@@ -205,6 +239,14 @@ fn check_report(
                     eprintln!("stale: {} differs from the plan", path.display());
                     eprint!("{diff}");
                 }
+                write::Stale::NotRegular { kind, .. } => eprintln!(
+                    "stale: {} is {kind}, not a regular file (not read)",
+                    path.display()
+                ),
+                write::Stale::Leftover(_) => eprintln!(
+                    "stale: {} is a temporary file left by an interrupted run",
+                    path.display()
+                ),
             }
         }
         eprintln!(

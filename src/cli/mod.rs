@@ -25,6 +25,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod plan_path;
 pub mod report;
 pub mod simulate;
 

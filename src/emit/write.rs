@@ -1,20 +1,97 @@
 //! Putting generated files on disk, and comparing them with what is there (`--check`).
 //!
-//! Every file is written atomically by [`crate::output::write_atomic`]. Names are checked to be
-//! plain file names, so nothing is written outside the folder.
+//! A run holds an exclusive lock on the folder (`.rollplan.lock`, see [`Lock`]), removes the
+//! temporary files a killed run of this target left, writes every file to a temporary name
+//! first and renames them only when all are written (so a failure leaves the folder as it
+//! was), keeps the mode of each file it replaces, and removes the files of this target that the
+//! plan no longer produces. A file is this target's when its name is one the target writes and
+//! it is a regular file carrying the generated header ([`DO_NOT_EDIT`]); nothing else is ever
+//! removed. Names are checked to be plain file names, so nothing is written outside the folder,
+//! and `--check` reads without following links, only regular files, with a bound.
 
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::{OutFile, Target};
-use crate::output::write_atomic;
+use super::{DO_NOT_EDIT, OutFile, Target};
+use crate::output::{Staged, sync_folder, temp_target};
+use crate::read::{Links, ReadError, read_file};
 
 /// A file that could not be written, with the reason.
 #[derive(Debug)]
 pub struct WriteError {
     pub path: PathBuf,
     pub error: io::Error,
+}
+
+impl WriteError {
+    fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+        move |error| WriteError {
+            path: path.to_owned(),
+            error,
+        }
+    }
+}
+
+/// The lock file every `emit --out` run holds in its folder.
+pub const LOCK_FILE: &str = ".rollplan.lock";
+
+/// An exclusive lock on an output folder, released when dropped (or when the process dies, so
+/// a killed run leaves no lock behind; the empty lock file stays).
+#[derive(Debug)]
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// Why the folder could not be locked.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another run holds it.
+    Held(PathBuf),
+    Io(WriteError),
+}
+
+impl Lock {
+    /// Takes the lock on `dir`, without waiting.
+    #[cfg(unix)]
+    pub fn take(dir: &Path) -> Result<Lock, LockError> {
+        use rustix::fs::{FlockOperation, Mode, OFlags};
+        let path = dir.join(LOCK_FILE);
+        let io = |e: rustix::io::Errno| LockError::Io(WriteError::at(&path)(e.into()));
+        // A link planted at the lock's name must not make rollplan create a file elsewhere.
+        let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let mode = Mode::RUSR | Mode::WUSR | Mode::RGRP | Mode::ROTH;
+        let fd = rustix::fs::open(&path, flags, mode).map_err(io)?;
+        match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Lock {
+                _file: fs::File::from(fd),
+            }),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// Without `flock`, the lock file is created but not locked.
+    #[cfg(not(unix))]
+    pub fn take(dir: &Path) -> Result<Lock, LockError> {
+        let path = dir.join(LOCK_FILE);
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| LockError::Io(WriteError::at(&path)(e)))?;
+        Ok(Lock { _file: file })
+    }
+}
+
+/// What a run changed besides writing its files.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files of this target the plan no longer produces, removed.
+    pub removed: Vec<String>,
+    /// Temporary files a killed run left, removed.
+    pub leftovers: Vec<String>,
 }
 
 /// Joins a generated file name to the output folder, refusing anything but a plain name.
@@ -38,17 +115,113 @@ pub fn inside(dir: &Path, name: &str) -> Result<PathBuf, WriteError> {
     }
 }
 
-/// Writes every file into `dir` (created if missing), each atomically.
-pub fn write_all(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
-    fs::create_dir_all(dir).map_err(|error| WriteError {
-        path: dir.to_owned(),
-        error,
-    })?;
+/// Writes every file into `dir` (created if missing) under the folder's lock: all temporary
+/// files first, then every rename. With `whole` (a run over every phase), files of this target
+/// that the plan no longer produces are removed afterwards.
+pub fn write_all(
+    dir: &Path,
+    files: &[OutFile],
+    target: Target,
+    whole: bool,
+) -> Result<Written, LockError> {
+    fs::create_dir_all(dir).map_err(|e| LockError::Io(WriteError::at(dir)(e)))?;
+    let _lock = Lock::take(dir)?;
+    write_locked(dir, files, target, whole).map_err(LockError::Io)
+}
+
+fn write_locked(
+    dir: &Path,
+    files: &[OutFile],
+    target: Target,
+    whole: bool,
+) -> Result<Written, WriteError> {
+    let mut written = Written {
+        leftovers: leftovers(dir, target),
+        removed: Vec::new(),
+    };
+    for name in &written.leftovers {
+        let path = dir.join(name);
+        fs::remove_file(&path).map_err(WriteError::at(&path))?;
+    }
+    let mut paths = Vec::with_capacity(files.len());
     for file in files {
         let path = inside(dir, &file.name)?;
-        write_atomic(&path, &file.bytes).map_err(|error| WriteError { path, error })?;
+        // A folder in a file's place would fail its rename after others were renamed.
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(WriteError {
+                error: io::Error::new(io::ErrorKind::IsADirectory, "a folder is in its place"),
+                path,
+            });
+        }
+        paths.push(path);
     }
-    Ok(())
+    // Every file is written before any is renamed: a failure drops the staged files, which
+    // removes them, and the folder is as it was.
+    let mut staged = Vec::with_capacity(files.len());
+    for (file, path) in files.iter().zip(&paths) {
+        let bytes = &file.bytes;
+        staged.push(
+            Staged::new(path, |f| io::Write::write_all(f, bytes)).map_err(WriteError::at(path))?,
+        );
+    }
+    for file in staged {
+        let path = file.target().to_owned();
+        file.commit().map_err(WriteError::at(&path))?;
+    }
+    if whole {
+        written.removed = no_longer_produced(dir, files, target);
+        for name in &written.removed {
+            let path = dir.join(name);
+            fs::remove_file(&path).map_err(WriteError::at(&path))?;
+        }
+    }
+    sync_folder(dir);
+    Ok(written)
+}
+
+/// Temporary files of this target in `dir` (regular files only), sorted.
+fn leftovers(dir: &Path, target: Target) -> Vec<String> {
+    entries(dir)
+        .into_iter()
+        .filter(|n| temp_target(n).is_some_and(|t| target.owns(t)))
+        .filter(|n| fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.is_file()))
+        .collect()
+}
+
+/// Files of this target in `dir` that are not among `files`: named as the target names its
+/// files, regular, and carrying the generated header. Sorted.
+fn no_longer_produced(dir: &Path, files: &[OutFile], target: Target) -> Vec<String> {
+    entries(dir)
+        .into_iter()
+        .filter(|n| target.owns(n) && !files.iter().any(|f| &f.name == n))
+        .filter(|n| generated(&dir.join(n)))
+        .collect()
+}
+
+/// The most of a file read to look for the generated header.
+const HEADER_SCAN_BYTES: u64 = 64 << 20;
+
+/// Whether the file at `path` is a regular file (not a link) that rollplan generated.
+fn generated(path: &Path) -> bool {
+    read_file(path, HEADER_SCAN_BYTES, Links::Refuse).is_ok_and(|bytes| {
+        bytes
+            .windows(DO_NOT_EDIT.len())
+            .any(|w| w == DO_NOT_EDIT.as_bytes())
+    })
+}
+
+/// The names of the entries of `dir` that are UTF-8, sorted; none if it cannot be read.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Why a file in the output folder is out of step with the plan.
@@ -58,14 +231,23 @@ pub enum Stale {
     Missing(String),
     /// The file differs: a short unified diff from what is there to what would be written.
     Differs { name: String, diff: String },
-    /// A file this target writes that the plan no longer produces (a removed phase, say).
+    /// A file of this target that the plan no longer produces (a removed phase, say).
     Unexpected(String),
+    /// Something other than a regular file is where the file goes (a link, a folder, a FIFO);
+    /// it is not read.
+    NotRegular { name: String, kind: &'static str },
+    /// A temporary file a killed run left.
+    Leftover(String),
 }
 
 impl Stale {
     pub fn name(&self) -> &str {
         match self {
-            Stale::Missing(n) | Stale::Unexpected(n) | Stale::Differs { name: n, .. } => n,
+            Stale::Missing(n)
+            | Stale::Unexpected(n)
+            | Stale::Leftover(n)
+            | Stale::Differs { name: n, .. }
+            | Stale::NotRegular { name: n, .. } => n,
         }
     }
 }
@@ -73,8 +255,11 @@ impl Stale {
 /// Lines of diff shown per stale file.
 const DIFF_LINES: usize = 20;
 
+/// How much larger than the file it expects `--check` reads before calling a file different.
+const CHECK_SLACK_BYTES: u64 = 1 << 20;
+
 /// Compares the files in `dir` with `files`. Reading errors other than a missing file are
-/// returned as errors.
+/// returned as errors. Nothing is followed or read but regular files, each with a bound.
 pub fn check(
     dir: &Path,
     files: &[OutFile],
@@ -84,30 +269,39 @@ pub fn check(
     let mut stale = Vec::new();
     for file in files {
         let path = inside(dir, &file.name)?;
-        match fs::read(&path) {
+        let limit = (file.bytes.len() as u64).saturating_add(CHECK_SLACK_BYTES);
+        match read_file(&path, limit, Links::Refuse) {
             Ok(bytes) if bytes == file.bytes => {}
             Ok(bytes) => stale.push(Stale::Differs {
                 name: file.name.clone(),
                 diff: short_diff(&file.name, &bytes, &file.bytes),
             }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(ReadError::TooLarge { .. }) => stale.push(Stale::Differs {
+                name: file.name.clone(),
+                diff: format!(
+                    "(on disk it is over {limit} bytes, far more than the {} the plan gives)\n",
+                    file.bytes.len()
+                ),
+            }),
+            Err(ReadError::NotRegular(kind)) => stale.push(Stale::NotRegular {
+                name: file.name.clone(),
+                kind,
+            }),
+            Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
                 stale.push(Stale::Missing(file.name.clone()));
             }
-            Err(error) => return Err(WriteError { path, error }),
+            Err(ReadError::Io(error)) => return Err(WriteError { path, error }),
         }
     }
     // Only a whole-plan run knows every file the target should have written.
     if whole {
-        if let Ok(entries) = fs::read_dir(dir) {
-            let mut extra: Vec<String> = entries
-                .filter_map(Result::ok)
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| target.owns(n) && !files.iter().any(|f| &f.name == n))
-                .collect();
-            extra.sort();
-            stale.extend(extra.into_iter().map(Stale::Unexpected));
-        }
+        stale.extend(
+            no_longer_produced(dir, files, target)
+                .into_iter()
+                .map(Stale::Unexpected),
+        );
     }
+    stale.extend(leftovers(dir, target).into_iter().map(Stale::Leftover));
     Ok(stale)
 }
 
