@@ -366,3 +366,27 @@ fn a_rewritten_file_keeps_its_mode() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+/// `check` takes phase ids up to 128 characters (`name_too_long` past that), and `emit --out`
+/// can write the longest name built from one, temporary file included.
+#[test]
+fn the_longest_phase_id_check_allows_can_be_written() {
+    let (dir, plan) = workspace();
+    let longest = "r".repeat(rollplan::model::MAX_FILE_NAME_ID);
+    let source = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, source.replace("read_only", &longest)).unwrap();
+    let out = rollplan(
+        &["emit", "-t", "launchdarkly", "--out", "ld", "entity.roll"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = dir
+        .path()
+        .join(format!("ld/02-{longest}.rollback.launchdarkly.json"));
+    assert!(written.is_file());
+
+    std::fs::write(&plan, source.replace("read_only", &format!("{longest}r"))).unwrap();
+    let check = rollplan(&["check", "entity.roll"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stderr).contains("rollplan::name_too_long"));
+}

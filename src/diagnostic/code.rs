@@ -70,6 +70,9 @@ catalogue! {
     DuplicateSet = ("duplicate_set", Error),
     /// Returned when a plan has no phases.
     NoPhases = ("no_phases", Error),
+    /// Returned when a phase id or the plan's name is longer than 128 characters: files are
+    /// named after them, and a longer name is more than a file system takes.
+    NameTooLong = ("name_too_long", Error),
 
     // ---- values and types ----------------------------------------------------
     /// Returned when a value does not have the type of the flag or attribute it is given to.

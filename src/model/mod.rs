@@ -2,6 +2,7 @@
 //! checks values against types and units, and computes each phase's effective flag states.
 //! It reports every problem it finds and builds a [`Plan`] only when there is no error.
 
+mod file_name;
 mod formula;
 mod plan;
 mod resolve;
@@ -10,6 +11,7 @@ mod resolve_phase;
 mod time;
 mod value;
 
+pub use file_name::MAX_FILE_NAME_ID;
 pub use formula::Formula;
 pub use plan::*;
 pub use resolve::resolve;

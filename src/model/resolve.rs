@@ -23,6 +23,9 @@ pub fn resolve(file: &ast::File<'_>, source: &SourceFile) -> (Option<Plan>, Vec<
         ..Resolver::default_for(source)
     };
     let plan = r.plan(file);
+    if let Some(plan) = &plan {
+        r.diagnostics.extend(super::file_name::too_long(plan));
+    }
     let has_error = r.diagnostics.iter().any(Diagnostic::is_error);
     (plan.filter(|_| !has_error), r.diagnostics)
 }
