@@ -207,3 +207,59 @@ fn plans_folder_is_formatted() {
         text(&out.stdout)
     );
 }
+
+/// `fmt DIR` walks DIR without following links: `ln -s . DIR/loop` used to recurse forever,
+/// and a link to a plan or a folder outside DIR had that plan rewritten. Links found in the
+/// walk are left alone; a plan named on the command line is still followed to its file.
+#[cfg(unix)]
+#[test]
+fn a_folder_walk_follows_no_links_and_writes_nothing_outside() {
+    use std::os::unix::fs::symlink;
+    let dir = folder_with(&[
+        ("d/a.roll", UNFORMATTED),
+        ("outside.roll", UNFORMATTED),
+        ("other/b.roll", UNFORMATTED),
+    ]);
+    let d = dir.path().join("d");
+    symlink(".", d.join("loop1")).unwrap();
+    symlink(".", d.join("loop2")).unwrap();
+    symlink("../outside.roll", d.join("out.roll")).unwrap();
+    symlink("../other", d.join("other")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(["fmt", "d"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("fmt d did not finish: it follows the loop");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "formatted d/a.roll\n");
+    assert_eq!(read(&dir, "d/a.roll"), FORMATTED);
+    assert_eq!(read(&dir, "outside.roll"), UNFORMATTED);
+    assert_eq!(read(&dir, "other/b.roll"), UNFORMATTED);
+    assert!(
+        std::fs::symlink_metadata(d.join("out.roll"))
+            .unwrap()
+            .is_symlink()
+    );
+
+    // Named explicitly, the link is followed to its plan, and stays a link.
+    let named = rollplan(&["fmt", "d/out.roll"], dir.path(), None);
+    assert_eq!(named.status.code(), Some(0), "{}", text(&named.stderr));
+    assert_eq!(read(&dir, "outside.roll"), FORMATTED);
+    assert!(
+        std::fs::symlink_metadata(d.join("out.roll"))
+            .unwrap()
+            .is_symlink()
+    );
+}

@@ -12,6 +12,7 @@ use super::input::{
 };
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::diagnostic::{Diagnostic, render};
+use crate::read::Links;
 use crate::source::SourceMap;
 
 #[derive(Debug, clap::Args)]
@@ -59,8 +60,9 @@ pub fn run(args: &Args) -> ExitCode {
     let reports: Vec<Report> = targets
         .iter()
         .map(|target| match target {
-            None => format_stdin(args.check),
-            Some(path) => format_file(path, args.check),
+            Input::Stdin => format_stdin(args.check),
+            Input::Named(path) => format_file(path, args.check, Links::Follow),
+            Input::Found(path) => format_file(path, args.check, Links::Refuse),
         })
         .collect();
     if json {
@@ -79,16 +81,25 @@ pub fn run(args: &Args) -> ExitCode {
         .unwrap_or(ExitCode::Ok)
 }
 
-/// The files to format, in order: `None` for stdin. Folders are searched recursively for
-/// `*.roll` files, sorted by path so output is deterministic.
-fn targets(named: &[PathBuf]) -> Result<Vec<Option<PathBuf>>, UsageError> {
+/// One input of `fmt`.
+enum Input {
+    Stdin,
+    /// Named on the command line (or found by [`locate_plan`]): a link is followed to its plan.
+    Named(PathBuf),
+    /// Found in a folder walk: written without following a link, so never outside the folder.
+    Found(PathBuf),
+}
+
+/// The files to format, in order. Folders are searched recursively for `*.roll` files, sorted
+/// by path so output is deterministic.
+fn targets(named: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     if named.is_empty() {
-        return Ok(vec![Some(locate_plan(None)?)]);
+        return Ok(vec![Input::Named(locate_plan(None)?)]);
     }
     let mut out = Vec::new();
     for path in named {
         if path.as_os_str() == "-" {
-            out.push(None);
+            out.push(Input::Stdin);
         } else if path.is_dir() {
             let mut found = Vec::new();
             collect_plans(path, &mut found)?;
@@ -101,21 +112,27 @@ fn targets(named: &[PathBuf]) -> Result<Vec<Option<PathBuf>>, UsageError> {
                 });
             }
             found.sort();
-            out.extend(found.into_iter().map(Some));
+            out.extend(found.into_iter().map(Input::Found));
         } else {
-            out.push(Some(path.clone()));
+            out.push(Input::Named(path.clone()));
         }
     }
     Ok(out)
 }
 
+/// The `*.roll` files under `folder`. Links are not followed, to folders (a link to `.` would
+/// loop) or to files (the walk must not reach a plan outside the folder it was given).
 fn collect_plans(folder: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
     let entries = std::fs::read_dir(folder).map_err(|e| io_error(folder, "read", &e))?;
     for entry in entries {
-        let path = entry.map_err(|e| io_error(folder, "read", &e))?.path();
-        if path.is_dir() {
+        let entry = entry.map_err(|e| io_error(folder, "read", &e))?;
+        let kind = entry
+            .file_type()
+            .map_err(|e| io_error(&entry.path(), "read", &e))?;
+        let path = entry.path();
+        if kind.is_dir() {
             collect_plans(&path, out)?;
-        } else if path.extension().is_some_and(|x| x == "roll") {
+        } else if kind.is_file() && path.extension().is_some_and(|x| x == "roll") {
             out.push(path);
         }
     }
@@ -130,7 +147,7 @@ fn io_error(path: &Path, verb: &str, e: &std::io::Error) -> UsageError {
     }
 }
 
-fn format_file(path: &Path, check: bool) -> Report {
+fn format_file(path: &Path, check: bool, links: Links) -> Report {
     let name = path.display().to_string();
     let report = |outcome| Report {
         name: name.clone(),
@@ -149,7 +166,7 @@ fn format_file(path: &Path, check: bool) -> Report {
         Ok((old, formatted)) if check => {
             report(Outcome::Unformatted(diff(&name, &old, &formatted)))
         }
-        Ok((_, formatted)) => match write_atomically(path, formatted.as_bytes()) {
+        Ok((_, formatted)) => match write_atomically(path, formatted.as_bytes(), links) {
             Ok(()) => report(Outcome::Reformatted),
             Err(e) => report(Outcome::Io(e)),
         },
@@ -204,10 +221,16 @@ fn format_source(sources: SourceMap, read: &SourceRead) -> Result<(String, Strin
     }
 }
 
-/// Replaces the plan at `path` with `bytes` through [`crate::output::rewrite_in_place`]: a
-/// crash leaves either the old plan or the new one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    crate::output::rewrite_in_place(path, bytes).map_err(|e| io_error(path, "write", &e))
+/// Replaces the plan at `path` with `bytes` atomically (see [`crate::output`]): a crash leaves
+/// either the old plan or the new one, never half of one. With [`Links::Follow`], a link is
+/// followed to the plan it names and stays a link; otherwise the file at `path` itself is
+/// replaced, so nothing outside its folder is written.
+fn write_atomically(path: &Path, bytes: &[u8], links: Links) -> Result<(), UsageError> {
+    match links {
+        Links::Follow => crate::output::rewrite_in_place(path, bytes),
+        Links::Refuse => crate::output::write_atomic(path, bytes),
+    }
+    .map_err(|e| io_error(path, "write", &e))
 }
 
 fn diff(name: &str, old: &str, new: &str) -> String {
