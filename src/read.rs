@@ -54,12 +54,17 @@ pub fn read_file(path: &Path, limit: u64, links: Links) -> Result<Vec<u8>, ReadE
             size: Some(meta.len()),
         });
     }
-    read_bounded(file, limit)
+    // The reported size is a hint for the allocation, never a bound (`/proc` files report 0).
+    let hint = usize::try_from(meta.len()).unwrap_or(0);
+    read_into(file, limit, Vec::with_capacity(hint.saturating_add(1)))
 }
 
 /// Reads at most `limit` bytes from `reader` (stdin, say); more is [`ReadError::TooLarge`].
 pub fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_into(reader, limit, Vec::new())
+}
+
+fn read_into(reader: impl Read, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

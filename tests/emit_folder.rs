@@ -316,8 +316,13 @@ fn a_second_run_is_refused_while_the_folder_is_locked() {
         "error[rollplan::output_locked]: another `rollplan emit` is writing to `configs` (it holds `configs/.rollplan.lock`)\n  help: wait for it to finish, or write to another folder; the lock goes with the process that holds it\n"
     );
     assert!(names(&configs).is_empty());
+    // --check does not read a folder while a run writes there.
+    let check = rollplan(&CHECK, dir.path());
+    assert_eq!(check.status.code(), Some(2));
+    assert!(text(&check.stderr).starts_with("error[rollplan::output_locked]"));
     drop(lock);
     assert_eq!(rollplan(&EMIT, dir.path()).status.code(), Some(0));
+    assert_eq!(rollplan(&CHECK, dir.path()).status.code(), Some(0));
 }
 
 /// A killed run leaves its temporary files: `--check` reports this target's, and the next run

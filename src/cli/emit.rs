@@ -135,21 +135,12 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         Err(e) => return Ok(report_diagnostics(&[e.diagnostic()], sources, json)),
     };
     if args.check {
-        let stale = write::check(dir, &files, target, only.is_none()).map_err(|e| io_error(&e))?;
+        let stale =
+            write::check(dir, &files, target, only.is_none()).map_err(|e| lock_error(dir, e))?;
         return Ok(check_report(dir, &stale, files.len(), json));
     }
-    let written = write::write_all(dir, &files, target, only.is_none()).map_err(|e| match e {
-        write::LockError::Held(lock) => UsageError {
-            code: "output_locked",
-            message: format!(
-                "another `rollplan emit` is writing to `{}` (it holds `{}`)",
-                dir.display(),
-                lock.display()
-            ),
-            help: "wait for it to finish, or write to another folder; the lock goes with the process that holds it".to_owned(),
-        },
-        write::LockError::Io(e) => io_error(&e),
-    })?;
+    let written =
+        write::write_all(dir, &files, target, only.is_none()).map_err(|e| lock_error(dir, e))?;
     if json {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         outln!(
@@ -179,6 +170,21 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         eprintln!("wrote {} files to {}", files.len(), dir.display());
     }
     Ok(ExitCode::Ok)
+}
+
+fn lock_error(dir: &Path, e: write::LockError) -> UsageError {
+    match e {
+        write::LockError::Held(lock) => UsageError {
+            code: "output_locked",
+            message: format!(
+                "another `rollplan emit` is writing to `{}` (it holds `{}`)",
+                dir.display(),
+                lock.display()
+            ),
+            help: "wait for it to finish, or write to another folder; the lock goes with the process that holds it".to_owned(),
+        },
+        write::LockError::Io(e) => io_error(&e),
+    }
 }
 
 fn io_error(e: &write::WriteError) -> UsageError {

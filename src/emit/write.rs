@@ -71,6 +71,34 @@ impl Lock {
         }
     }
 
+    /// Takes a shared lock on `dir` for `--check`, without waiting and without creating
+    /// anything: `None` when the folder has no lock file (no run ever wrote there).
+    #[cfg(unix)]
+    pub fn share(dir: &Path) -> Result<Option<Lock>, LockError> {
+        use rustix::fs::{FlockOperation, Mode, OFlags};
+        let path = dir.join(LOCK_FILE);
+        let io = |e: rustix::io::Errno| LockError::Io(WriteError::at(&path)(e.into()));
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let fd = match rustix::fs::open(&path, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(e) if e == rustix::io::Errno::NOENT => return Ok(None),
+            Err(e) => return Err(io(e)),
+        };
+        match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockShared) {
+            Ok(()) => Ok(Some(Lock {
+                _file: fs::File::from(fd),
+            })),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// Without `flock`, nothing is locked.
+    #[cfg(not(unix))]
+    pub fn share(_dir: &Path) -> Result<Option<Lock>, LockError> {
+        Ok(None)
+    }
+
     /// Without `flock`, the lock file is created but not locked.
     #[cfg(not(unix))]
     pub fn take(dir: &Path) -> Result<Lock, LockError> {
@@ -258,9 +286,20 @@ const DIFF_LINES: usize = 20;
 /// How much larger than the file it expects `--check` reads before calling a file different.
 const CHECK_SLACK_BYTES: u64 = 1 << 20;
 
-/// Compares the files in `dir` with `files`. Reading errors other than a missing file are
-/// returned as errors. Nothing is followed or read but regular files, each with a bound.
+/// Compares the files in `dir` with `files`, under a shared lock (so not while a run writes
+/// there). Reading errors other than a missing file are returned as errors. Nothing is
+/// followed or read but regular files, each with a bound.
 pub fn check(
+    dir: &Path,
+    files: &[OutFile],
+    target: Target,
+    whole: bool,
+) -> Result<Vec<Stale>, LockError> {
+    let _lock = Lock::share(dir)?;
+    check_locked(dir, files, target, whole).map_err(LockError::Io)
+}
+
+fn check_locked(
     dir: &Path,
     files: &[OutFile],
     target: Target,
