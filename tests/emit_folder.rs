@@ -395,3 +395,73 @@ fn the_longest_phase_id_check_allows_can_be_written() {
     assert_eq!(check.status.code(), Some(1));
     assert!(text(&check.stderr).contains("rollplan::name_too_long"));
 }
+
+mod properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use rollplan::emit::{DO_NOT_EDIT, OutFile, Target, write};
+
+    /// A set of generated files: names from a small pool (so runs share and drop names), each
+    /// with the generated header and some content.
+    fn files() -> impl Strategy<Value = Vec<OutFile>> {
+        proptest::collection::btree_map(0u8..8, "[a-z ]{0,12}", 0..6).prop_map(|m| {
+            m.into_iter()
+                .map(|(n, body)| OutFile {
+                    name: format!("0{n}-p{n}.toml"),
+                    bytes: format!("# {DO_NOT_EDIT}\n{body}\n").into_bytes(),
+                })
+                .collect()
+        })
+    }
+
+    fn contents(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".rollplan.lock")
+            .map(|n| {
+                let bytes = std::fs::read(dir.join(&n)).unwrap();
+                (n, bytes)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(128)
+        ))]
+
+        /// Whatever the files before and after, a run leaves the folder holding exactly the new
+        /// files and the user's own, or, when a write fails partway, exactly what it held.
+        #[test]
+        fn a_run_leaves_the_new_files_or_the_old_folder(
+            old in files(),
+            new in files(),
+            failing in proptest::option::of(0usize..6),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            write::write_all(dir.path(), &old, Target::Toml, true).unwrap();
+            std::fs::write(dir.path().join("09-user.toml"), "mine\n").unwrap();
+            let before = contents(dir.path());
+            let mut run = new.clone();
+            if let Some(at) = failing {
+                // A name the file system takes, whose temporary file it does not.
+                let long = OutFile { name: format!("0{}.toml", "x".repeat(245)), bytes: vec![] };
+                run.insert(at.min(run.len()), long);
+            }
+            let result = write::write_all(dir.path(), &run, Target::Toml, true);
+            let after = contents(dir.path());
+            if failing.is_some() {
+                prop_assert!(result.is_err());
+                prop_assert_eq!(after, before);
+            } else {
+                prop_assert!(result.is_ok(), "{:?}", result);
+                let mut expected: BTreeMap<String, Vec<u8>> =
+                    new.iter().map(|f| (f.name.clone(), f.bytes.clone())).collect();
+                expected.insert("09-user.toml".to_owned(), b"mine\n".to_vec());
+                prop_assert_eq!(after, expected);
+            }
+        }
+    }
+}

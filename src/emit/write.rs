@@ -40,7 +40,21 @@ pub const LOCK_FILE: &str = ".rollplan.lock";
 /// a killed run leaves no lock behind; the empty lock file stays).
 #[derive(Debug)]
 pub struct Lock {
-    _file: fs::File,
+    #[cfg_attr(
+        not(unix),
+        expect(dead_code, reason = "only kept open: there is no lock to release")
+    )]
+    file: fs::File,
+}
+
+/// Unlocks explicitly rather than by closing: a process forked meanwhile (a library user's
+/// thread running a command) shares the lock until it execs, and closing our descriptor alone
+/// would leave the lock held by its copy.
+#[cfg(unix)]
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = rustix::fs::flock(&self.file, rustix::fs::FlockOperation::Unlock);
+    }
 }
 
 /// Why the folder could not be locked.
@@ -64,7 +78,7 @@ impl Lock {
         let fd = rustix::fs::open(&path, flags, mode).map_err(io)?;
         match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => Ok(Lock {
-                _file: fs::File::from(fd),
+                file: fs::File::from(fd),
             }),
             Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
             Err(e) => Err(io(e)),
@@ -86,7 +100,7 @@ impl Lock {
         };
         match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockShared) {
             Ok(()) => Ok(Some(Lock {
-                _file: fs::File::from(fd),
+                file: fs::File::from(fd),
             })),
             Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
             Err(e) => Err(io(e)),
@@ -109,7 +123,7 @@ impl Lock {
             .truncate(false)
             .open(&path)
             .map_err(|e| LockError::Io(WriteError::at(&path)(e)))?;
-        Ok(Lock { _file: file })
+        Ok(Lock { file })
     }
 }
 
