@@ -14,6 +14,7 @@ mod flagd;
 mod ics;
 mod json;
 mod launchdarkly;
+mod lock;
 mod setting;
 mod toml;
 mod unleash;

@@ -1,6 +1,6 @@
 //! Putting generated files on disk, and comparing them with what is there (`--check`).
 //!
-//! A run holds an exclusive lock on the folder (`.rollplan.lock`, see [`Lock`]), removes the
+//! A run holds an exclusive lock on the folder (see [`Lock`]), removes the
 //! temporary files a killed run of this target left, writes every file to a temporary name
 //! first and renames them only when all are written (so a failure leaves the folder as it
 //! was), keeps the mode of each file it replaces, and removes the files of this target that the
@@ -13,6 +13,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+pub use super::lock::{LOCK_FILE, Lock, LockError};
 use super::{DO_NOT_EDIT, OutFile, Target};
 use crate::output::{Staged, sync_folder, temp_target};
 use crate::read::{Links, ReadError, read_file};
@@ -25,105 +26,11 @@ pub struct WriteError {
 }
 
 impl WriteError {
-    fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    pub(super) fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
         move |error| WriteError {
             path: path.to_owned(),
             error,
         }
-    }
-}
-
-/// The lock file every `emit --out` run holds in its folder.
-pub const LOCK_FILE: &str = ".rollplan.lock";
-
-/// An exclusive lock on an output folder, released when dropped (or when the process dies, so
-/// a killed run leaves no lock behind; the empty lock file stays).
-#[derive(Debug)]
-pub struct Lock {
-    #[cfg_attr(
-        not(unix),
-        expect(dead_code, reason = "only kept open: there is no lock to release")
-    )]
-    file: fs::File,
-}
-
-/// Unlocks explicitly rather than by closing: a process forked meanwhile (a library user's
-/// thread running a command) shares the lock until it execs, and closing our descriptor alone
-/// would leave the lock held by its copy.
-#[cfg(unix)]
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = rustix::fs::flock(&self.file, rustix::fs::FlockOperation::Unlock);
-    }
-}
-
-/// Why the folder could not be locked.
-#[derive(Debug)]
-pub enum LockError {
-    /// Another run holds it.
-    Held(PathBuf),
-    Io(WriteError),
-}
-
-impl Lock {
-    /// Takes the lock on `dir`, without waiting.
-    #[cfg(unix)]
-    pub fn take(dir: &Path) -> Result<Lock, LockError> {
-        use rustix::fs::{FlockOperation, Mode, OFlags};
-        let path = dir.join(LOCK_FILE);
-        let io = |e: rustix::io::Errno| LockError::Io(WriteError::at(&path)(e.into()));
-        // A link planted at the lock's name must not make rollplan create a file elsewhere.
-        let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let mode = Mode::RUSR | Mode::WUSR | Mode::RGRP | Mode::ROTH;
-        let fd = rustix::fs::open(&path, flags, mode).map_err(io)?;
-        match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => Ok(Lock {
-                file: fs::File::from(fd),
-            }),
-            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
-            Err(e) => Err(io(e)),
-        }
-    }
-
-    /// Takes a shared lock on `dir` for `--check`, without waiting and without creating
-    /// anything: `None` when the folder has no lock file (no run ever wrote there).
-    #[cfg(unix)]
-    pub fn share(dir: &Path) -> Result<Option<Lock>, LockError> {
-        use rustix::fs::{FlockOperation, Mode, OFlags};
-        let path = dir.join(LOCK_FILE);
-        let io = |e: rustix::io::Errno| LockError::Io(WriteError::at(&path)(e.into()));
-        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
-        let fd = match rustix::fs::open(&path, flags, Mode::empty()) {
-            Ok(fd) => fd,
-            Err(e) if e == rustix::io::Errno::NOENT => return Ok(None),
-            Err(e) => return Err(io(e)),
-        };
-        match rustix::fs::flock(&fd, FlockOperation::NonBlockingLockShared) {
-            Ok(()) => Ok(Some(Lock {
-                file: fs::File::from(fd),
-            })),
-            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(LockError::Held(path)),
-            Err(e) => Err(io(e)),
-        }
-    }
-
-    /// Without `flock`, nothing is locked.
-    #[cfg(not(unix))]
-    pub fn share(_dir: &Path) -> Result<Option<Lock>, LockError> {
-        Ok(None)
-    }
-
-    /// Without `flock`, the lock file is created but not locked.
-    #[cfg(not(unix))]
-    pub fn take(dir: &Path) -> Result<Lock, LockError> {
-        let path = dir.join(LOCK_FILE);
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| LockError::Io(WriteError::at(&path)(e)))?;
-        Ok(Lock { file })
     }
 }
 
