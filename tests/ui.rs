@@ -199,9 +199,11 @@ fn cases_sit_in_the_stage_that_reports_them() {
         | Code::RollbackNotEarlier
         | Code::UnreachablePhase
         | Code::TrapPhase => "analysis",
-        Code::UnusedFlag | Code::UnchangedPhase | Code::IndefiniteNotLast | Code::EmptyGate => {
-            "lint"
-        }
+        Code::UnusedFlag
+        | Code::UnchangedPhase
+        | Code::IndefiniteNotLast
+        | Code::EmptyGate
+        | Code::WindowNotShorter => "lint",
         _ => "resolve",
     };
     for case in cases() {

@@ -1,7 +1,7 @@
 //! Warnings: things that are legal but probably not what the author meant.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Criterion, PhaseDuration, Plan};
+use crate::model::{Criterion, Gate, Phase, PhaseDuration, Plan};
 
 pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (i, flag) in plan.flags.iter().enumerate() {
@@ -69,6 +69,36 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             }
+            window_not_shorter(phase, gate, out);
         }
     }
+}
+
+/// A gate judged over a window as long as its phase, or longer, reads data from before the
+/// phase started (the previous phase's configuration).
+fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
+    let Some(window) = gate.window else { return };
+    let shortest = match phase.duration {
+        PhaseDuration::Indefinite => return,
+        PhaseDuration::Fixed(h) | PhaseDuration::Range { min: h, .. } => h,
+    };
+    if window.length.shorter_than(shortest) {
+        return;
+    }
+    out.push(
+        Diagnostic::new(
+            Code::WindowNotShorter,
+            format!(
+                "gate `{}` is judged over {}, but phase `{}` may last only {shortest}",
+                gate.id, window.length, phase.id
+            ),
+            window.span,
+            "window reaches back before the phase started",
+        )
+        .related(phase.duration_span, "the phase's shortest duration")
+        .help(format!(
+            "judge the gate over a window shorter than {shortest} (like `over {}`), so it reads only this phase's data",
+            crate::model::Window(shortest.0 * 30)
+        )),
+    );
 }

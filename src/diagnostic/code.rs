@@ -81,13 +81,16 @@ catalogue! {
     UnitMismatch = ("unit_mismatch", Error),
     /// Returned when a date does not exist on the calendar, or a window ends before it starts.
     InvalidDate = ("invalid_date", Error),
-    /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order.
+    /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order,
+    /// or minutes are given anywhere but a gate's `over` window.
     InvalidDuration = ("invalid_duration", Error),
     /// Returned when a number is out of its range: a probability outside 0..=1, an extension count
     /// outside 1..=1000, more optional values or configurations in a phase than are checked.
     InvalidNumber = ("invalid_number", Error),
     /// Returned when a phase has no `duration`.
     MissingDuration = ("missing_duration", Error),
+    /// Returned when a metric's `query` is an empty string.
+    EmptyQuery = ("empty_query", Error),
 
     // ---- analysis of the state graph -------------------------------------------
     /// Returned when a reachable flag state breaks an invariant.
@@ -110,6 +113,8 @@ catalogue! {
     IndefiniteNotLast = ("indefinite_not_last", Warning),
     /// Returned when a gate has neither a metric threshold nor a text saying what to verify.
     EmptyGate = ("empty_gate", Warning),
+    /// Returned when a gate's `over` window is not shorter than its phase's shortest duration.
+    WindowNotShorter = ("window_not_shorter", Warning),
 
     // ---- emitting ------------------------------------------------------------
     /// Returned when `emit` cannot write the plan in the chosen format without changing its meaning: two flags that the format would name alike, a flag name that is also another flag's table, a phase id that is not a safe file name.

@@ -55,6 +55,7 @@ pub(super) fn gates(sides: &Sides<'_>, pair: &PhasePair<'_>, out: &mut Vec<Chang
                 risk,
             ));
         }
+        window_change(pair, before, g, out);
         let (a, b) = (
             text::inconclusive(before.on_inconclusive),
             text::inconclusive(g.on_inconclusive),
@@ -82,6 +83,42 @@ pub(super) fn gates(sides: &Sides<'_>, pair: &PhasePair<'_>, out: &mut Vec<Chang
             ));
         }
     }
+}
+
+/// A changed `over` window. Every sample of the window must hold (`docs/gates.md`), so a longer
+/// window is stricter and a shorter one, or the instant value, looser.
+fn window_change(pair: &PhasePair<'_>, before: &Gate, after: &Gate, out: &mut Vec<Change>) {
+    let length = |g: &Gate| g.window.map(|w| w.length);
+    let (a, b) = (length(before), length(after));
+    if a == b {
+        return;
+    }
+    let show = |w: Option<crate::model::Window>| {
+        w.map_or_else(|| "instant".to_owned(), |w| format!("over {w}"))
+    };
+    // `None` (the instant value, one sample) orders before every window.
+    let (kind, note, risk) = if b > a {
+        (
+            ChangeKind::GateTightened,
+            "longer window: more samples must hold: stricter",
+            None,
+        )
+    } else {
+        (
+            ChangeKind::GateLoosened,
+            "shorter window: fewer samples must hold: looser",
+            Some(Risk::LoosenedGate),
+        )
+    };
+    out.push(change(
+        pair.scope.clone(),
+        kind,
+        format!("gate `{}` window", after.id),
+        Some(show(a)),
+        Some(show(b)),
+        Some(note.to_owned()),
+        risk,
+    ));
 }
 
 /// The direction a threshold bound faces.

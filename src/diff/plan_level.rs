@@ -48,7 +48,16 @@ pub(super) fn compare(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
     let metrics = |p: &Plan| -> Vec<(String, String)> {
         p.metrics
             .iter()
-            .map(|m| (format!("metric `{}`", m.name), m.unit.keyword().to_owned()))
+            .map(|m| {
+                let query = m
+                    .query
+                    .as_ref()
+                    .map_or_else(String::new, |q| format!(" query {:?}", q.text));
+                (
+                    format!("metric `{}`", m.name),
+                    format!("{}{query}", m.unit.keyword()),
+                )
+            })
             .collect()
     };
     for decls in [attributes, flags, metrics] {

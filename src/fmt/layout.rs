@@ -190,7 +190,11 @@ impl Printer<'_> {
                 self.line(0, &text::flag(f), end.range().end, blank);
             }
             Item::Metric(m) => {
-                let end = m.description.as_ref().map_or(m.unit.span, |d| d.span);
+                let end = m
+                    .description
+                    .as_ref()
+                    .or(m.query.as_ref())
+                    .map_or(m.unit.span, |d| d.span);
                 self.line(0, &text::metric(m), end.range().end, blank);
             }
             Item::Invariant(inv) => {

@@ -130,8 +130,12 @@ pub(super) fn flag(f: &FlagDecl<'_>) -> String {
 }
 
 pub(super) fn metric(m: &MetricDecl<'_>) -> String {
+    let query = m
+        .query
+        .as_ref()
+        .map_or_else(String::new, |q| format!(" query {}", string(&q.node)));
     format!(
-        "metric {}: {}{}",
+        "metric {}: {}{query}{}",
         m.name.node,
         m.unit.node.keyword(),
         opt_string(m.description.as_ref())
@@ -263,6 +267,9 @@ fn gate_stmt(gate: &Gate<'_>) -> String {
     let mut out = format!("gate {}", gate.id.node);
     if let Some((op, quantity)) = &gate.threshold {
         let _ = write!(out, " {} {}", op.node.symbol(), quantity.node);
+    }
+    if let Some(over) = &gate.over {
+        let _ = write!(out, " over {}", over.node);
     }
     out.push_str(&opt_string(gate.text.as_ref()));
     for option in &gate.options {

@@ -15,7 +15,7 @@ pub use file_name::MAX_FILE_NAME_ID;
 pub use formula::Formula;
 pub use plan::*;
 pub use resolve::resolve;
-pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, parse_date};
+pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, Window, parse_date};
 pub use value::{
     Condition, ConditionTest, FlagState, FlagType, ScopedRule, Setting, Settings, Value,
 };

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::formula::Formula;
-use super::time::{Date, Hours, PhaseDuration};
+use super::time::{Date, Hours, PhaseDuration, Window};
 use super::value::{FlagState, FlagType, Setting, Value};
 use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Unit};
@@ -131,6 +131,8 @@ pub struct Flag {
 pub struct Metric {
     pub name: String,
     pub unit: Unit,
+    /// `query "…"`: the `PromQL` expression that reads the metric, in its unit.
+    pub query: Option<TextItem>,
     pub description: Option<String>,
     pub span: Span,
 }
@@ -222,11 +224,20 @@ pub struct Gate {
     pub id: String,
     pub span: Span,
     pub criterion: Criterion,
+    /// `over D`: the window a metric gate is judged on; `None` judges the instant value.
+    pub window: Option<GateWindow>,
     pub text: Option<String>,
     /// The chance the gate passes at one evaluation, for the forecast (1.0 unless stated).
     pub pass_probability: f64,
     /// What an inconclusive evaluation does: the gate's own rule, else the phase's, else the plan's.
     pub on_inconclusive: InconclusiveAction,
+}
+
+/// A metric gate's window with where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GateWindow {
+    pub length: Window,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

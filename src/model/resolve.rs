@@ -306,9 +306,31 @@ impl<'s> Resolver<'s> {
                 Item::Metric(decl) if self.check_unique("metric", decl.name, &mut seen_metrics) => {
                     self.metric_ids
                         .insert(decl.name.node.to_owned(), MetricId(self.metrics.len()));
+                    let query = decl.query.as_ref().map(|q| TextItem {
+                        text: q.node.to_string(),
+                        span: q.span,
+                    });
+                    if let Some(q) = &query
+                        && q.text.trim().is_empty()
+                    {
+                        self.report(
+                            Diagnostic::new(
+                                Code::EmptyQuery,
+                                format!("metric `{}` has an empty query", decl.name.node),
+                                q.span,
+                                "no PromQL expression",
+                            )
+                            .help(format!(
+                                "write the PromQL expression that gives `{}` in {}, or leave out `query`",
+                                decl.name.node,
+                                decl.unit.node.keyword()
+                            )),
+                        );
+                    }
                     self.metrics.push(Metric {
                         name: decl.name.node.to_owned(),
                         unit: decl.unit.node,
+                        query,
                         description: decl.description.as_ref().map(|d| d.node.to_string()),
                         span: decl.name.span,
                     });

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use super::plan::FlagId;
 use super::plan::{
-    Assignment, Criterion, FailurePolicy, Gate, InconclusiveAction, Phase, PhaseId, Quantity,
-    RollbackTarget, Variant,
+    Assignment, Criterion, FailurePolicy, Gate, GateWindow, InconclusiveAction, Phase, PhaseId,
+    Quantity, RollbackTarget, Variant,
 };
 use super::resolve::{Resolver, text_item};
-use super::time::{Hours, PhaseDuration};
+use super::time::{Hours, PhaseDuration, Window};
 use super::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
@@ -329,6 +329,21 @@ impl Resolver<'_> {
     }
 
     fn hours(&mut self, raw: ast::Raw<'_>) -> Option<Hours> {
+        if raw.node.ends_with('m') {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidDuration,
+                    format!(
+                        "duration `{}` is in minutes, which only a gate's `over` window takes",
+                        raw.node
+                    ),
+                    raw.span,
+                    "minutes",
+                )
+                .help("give phases, extensions and waits a length in hours, days or weeks, like `12h`, `3d` or `2w`"),
+            );
+            return None;
+        }
         let (message, label, help) = match Hours::parse(raw.node) {
             Some(Hours(0)) => (
                 format!("duration `{}` is zero", raw.node),
@@ -528,14 +543,42 @@ impl Resolver<'_> {
                 }
             }
         };
+        let window = match gate.over {
+            Some(raw) => Some(self.window(raw)?),
+            None => None,
+        };
         ok.then(|| Gate {
             id: gate.id.node.to_owned(),
             span: gate.span,
             criterion,
+            window,
             text: gate.text.as_ref().map(|t| t.node.to_string()),
             pass_probability,
             on_inconclusive,
         })
+    }
+
+    /// A gate's `over` window: at least a minute, at most 1000 years.
+    fn window(&mut self, raw: ast::Raw<'_>) -> Option<GateWindow> {
+        let (message, label) = match Window::parse(raw.node) {
+            Some(Window(0)) => (format!("window `{}` is zero", raw.node), "zero length"),
+            None => (
+                format!("window `{}` is longer than 1000 years", raw.node),
+                "too long",
+            ),
+            Some(length) => {
+                return Some(GateWindow {
+                    length,
+                    span: raw.span,
+                });
+            }
+        };
+        self.report(
+            Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(
+                "judge the gate over a window of at least a minute, like `over 30m` or `over 1h`",
+            ),
+        );
+        None
     }
 
     /// Parses a threshold and checks that its unit fits the metric's.

@@ -46,6 +46,55 @@ impl fmt::Display for Hours {
     }
 }
 
+/// A gate's window (`over 30m`) in whole minutes. Minutes are accepted only here for now; a
+/// phase's duration and the failure policy count whole hours ([`Hours`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Window(pub u64);
+
+impl Window {
+    /// Parses `30m`, `1h`, `2d` or `1w`. `None` when the number overflows or passes
+    /// [`MAX_HOURS`].
+    pub fn parse(text: &str) -> Option<Window> {
+        let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
+        let n: u64 = digits.parse().ok()?;
+        let per = match unit {
+            "w" => Hours::WEEK.0 * 60,
+            "d" => Hours::DAY.0 * 60,
+            "h" => 60,
+            "m" => 1,
+            _ => return None,
+        };
+        n.checked_mul(per)
+            .filter(|&m| m <= MAX_HOURS * 60)
+            .map(Window)
+    }
+
+    pub fn minutes(self) -> u64 {
+        self.0
+    }
+
+    pub fn seconds(self) -> u64 {
+        self.0 * 60
+    }
+
+    /// Whether the window is shorter than `hours`.
+    pub fn shorter_than(self, hours: Hours) -> bool {
+        self.0 < hours.0.saturating_mul(60)
+    }
+}
+
+impl fmt::Display for Window {
+    /// The largest unit that divides it evenly: `1w`, `2d`, `1h`, `90m`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = self.0;
+        if m != 0 && m % 60 == 0 {
+            write!(f, "{}", Hours(m / 60))
+        } else {
+            write!(f, "{m}m")
+        }
+    }
+}
+
 /// How long a phase runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PhaseDuration {
@@ -112,6 +161,18 @@ mod tests {
         }
         assert_eq!(Hours::parse("14d").unwrap().to_string(), "2w");
         assert_eq!(Hours::parse("99999999999999999999w"), None);
+    }
+
+    #[test]
+    fn windows_parse_and_print_in_the_largest_unit() {
+        for text in ["30m", "1h", "90m", "2d", "1w"] {
+            assert_eq!(Window::parse(text).unwrap().to_string(), text);
+        }
+        assert_eq!(Window::parse("60m").unwrap().to_string(), "1h");
+        assert_eq!(Window::parse("30m").unwrap().seconds(), 1800);
+        assert!(Window::parse("59m").unwrap().shorter_than(Hours(1)));
+        assert!(!Window::parse("60m").unwrap().shorter_than(Hours(1)));
+        assert_eq!(Window::parse("99999999999999999999m"), None);
     }
 
     #[test]

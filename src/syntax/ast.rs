@@ -144,6 +144,8 @@ impl Unit {
 pub struct MetricDecl<'a> {
     pub name: Name<'a>,
     pub unit: Spanned<Unit>,
+    /// `query "…"`: the `PromQL` expression that reads the metric, in its unit.
+    pub query: Option<Text<'a>>,
     pub description: Option<Text<'a>>,
 }
 
@@ -354,6 +356,8 @@ pub struct Gate<'a> {
     /// The gate's name; for a metric gate, the metric it reads.
     pub id: Name<'a>,
     pub threshold: Option<(Spanned<CmpOp>, Raw<'a>)>,
+    /// `over D`: the window a metric gate is judged on, as written.
+    pub over: Option<Raw<'a>>,
     pub text: Option<Text<'a>>,
     pub options: Vec<GateOption<'a>>,
 }
@@ -409,5 +413,5 @@ eq_ignoring_spans!(Condition {
 });
 eq_ignoring_spans!(Gate {
     spans: [span],
-    fields: [id, threshold, text, options]
+    fields: [id, threshold, over, text, options]
 });

@@ -341,6 +341,8 @@ fn rule_in_words(rule: Rule) -> Option<&'static str> {
         Rule::unit => "a unit (percent, ms, count or ratio)",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::duration_lit => "a duration (like 2w, 3d or 12h)",
+        Rule::metric_query => "`query` and a PromQL expression in double quotes",
+        Rule::gate_over => "`over` and a window (like 30m or 1h)",
         Rule::duration_spec => "a duration (2w, 1w..2w or indefinite)",
         Rule::number | Rule::num_lit | Rule::integer => "a number",
         Rule::quantity => "a threshold (like 0.1%, 250ms or 0)",

@@ -96,10 +96,19 @@ impl Lowerer {
                     },
                     self.span(&unit),
                 );
-                let description = inner.next().map(|p| self.text(&p));
+                let mut query = None;
+                let mut description = None;
+                for p in inner {
+                    if p.as_rule() == Rule::metric_query {
+                        query = Some(self.text(&next(&mut p.into_inner(), "query")));
+                    } else {
+                        description = Some(self.text(&p));
+                    }
+                }
                 Item::Metric(MetricDecl {
                     name,
                     unit,
+                    query,
                     description,
                 })
             }
@@ -435,6 +444,7 @@ impl Lowerer {
                     span,
                     id,
                     threshold: None,
+                    over: None,
                     text: None,
                     options: Vec::new(),
                 };
@@ -452,6 +462,9 @@ impl Lowerer {
                             let quantity = next(&mut inner, "threshold");
                             gate.threshold =
                                 Some((Spanned::new(op, self.span(&p)), self.raw(&quantity)));
+                        }
+                        Rule::gate_over => {
+                            gate.over = Some(self.raw(&next(&mut p.into_inner(), "window")));
                         }
                         Rule::string => gate.text = Some(self.text(&p)),
                         Rule::pass_option => gate.options.push(GateOption::Pass(
