@@ -19,7 +19,8 @@
 //! - the run ends when the last phase has started and, if it is not indefinite, its gates pass.
 
 use super::clock::{Clock, HORIZON_DAYS};
-use super::prepared::{Days, Inconclusive, Prepared};
+use super::decide::{Decision, Tally};
+use super::prepared::{Days, Prepared};
 use crate::model::RollbackTarget;
 
 /// Gate evaluations after which a run is declared unfinished (a gate that never passes under an
@@ -193,9 +194,7 @@ pub fn run<O: Oracle, S: Sink>(
             }
             attempts[phase] += 1;
             let attempt = attempts[phase];
-            let mut failed = false;
-            let mut extend = false;
-            let mut wait = 0i64;
+            let mut tally = Tally::default();
             for gate in 0..p.gates {
                 let evaluation = oracle.evaluate(phase, attempt, gate);
                 sink.event(
@@ -207,72 +206,62 @@ pub fn run<O: Oracle, S: Sink>(
                         evaluation,
                     },
                 );
-                match evaluation.verdict {
-                    Verdict::Passed => {}
-                    Verdict::Failed => failed = true,
-                    Verdict::Inconclusive => match p.inconclusive[gate] {
-                        Inconclusive::Fail => failed = true,
-                        Inconclusive::Extend => extend = true,
-                        Inconclusive::Wait(d) => wait = wait.max(d),
-                    },
-                }
+                tally.add(evaluation.verdict, p.inconclusive[gate]);
             }
-            if failed {
-                let policy = p.policy;
-                let may_extend = policy.max_extensions.is_none_or(|max| used < max);
-                match (policy.extend_days, may_extend, policy.rollback) {
-                    (Some(days), true, _) | (Some(days), false, None) => {
-                        used += 1;
-                        sink.event(
-                            end,
-                            phase,
-                            Event::Extended {
-                                days,
-                                why: Extension::Failure {
-                                    used,
-                                    max: policy.max_extensions,
-                                },
-                            },
-                        );
-                        end = clock.advance(end, days.max(1));
-                    }
-                    (_, _, Some(to)) => {
-                        sink.event(end, phase, Event::RolledBack { to });
-                        phase = match to {
-                            RollbackTarget::Start => 0,
-                            RollbackTarget::Phase(t) => t.0.min(phase),
-                        };
-                        day = end;
-                        continue 'phases;
-                    }
-                    (None, _, None) => return unfinished(sink, end, phase, reached_last),
-                }
-            } else if extend {
-                let days = p.policy.extend_days.unwrap_or(1).max(1);
-                sink.event(
-                    end,
-                    phase,
-                    Event::Extended {
-                        days,
-                        why: Extension::Inconclusive,
-                    },
-                );
-                end = clock.advance(end, days);
-            } else if wait > 0 {
-                sink.event(end, phase, Event::Waited { days: wait });
-                end = clock.advance(end, wait);
-            } else {
-                sink.event(end, phase, Event::Completed);
-                if phase == last {
-                    return RunEnd {
-                        reached_last,
-                        finished: true,
+            let policy = p.policy;
+            match tally.decide(policy.limits(), used) {
+                Decision::Extend { used: now, max } => {
+                    used = now;
+                    let days = policy.extend_days.unwrap_or(1);
+                    sink.event(
                         end,
-                    };
+                        phase,
+                        Event::Extended {
+                            days,
+                            why: Extension::Failure { used, max },
+                        },
+                    );
+                    end = clock.advance(end, days.max(1));
                 }
-                phase += 1;
-                day = end;
-                continue 'phases;
+                Decision::RollBack(to) => {
+                    sink.event(end, phase, Event::RolledBack { to });
+                    phase = match to {
+                        RollbackTarget::Start => 0,
+                        RollbackTarget::Phase(t) => t.0.min(phase),
+                    };
+                    day = end;
+                    continue 'phases;
+                }
+                Decision::Stuck => return unfinished(sink, end, phase, reached_last),
+                Decision::ExtendInconclusive => {
+                    let days = policy.extend_days.unwrap_or(1).max(1);
+                    sink.event(
+                        end,
+                        phase,
+                        Event::Extended {
+                            days,
+                            why: Extension::Inconclusive,
+                        },
+                    );
+                    end = clock.advance(end, days);
+                }
+                Decision::Wait(wait) => {
+                    sink.event(end, phase, Event::Waited { days: wait });
+                    end = clock.advance(end, wait);
+                }
+                Decision::Advance => {
+                    sink.event(end, phase, Event::Completed);
+                    if phase == last {
+                        return RunEnd {
+                            reached_last,
+                            finished: true,
+                            end,
+                        };
+                    }
+                    phase += 1;
+                    day = end;
+                    continue 'phases;
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 //! it; [`report`] turns results into text, JSON, Mermaid and SVG.
 
 pub mod clock;
+pub mod decide;
 pub mod engine;
 pub mod forecast;
 pub mod prepared;

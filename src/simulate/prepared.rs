@@ -2,6 +2,7 @@
 //! policies in whole days, gate counts and inconclusive rules. Built once per simulation so the
 //! inner loop never converts hours or walks the model.
 
+use super::decide::{Limits, Rule};
 use super::timeline::whole_days;
 use crate::model::{FailurePolicy, InconclusiveAction, PhaseDuration, Plan, RollbackTarget};
 
@@ -41,13 +42,8 @@ impl Days {
     }
 }
 
-/// What an inconclusive gate does, in days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inconclusive {
-    Wait(i64),
-    Extend,
-    Fail,
-}
+/// What an inconclusive gate does, waits in days.
+pub type Inconclusive = Rule<i64>;
 
 /// A phase's `on_fail`, in days, with the phase a rollback restarts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +56,15 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The policy's shape, for [`super::decide`].
+    pub fn limits(self) -> Limits {
+        Limits {
+            extends: self.extend_days.is_some(),
+            max_extensions: self.max_extensions,
+            rollback: self.rollback,
+        }
+    }
+
     fn of(p: FailurePolicy) -> Policy {
         match p {
             FailurePolicy::Extend { by } => Policy {
@@ -108,9 +113,9 @@ impl Prepared {
                     .gates
                     .iter()
                     .map(|g| match g.on_inconclusive {
-                        InconclusiveAction::Wait(h) => Inconclusive::Wait(whole_days(h).max(1)),
-                        InconclusiveAction::Extend => Inconclusive::Extend,
-                        InconclusiveAction::Fail => Inconclusive::Fail,
+                        InconclusiveAction::Wait(h) => Rule::Wait(whole_days(h).max(1)),
+                        InconclusiveAction::Extend => Rule::Extend,
+                        InconclusiveAction::Fail => Rule::Fail,
                     })
                     .collect(),
                 policy: Policy::of(p.on_fail),
