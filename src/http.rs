@@ -1,0 +1,254 @@
+//! The one HTTP layer for the servers rollplan reads (Prometheus now; flag systems later): a
+//! blocking GET with timeouts, a bearer token that cannot be printed, and every failure as an
+//! [`HttpError`] that the CLI prints as a usage error (exit 2), never as a verdict.
+//!
+//! Blocking `ureq` with rustls: a CLI makes a handful of sequential requests, so an async
+//! runtime would be weight without use, and rustls needs no system OpenSSL.
+//!
+//! Owns: connections, timeouts, status codes, reading the body as JSON. Must not know what any
+//! one service's answers mean (that is [`crate::prometheus`]'s job).
+
+use std::fmt;
+use std::time::Duration;
+
+/// A credential. `Debug` and `Display` print `***`, so no message, log line or panic can show
+/// it; only [`Client`] reads the value, to build the `Authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret from an environment variable; `None` when it is unset or empty.
+    pub fn from_env(name: &str) -> Option<Secret> {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Secret)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Why a request gave no usable answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpErrorKind {
+    /// No connection: refused, unknown host, a bad URL.
+    Unreachable,
+    /// The server took longer than the timeout.
+    Timeout,
+    /// The server answered with a status that is not 2xx.
+    Status(u16),
+    /// The answer is not what the service sends (not JSON, or not of its shape).
+    Malformed,
+}
+
+/// A failed request, with a message that names the URL (without credentials) and the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpError {
+    pub kind: HttpErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How long one request may take, connecting included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Answers larger than this are refused (a misdirected URL serving a large file).
+const MAX_BODY: u64 = 64 * 1024 * 1024;
+
+/// A blocking HTTP client for one server.
+pub struct Client {
+    agent: ureq::Agent,
+    token: Option<Secret>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(token: Option<Secret>, timeout: Duration) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            // A redirect could carry the token to another host: none of our servers redirects.
+            .max_redirects(0)
+            .user_agent(concat!("rollplan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Client { agent, token }
+    }
+
+    /// GETs `url` with the query parameters and reads the answer as JSON. Any status but 2xx is
+    /// an error; its message quotes the start of the body (servers explain errors there).
+    pub fn get_json(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+    ) -> Result<serde_json::Value, HttpError> {
+        let shown = without_credentials(url);
+        let mut request = self.agent.get(url);
+        for (key, value) in query {
+            request = request.query(*key, *value);
+        }
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {}", token.0));
+        }
+        let mut response = request.call().map_err(|e| self.failed(&shown, &e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_string()
+            .map_err(|e| self.failed(&shown, &e))?;
+        if !(200..300).contains(&status) {
+            return Err(HttpError {
+                kind: HttpErrorKind::Status(status),
+                message: self.scrub(format!(
+                    "`{shown}` answered HTTP {status}{}",
+                    excerpt(&body)
+                )),
+            });
+        }
+        serde_json::from_str(&body).map_err(|e| HttpError {
+            kind: HttpErrorKind::Malformed,
+            message: self.scrub(format!(
+                "`{shown}` did not answer JSON ({e}){}",
+                excerpt(&body)
+            )),
+        })
+    }
+
+    fn failed(&self, shown: &str, e: &ureq::Error) -> HttpError {
+        let (kind, what) = match e {
+            ureq::Error::Timeout(_) => (HttpErrorKind::Timeout, "timed out".to_owned()),
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                (HttpErrorKind::Timeout, "timed out".to_owned())
+            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                (HttpErrorKind::Unreachable, "connection refused".to_owned())
+            }
+            ureq::Error::Io(_) | ureq::Error::Protocol(_) | ureq::Error::BodyStalled => (
+                HttpErrorKind::Unreachable,
+                format!("the connection failed ({e})"),
+            ),
+            ureq::Error::HostNotFound => (HttpErrorKind::Unreachable, "host not found".to_owned()),
+            ureq::Error::ConnectionFailed => (
+                HttpErrorKind::Unreachable,
+                "the connection failed".to_owned(),
+            ),
+            ureq::Error::BadUri(_) | ureq::Error::Http(_) => (
+                HttpErrorKind::Unreachable,
+                "is not a usable URL (write it as `http://HOST:PORT`)".to_owned(),
+            ),
+            ureq::Error::BodyExceedsLimit(_) => (
+                HttpErrorKind::Malformed,
+                format!("answered more than {} MiB", MAX_BODY / 1024 / 1024),
+            ),
+            other => (HttpErrorKind::Unreachable, format!("failed ({other})")),
+        };
+        HttpError {
+            kind,
+            message: self.scrub(format!("`{shown}` {what}")),
+        }
+    }
+
+    /// A message with the token blanked, should any library ever echo it.
+    fn scrub(&self, message: String) -> String {
+        match &self.token {
+            Some(token) if !token.0.is_empty() => message.replace(&token.0, "***"),
+            _ => message,
+        }
+    }
+}
+
+/// The URL with any `user:password@` left out, for messages.
+pub fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// `: <the first 200 characters of the body>`, or nothing for an empty body.
+fn excerpt(body: &str) -> String {
+    let body = body.trim();
+    if body.is_empty() {
+        return String::new();
+    }
+    let cut: String = body.chars().take(200).collect();
+    let more = if cut.len() < body.len() { "…" } else { "" };
+    format!(": {cut}{more}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s} {s:?}"), "*** ***");
+        let client = Client::new(Some(s), DEFAULT_TIMEOUT);
+        assert!(!format!("{client:?}").contains("hunter2"));
+        assert_eq!(
+            client.scrub("token hunter2 echoed".to_owned()),
+            "token *** echoed"
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_not_shown() {
+        assert_eq!(
+            without_credentials("http://me:pw@127.0.0.1:9090/api/v1/query"),
+            "http://***@127.0.0.1:9090/api/v1/query"
+        );
+        assert_eq!(
+            without_credentials("http://127.0.0.1:9090/a@b"),
+            "http://127.0.0.1:9090/a@b"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_server_is_an_error_not_a_panic() {
+        // Port 1 on loopback: nothing listens there on any sane machine.
+        let client = Client::new(None, Duration::from_secs(2));
+        let e = client
+            .get_json("http://127.0.0.1:1/api/v1/query", &[("query", "up")])
+            .expect_err("nothing listens on port 1");
+        assert_eq!(e.kind, HttpErrorKind::Unreachable, "{e}");
+        assert!(
+            e.message.starts_with("`http://127.0.0.1:1/api/v1/query` "),
+            "{e}"
+        );
+        let e = client.get_json("not a url", &[]).expect_err("no scheme");
+        assert_eq!(e.kind, HttpErrorKind::Unreachable, "{e}");
+    }
+}
