@@ -23,8 +23,10 @@ pub mod check;
 pub mod diff;
 pub mod emit;
 pub mod fmt;
+pub mod gates;
 pub mod graph;
 pub mod input;
+pub mod metrics;
 pub mod plan_path;
 pub mod report;
 pub mod simulate;
@@ -36,12 +38,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub enum ExitCode {
     /// The plan is fine (warnings allowed unless denied).
     Ok = 0,
-    /// The plan has problems (errors, or warnings under `--deny warnings`).
+    /// The plan has problems (errors, or warnings under `--deny warnings`); under `gates`, a
+    /// gate fails.
     PlanProblems = 1,
     /// Usage or I/O error: a file could not be read or written, arguments were wrong.
     UsageOrIo = 2,
     /// `diff --fail-on risk`: a change is classified as risky.
     Risky = 3,
+    /// `gates`: no gate fails, but one is inconclusive.
+    Inconclusive = 4,
 }
 
 /// Every output format of every subcommand. Each subcommand accepts the ones it can write,
@@ -107,6 +112,8 @@ pub enum Command {
     Fmt(fmt::Args),
     /// Planned timeline, what-if runs and Monte Carlo forecasts of a plan
     Simulate(simulate::Args),
+    /// Evaluate a phase's metric gates against Prometheus: pass, fail or inconclusive
+    Gates(gates::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -129,6 +136,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Gates(args) => gates::run(&args),
     }
 }
 
