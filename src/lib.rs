@@ -27,6 +27,7 @@ pub mod prometheus;
 pub mod read;
 pub mod simulate;
 pub mod source;
+pub mod status;
 pub mod syntax;
 
 use diagnostic::Diagnostic;

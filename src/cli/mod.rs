@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod plan_path;
 pub mod report;
 pub mod simulate;
+pub mod status;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -114,6 +115,8 @@ pub enum Command {
     Simulate(simulate::Args),
     /// Evaluate a phase's metric gates against Prometheus: pass, fail or inconclusive
     Gates(gates::Args),
+    /// Where a rollout stands and what the plan says to do now (advance, extend, roll back…)
+    Status(status::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -137,6 +140,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Gates(args) => gates::run(&args),
+        Command::Status(args) => status::run(&args),
     }
 }
 

@@ -1,0 +1,435 @@
+//! `rollplan status [PLAN] --started PHASE@RFC3339 [--extensions N] [--at RFC3339]
+//! [--prometheus URL] [--confirm GATE]… [--format human|json]`: where the rollout stands and
+//! what the plan says to do now ([`crate::status`]). Stateless: a cron job can run it and act
+//! on the JSON's `action`. Exit 0 whatever the action; 2 on a usage or connection error.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde_json::{Value as Json, json};
+
+use super::input::{UsageError, compile_plan};
+use super::metrics::{
+    at_time, connect, criterion_text, gate_json, outcome_reason, phase, request_failed, timestamp,
+};
+use super::report::Failure;
+use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
+use crate::gates::{GateResult, Outcome, evaluate, verdict_word};
+use crate::model::{Criterion, Plan, RollbackTarget};
+use crate::status::{Action, FlagChange, GateInput, Keep, Position, Status, decide};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan; by default the single `*.roll` in `plans/` or the current folder
+    pub file: Option<PathBuf>,
+    /// The phase running and when it started (RFC 3339): `full_production@2026-12-22T09:00:00Z`
+    #[arg(long, value_name = "PHASE@RFC3339")]
+    pub started: String,
+    /// Extensions already used in this visit of the phase
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub extensions: u32,
+    /// The time to judge at (RFC 3339); now by default
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// Evaluate the due metric gates against this Prometheus server (a bearer token is read
+    /// from `ROLLPLAN_PROMETHEUS_TOKEN` when set)
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// A manual gate a person has confirmed (repeatable)
+    #[arg(long, value_name = "GATE")]
+    pub confirm: Vec<String>,
+    /// Output format
+    #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
+    pub format: Format,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let json_out = args.format == Format::Json;
+    match status(args) {
+        Ok(code) => code,
+        Err(failure) => failure.report(json_out),
+    }
+}
+
+fn invalid(message: String, help: String) -> UsageError {
+    UsageError {
+        code: "invalid_argument",
+        message,
+        help,
+    }
+}
+
+/// `--started PHASE@TIME`.
+fn position(plan: &Plan, args: &Args) -> Result<(Position, Timestamp), UsageError> {
+    let Some((id, time)) = args.started.split_once('@') else {
+        return Err(invalid(
+            format!(
+                "--started `{}` does not name a phase and a time",
+                args.started
+            ),
+            "write --started PHASE@RFC3339, like `full_production@2026-12-22T09:00:00Z`".to_owned(),
+        ));
+    };
+    let phase = phase(plan, id.trim())?;
+    let started = timestamp("--started", time)?;
+    Ok((
+        Position {
+            phase,
+            started: started.as_second(),
+            extensions: args.extensions,
+        },
+        started,
+    ))
+}
+
+fn status(args: &Args) -> Result<ExitCode, Failure> {
+    let loaded = compile_plan(args.file.as_deref())?;
+    let compiled = &loaded.compiled;
+    let plan = &compiled.plan;
+    let (position, started) = position(plan, args)?;
+    let at = at_time(args.at.as_deref())?;
+    if at < started {
+        return Err(invalid(
+            format!("--at {at} is before the phase started ({started})"),
+            "give --at a time after --started, or leave it out for now".to_owned(),
+        )
+        .into());
+    }
+    let p = plan.phase(position.phase);
+    for name in &args.confirm {
+        let manual = p
+            .gates
+            .iter()
+            .any(|g| g.id == *name && g.criterion == Criterion::Manual);
+        if !manual {
+            let list: Vec<String> = p
+                .gates
+                .iter()
+                .filter(|g| g.criterion == Criterion::Manual)
+                .map(|g| format!("`{}`", g.id))
+                .collect();
+            return Err(invalid(
+                format!(
+                    "--confirm `{name}`: phase `{}` has no manual gate `{name}`",
+                    p.id
+                ),
+                if list.is_empty() {
+                    format!("phase `{}` has no manual gate to confirm", p.id)
+                } else {
+                    format!("confirm one of: {}", list.join(", "))
+                },
+            )
+            .into());
+        }
+    }
+    let confirmed = |id: &str| args.confirm.iter().any(|c| c == id);
+    let due = crate::status::due(plan, &position);
+    let evaluated: Option<Vec<GateResult>> = match &args.prometheus {
+        Some(url) if due.is_some_and(|d| at.as_second() >= d) => {
+            let mut server = connect(url);
+            Some(evaluate(plan, p, &mut server, at.as_second()).map_err(request_failed)?)
+        }
+        _ => None,
+    };
+    let inputs: Vec<GateInput> = p
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(i, g)| match (&g.criterion, &evaluated) {
+            (Criterion::Manual, _) => GateInput::Manual {
+                confirmed: confirmed(&g.id),
+            },
+            (Criterion::Metric { .. }, Some(results)) => results[i]
+                .outcome
+                .verdict()
+                .map_or(GateInput::NotEvaluated, GateInput::Judged),
+            (Criterion::Metric { .. }, None) => GateInput::NotEvaluated,
+        })
+        .collect();
+    let decided = decide(compiled, &position, at.as_second(), &inputs);
+    let report = Report {
+        plan,
+        position: &position,
+        at,
+        evaluated: evaluated.as_deref(),
+        inputs: &inputs,
+        status: &decided,
+        prometheus: args.prometheus.is_some(),
+    };
+    if args.format == Format::Json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&report.json()).unwrap_or_default()
+        );
+    } else {
+        report.human();
+    }
+    Ok(ExitCode::Ok)
+}
+
+struct Report<'a> {
+    plan: &'a Plan,
+    position: &'a Position,
+    at: Timestamp,
+    evaluated: Option<&'a [GateResult]>,
+    inputs: &'a [GateInput],
+    status: &'a Status,
+    prometheus: bool,
+}
+
+fn rfc3339(seconds: i64) -> String {
+    Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |t| t.to_string())
+}
+
+/// `14d 6h`, `3h 20m`, `45m`.
+fn span(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (d, h) {
+        (0, 0) => format!("{m}m"),
+        (0, _) => format!("{h}h {m}m"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+impl Report<'_> {
+    fn phase(&self) -> &crate::model::Phase {
+        self.plan.phase(self.position.phase)
+    }
+
+    /// Why the action is what it is, in one sentence.
+    fn reason(&self) -> String {
+        let p = self.phase();
+        let names = |list: &[usize]| {
+            list.iter()
+                .map(|&i| format!("`{}`", p.gates[i].id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &self.status.action {
+            Action::KeepRunning(Keep::Indefinite) => {
+                "the phase is indefinite: it runs on and its gates are never due".to_owned()
+            }
+            Action::KeepRunning(Keep::NotDue) => format!(
+                "the gates are due at {}",
+                self.status.due.map_or_else(String::new, rfc3339)
+            ),
+            Action::KeepRunning(Keep::NotEvaluated(list)) => format!(
+                "the metric gates {} were not evaluated{}",
+                names(list),
+                if self.prometheus {
+                    ""
+                } else {
+                    " (give --prometheus URL to evaluate them)"
+                }
+            ),
+            Action::KeepRunning(Keep::Unconfirmed(list)) => format!(
+                "a person must check {} and confirm it with --confirm",
+                names(list)
+            ),
+            Action::Advance { next: Some(n), .. } => format!(
+                "every gate passed: start phase `{}`",
+                self.plan.phase(*n).id
+            ),
+            Action::Advance { next: None, .. } => {
+                "every gate passed: the last phase is done and the rollout complete".to_owned()
+            }
+            Action::Extend {
+                number,
+                max,
+                by,
+                counted: true,
+            } => format!(
+                "a gate failed: extend by {by} (extension {number} of {})",
+                max.map_or_else(|| "unlimited".to_owned(), |m| m.to_string())
+            ),
+            Action::Extend { by, .. } => {
+                format!("a gate was inconclusive: extend by {by} (not counted against the maximum)")
+            }
+            Action::Wait(h) => format!("a gate was inconclusive: wait {h} and evaluate again"),
+            Action::Rollback { to, .. } => format!(
+                "a gate failed and no extension is left: roll back to {}",
+                target(self.plan, *to)
+            ),
+        }
+    }
+
+    fn gate_state(&self, i: usize) -> &'static str {
+        match self.inputs[i] {
+            GateInput::Judged(v) => verdict_word(v),
+            GateInput::NotEvaluated => "not_evaluated",
+            GateInput::Manual { confirmed: true } => "confirmed",
+            GateInput::Manual { confirmed: false } => "unconfirmed",
+        }
+    }
+
+    fn changes(&self) -> Option<&[FlagChange]> {
+        match &self.status.action {
+            Action::Advance { changes, .. } | Action::Rollback { changes, .. } => Some(changes),
+            _ => None,
+        }
+    }
+
+    fn json(&self) -> Json {
+        let p = self.phase();
+        let at = self.at.as_second();
+        let gates: Vec<Json> = (0..p.gates.len())
+            .map(|i| {
+                let mut g = match self.evaluated {
+                    Some(results) => gate_json(self.plan, p, &results[i]),
+                    None => json!({
+                        "gate": p.gates[i].id,
+                        "text": p.gates[i].text,
+                        "kind": if p.gates[i].criterion == Criterion::Manual { "manual" } else { "metric" },
+                        "verdict": null,
+                    }),
+                };
+                g["state"] = json!(self.gate_state(i));
+                g
+            })
+            .collect();
+        let next = (self.position.phase.0 + 1 < self.plan.phases.len()).then(|| {
+            let n = self
+                .plan
+                .phase(crate::model::PhaseId(self.position.phase.0 + 1));
+            json!({
+                "phase": n.id,
+                "title": n.title,
+                "planned_start": self.status.due.map(rfc3339),
+            })
+        });
+        let mut doc = json!({
+            "plan": self.plan.name,
+            "at": self.at.to_string(),
+            "phase": {
+                "id": p.id,
+                "title": p.title,
+                "started": rfc3339(self.position.started),
+                "running_for_seconds": at - self.position.started,
+                "extensions": self.position.extensions,
+                "due": self.status.due.map(rfc3339),
+            },
+            "gates_due": self.status.gates_due,
+            "gates": gates,
+            "next": next,
+            "action": self.status.action.word(),
+            "reason": self.reason(),
+            "changes": self.changes().map(|c| c.iter().map(|c| json!({
+                "flag": self.plan.flag(c.flag).name,
+                "from": c.from,
+                "to": c.to,
+            })).collect::<Vec<_>>()),
+            "extension": null,
+            "wait": null,
+            "rollback_to": null,
+            "waiting_for": [],
+        });
+        match &self.status.action {
+            Action::Extend {
+                number,
+                max,
+                by,
+                counted,
+            } => {
+                doc["extension"] = json!({
+                    "number": number,
+                    "max": max,
+                    "by": by.to_string(),
+                    "counts_against_max": counted,
+                    "gates_due": rfc3339(at + i64::try_from(by.0 * 3600).unwrap_or(i64::MAX / 2)),
+                });
+            }
+            Action::Wait(h) => {
+                doc["wait"] = json!({
+                    "for": h.to_string(),
+                    "until": rfc3339(at + i64::try_from(h.0 * 3600).unwrap_or(i64::MAX / 2)),
+                });
+            }
+            Action::Rollback { to, .. } => doc["rollback_to"] = json!(self.plan.target_name(*to)),
+            Action::KeepRunning(Keep::NotEvaluated(_) | Keep::Unconfirmed(_)) => {
+                // Every gate that holds the phase: not evaluated, or waiting for a person.
+                let waiting: Vec<&str> = (0..p.gates.len())
+                    .filter(|&i| {
+                        matches!(
+                            self.inputs[i],
+                            GateInput::NotEvaluated | GateInput::Manual { confirmed: false }
+                        )
+                    })
+                    .map(|i| p.gates[i].id.as_str())
+                    .collect();
+                doc["waiting_for"] = json!(waiting);
+            }
+            _ => {}
+        }
+        doc
+    }
+
+    fn human(&self) {
+        let p = self.phase();
+        let at = self.at.as_second();
+        outln!(
+            "rollplan status: phase `{}` ({}), started {}, running for {}",
+            p.id,
+            p.title,
+            rfc3339(self.position.started),
+            span(at - self.position.started)
+        );
+        outln!("  at {}", self.at);
+        match self.status.due {
+            None => outln!("  gates: never due (indefinite phase)"),
+            Some(d) if self.status.gates_due => outln!("  gates due since {}", rfc3339(d)),
+            Some(d) => outln!("  gates due at {} (in {})", rfc3339(d), span(d - at)),
+        }
+        if self.position.extensions > 0 {
+            let max = crate::simulate::decide::Limits::from(p.on_fail)
+                .max_extensions
+                .map_or_else(|| "unlimited".to_owned(), |m| m.to_string());
+            outln!(
+                "  extensions used: {} of {max} ({} each)",
+                self.position.extensions,
+                crate::status::extension_length(p.on_fail)
+            );
+        }
+        for (i, gate) in p.gates.iter().enumerate() {
+            let detail = match self.evaluated.map(|r| &r[i].outcome) {
+                Some(outcome @ (Outcome::Judged(_) | Outcome::NoQuery)) => {
+                    outcome_reason(self.plan, gate, outcome)
+                }
+                _ => gate.text.clone().unwrap_or_default(),
+            };
+            outln!(
+                "    {:<14} {}: {detail}",
+                self.gate_state(i),
+                criterion_text(self.plan, gate)
+            );
+        }
+        if let Some(n) = self.plan.phases.get(self.position.phase.0 + 1) {
+            outln!(
+                "  next: phase `{}` ({}), planned start {}",
+                n.id,
+                n.title,
+                self.status.due.map_or_else(|| "none".to_owned(), rfc3339)
+            );
+        }
+        outln!("action: {}: {}", self.status.action.word(), self.reason());
+        if let Some(changes) = self.changes() {
+            outln!("  flag changes, one at a time in this order:");
+            for (i, c) in changes.iter().enumerate() {
+                outln!(
+                    "    {}. {}: {} -> {}",
+                    i + 1,
+                    self.plan.flag(c.flag).name,
+                    c.from,
+                    c.to
+                );
+            }
+        }
+    }
+}
+
+fn target(plan: &Plan, to: RollbackTarget) -> String {
+    match to {
+        RollbackTarget::Start => "the start (before the rollout)".to_owned(),
+        RollbackTarget::Phase(p) => format!("phase `{}`", plan.phase(p).id),
+    }
+}
