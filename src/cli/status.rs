@@ -336,7 +336,10 @@ impl Report<'_> {
                     "max": max,
                     "by": by.to_string(),
                     "counts_against_max": counted,
-                    "gates_due": rfc3339(at + i64::try_from(by.0 * 3600).unwrap_or(i64::MAX / 2)),
+                    // The extended phase's gates are due one extension after these were.
+                    "gates_due": self.status.due.map(|d| {
+                        rfc3339(d.saturating_add(i64::try_from(by.0 * 3600).unwrap_or(i64::MAX / 2)))
+                    }),
                 });
             }
             Action::Wait(h) => {

@@ -171,7 +171,18 @@ fn openmetrics() -> String {
 fn blocks() -> &'static Path {
     static BLOCKS: OnceLock<PathBuf> = OnceLock::new();
     BLOCKS.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("rollplan-prom-blocks-{}", std::process::id()));
+        // Under the target folder, one per test process; folders of processes that have
+        // ended are removed (statics are never dropped, so a process cannot clean its own).
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("prom-blocks-")
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = root.join(format!("prom-blocks-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("blocks folder");
         let input = dir.join("data.om");
