@@ -251,4 +251,24 @@ mod tests {
         let e = client.get_json("not a url", &[]).expect_err("no scheme");
         assert_eq!(e.kind, HttpErrorKind::Unreachable, "{e}");
     }
+
+    #[test]
+    fn a_server_that_never_answers_times_out() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/api/v1/query",
+            listener.local_addr().expect("addr")
+        );
+        // Accept the connection and keep it open without a word until the client gives up.
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            std::thread::sleep(Duration::from_millis(1500));
+            drop(stream);
+        });
+        let client = Client::new(None, Duration::from_millis(300));
+        let e = client.get_json(&url, &[]).expect_err("times out");
+        assert_eq!(e.kind, HttpErrorKind::Timeout, "{e}");
+        assert_eq!(e.message, format!("`{url}` timed out"));
+        server.join().expect("server");
+    }
 }

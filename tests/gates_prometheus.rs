@@ -457,3 +457,94 @@ fn the_token_is_sent_as_a_bearer_token_and_never_printed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!(text(&out.stdout) + &text(&out.stderr)).contains(token));
 }
+
+/// `gates` of the `development` phase (one metric gate) against `url`: (exit code, all output).
+fn gates_against(url: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let when = rfc3339(at("05:00"));
+    let mut args = vec![
+        "gates",
+        "plans/entity.roll",
+        "--phase",
+        "development",
+        "--prometheus",
+        url,
+        "--at",
+        &when,
+    ];
+    args.extend(extra);
+    let out = rollplan(&args, None);
+    (out.status.code(), text(&out.stdout) + &text(&out.stderr))
+}
+
+#[test]
+fn a_server_that_does_not_answer_in_time_is_exit_2() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        std::thread::sleep(std::time::Duration::from_millis(2000));
+        drop(stream);
+    });
+    let (code, all) = gates_against(&url, &["--timeout", "0.5"]);
+    server.join().expect("server");
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("rollplan::prometheus_timeout"), "{all}");
+    assert!(all.contains("timed out"), "{all}");
+    let (code, all) = gates_against(&url, &["--timeout", "0"]);
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("rollplan::invalid_argument"), "{all}");
+}
+
+#[test]
+fn an_answer_that_is_not_prometheus_json_is_exit_2() {
+    for body in [
+        "<html>not an API</html>",
+        r#"{"status":"success","data":{"resultType":"string","result":[1,"x"]}}"#,
+    ] {
+        let (url, request) = fake_server("200 OK", body);
+        let (code, all) = gates_against(&url, &[]);
+        let _ = request.join();
+        assert_eq!(code, Some(2), "{all}");
+        assert!(all.contains("rollplan::prometheus_bad_answer"), "{all}");
+        assert!(!all.contains("verdict"), "{all}");
+    }
+}
+
+#[test]
+fn a_query_prometheus_refuses_is_exit_2_with_its_message() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("bad.roll");
+    std::fs::write(
+        &plan,
+        r#"plan bad { title "Bad" }
+flag f.on: bool = false
+metric errors: count query "sum(rate(entity_requests_total[5m]"
+phase one "One" {
+  duration 1w
+  set f.on = true
+  gate errors == 0 "No errors"
+}
+"#,
+    )
+    .expect("write plan");
+    let when = rfc3339(at("05:00"));
+    let out = rollplan(
+        &[
+            "gates",
+            plan.to_str().expect("UTF-8"),
+            "--phase",
+            "one",
+            "--prometheus",
+            &server.url,
+            "--at",
+            &when,
+        ],
+        None,
+    );
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("rollplan::prometheus_http_error"), "{all}");
+    assert!(all.contains("HTTP 400"), "{all}");
+    assert!(all.contains("parse error"), "{all}");
+}

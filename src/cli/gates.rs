@@ -34,6 +34,9 @@ pub struct Args {
     /// Evaluation time (RFC 3339); now by default
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
+    /// Seconds each request to Prometheus may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
     /// Output format
     #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
@@ -65,7 +68,7 @@ fn gates(args: &Args) -> Result<ExitCode, Failure> {
     let id = phase(plan, &args.phase)?;
     let at = at_time(args.at.as_deref())?;
     let p = plan.phase(id);
-    let mut server = connect(&args.prometheus);
+    let mut server = connect(&args.prometheus, args.timeout)?;
     let results = evaluate(plan, p, &mut server, at.as_second()).map_err(request_failed)?;
     let code = exit_code(&results);
     let overall = match code {

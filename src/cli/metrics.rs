@@ -3,6 +3,7 @@
 //! error (exit 2), and one gate's result as text and JSON.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use serde_json::{Value as Json, json};
@@ -46,9 +47,25 @@ pub fn phase(plan: &Plan, id: &str) -> Result<PhaseId, UsageError> {
     })
 }
 
-/// The server at `url`, with the token from the environment when it is set.
-pub fn connect(url: &str) -> Prometheus {
-    Prometheus::new(url, Secret::from_env(TOKEN_VARIABLE), DEFAULT_TIMEOUT)
+/// The server at `url`, with the token from the environment when it is set; each request may
+/// take `timeout` seconds.
+pub fn connect(url: &str, timeout: f64) -> Result<Prometheus, UsageError> {
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| UsageError {
+            code: "invalid_argument",
+            message: format!("--timeout `{timeout}` is not a positive number of seconds"),
+            help: format!(
+                "give --timeout in seconds, like `--timeout 30`; it is {} by default",
+                DEFAULT_TIMEOUT.as_secs()
+            ),
+        })?;
+    Ok(Prometheus::new(
+        url,
+        Secret::from_env(TOKEN_VARIABLE),
+        timeout,
+    ))
 }
 
 /// A failed request: exit 2 with a code that says what went wrong.
@@ -60,7 +77,7 @@ pub fn request_failed(e: HttpError) -> UsageError {
         ),
         HttpErrorKind::Timeout => (
             "prometheus_timeout",
-            "the server took longer than 10 s: check its load, or query a shorter window",
+            "check the server's load, query a shorter window, or allow more time with `--timeout SECONDS`",
         ),
         HttpErrorKind::Status(401 | 403) => (
             "prometheus_http_error",

@@ -38,6 +38,9 @@ pub struct Args {
     /// A manual gate a person has confirmed (repeatable)
     #[arg(long, value_name = "GATE")]
     pub confirm: Vec<String>,
+    /// Seconds each request to Prometheus may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
     /// Output format
     #[arg(long, value_parser = formats(HUMAN_OR_JSON), default_value = "human")]
     pub format: Format,
@@ -124,9 +127,13 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
     }
     let confirmed = |id: &str| args.confirm.iter().any(|c| c == id);
     let due = crate::status::due(plan, &position);
-    let evaluated: Option<Vec<GateResult>> = match &args.prometheus {
-        Some(url) if due.is_some_and(|d| at.as_second() >= d) => {
-            let mut server = connect(url);
+    let server = args
+        .prometheus
+        .as_deref()
+        .map(|url| connect(url, args.timeout))
+        .transpose()?;
+    let evaluated: Option<Vec<GateResult>> = match server {
+        Some(mut server) if due.is_some_and(|d| at.as_second() >= d) => {
             Some(evaluate(plan, p, &mut server, at.as_second()).map_err(request_failed)?)
         }
         _ => None,
