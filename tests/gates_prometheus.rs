@@ -482,7 +482,7 @@ fn a_server_that_does_not_answer_in_time_is_exit_2() {
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let server = std::thread::spawn(move || {
         let (stream, _) = listener.accept().expect("accept");
-        std::thread::sleep(std::time::Duration::from_millis(2000));
+        std::thread::sleep(std::time::Duration::from_secs(2));
         drop(stream);
     });
     let (code, all) = gates_against(&url, &["--timeout", "0.5"]);
