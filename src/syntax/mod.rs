@@ -286,16 +286,16 @@ mod tests {
 
     const ENTITY: &str = include_str!("../../plans/entity.roll");
 
-    /// The entity plan with its phases copied (ids renamed) until the text passes `bytes`, each
-    /// copy's first phase carrying `extra` as statements.
+    /// The entity plan with its phases copied (ids renamed) until the text passes `bytes`, every
+    /// phase ending with `extra` as statements (at the end, so that wherever a slice's nominal
+    /// end falls inside a phase, `extra` comes before the next item; not tied to the plan's
+    /// byte layout).
     fn large_plan(bytes: usize, extra: &str) -> SourceFile {
         let first_phase = ENTITY.find("phase development").expect("a phase");
         let (head, phases) = ENTITY.split_at(first_phase);
-        let phases = phases.replace("indefinite", "1w").replacen(
-            "  duration 2w\n",
-            &format!("  duration 2w\n{extra}"),
-            1,
-        );
+        let phases = phases
+            .replace("indefinite", "1w")
+            .replace("\n}\n", &format!("\n{extra}}}\n"));
         let mut text = head.to_owned();
         let mut copy = 0;
         while text.len() < bytes {
