@@ -104,6 +104,11 @@ fn duration() -> impl Strategy<Value = String> {
     "[0-9]{1,2}[wdh]"
 }
 
+/// A gate's window: minutes too.
+fn window() -> impl Strategy<Value = String> {
+    "[0-9]{1,2}[wdhm]"
+}
+
 fn date() -> impl Strategy<Value = String> {
     "20[0-9]{2}-[01][0-9]-[0-3][0-9]"
 }
@@ -267,8 +272,12 @@ fn item() -> BoxedStrategy<Tokens> {
             t.extend(d);
             t
         }),
-        (ident(), unit, opt_string()).prop_map(|(m, u, d)| {
+        (ident(), unit, proptest::option::of(string()), opt_string()).prop_map(|(m, u, q, d)| {
             let mut t = vec!["metric".to_owned(), m, ":".to_owned(), u];
+            if let Some(q) = q {
+                t.push("query".to_owned());
+                t.push(q);
+            }
             t.extend(d);
             t
         }),
@@ -341,15 +350,19 @@ fn phase_stmt() -> BoxedStrategy<Tokens> {
     ];
     let gate = (
         ident(),
-        proptest::option::of((gate_cmp, quantity)),
+        proptest::option::of((gate_cmp, quantity, proptest::option::of(window()))),
         opt_string(),
         vec(gate_option, 0..3),
     )
         .prop_map(|(id, threshold, text, options)| {
             let mut t = vec!["gate".to_owned(), id];
-            if let Some((op, q)) = threshold {
+            if let Some((op, q, over)) = threshold {
                 t.push(op);
                 t.push(q);
+                if let Some(w) = over {
+                    t.push("over".to_owned());
+                    t.push(w);
+                }
             }
             t.extend(text);
             t.extend(options.into_iter().flatten());
