@@ -389,3 +389,56 @@ fn usage_errors_exit_2() {
         );
     }
 }
+
+#[test]
+fn a_metric_without_a_query_is_not_evaluated_and_holds_the_phase() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("noquery.roll");
+    std::fs::write(
+        &plan,
+        r#"plan noquery { title "No query" }
+flag f.on: bool = false
+metric error_rate: percent
+phase one "One" {
+  duration 1d
+  set f.on = true
+  gate error_rate < 1% "Errors below 1%"
+}
+phase two "Two" {
+  duration 1d
+  set f.on = false
+}
+"#,
+    )
+    .expect("write plan");
+    // No request is made for a metric without a query, so no server is needed.
+    let out = rollplan(
+        &[
+            "status",
+            plan.to_str().expect("UTF-8"),
+            "--started",
+            "one@2026-01-01T00:00:00Z",
+            "--at",
+            "2026-01-03T00:00:00Z",
+            "--prometheus",
+            "http://127.0.0.1:1",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["action"], "keep_running", "{doc:#}");
+    assert_eq!(doc["waiting_for"], serde_json::json!(["error_rate"]));
+    assert_eq!(doc["gates"][0]["state"], "not_evaluated");
+    assert_eq!(
+        doc["reason"],
+        "the metric gates `error_rate` were not evaluated (their metrics have no `query`: check them by hand)"
+    );
+}

@@ -146,10 +146,12 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
             (Criterion::Manual, _) => GateInput::Manual {
                 confirmed: confirmed(&g.id),
             },
-            (Criterion::Metric { .. }, Some(results)) => results[i]
-                .outcome
-                .verdict()
-                .map_or(GateInput::NotEvaluated, GateInput::Judged),
+            // A metric without a query cannot be read: not evaluated, so the phase waits for
+            // a person rather than for data that will never come.
+            (Criterion::Metric { .. }, Some(results)) => match &results[i].outcome {
+                Outcome::Judged(j) => GateInput::Judged(j.verdict),
+                Outcome::NoQuery | Outcome::Manual => GateInput::NotEvaluated,
+            },
             (Criterion::Metric { .. }, None) => GateInput::NotEvaluated,
         })
         .collect();
@@ -225,7 +227,7 @@ impl Report<'_> {
                 "the metric gates {} were not evaluated{}",
                 names(list),
                 if self.prometheus {
-                    ""
+                    " (their metrics have no `query`: check them by hand)"
                 } else {
                     " (give --prometheus URL to evaluate them)"
                 }
