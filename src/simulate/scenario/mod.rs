@@ -1,7 +1,8 @@
 //! Scenario files for `simulate --scenario`: what the world does at each evaluation of a phase's
 //! gates. The YAML maps phase ids to lists of attempts; an attempt maps gate names (a metric
 //! gate's name is its metric's) to an observed value in the metric's unit (`0.3%`, `120ms`,
-//! `4`, `0.02`) or to `passed`, `failed` or `inconclusive`:
+//! `4`, `0.02`) or to `passed`, `failed` or `inconclusive` (or `pass` and `fail`, the words of
+//! `rollplan gates --format json`):
 //!
 //! ```yaml
 //! full_production:
