@@ -17,7 +17,11 @@ use crate::prometheus::{Prometheus, TOKEN_VARIABLE};
 /// `--at`: an RFC 3339 time, or now.
 pub fn at_time(at: Option<&str>) -> Result<Timestamp, UsageError> {
     match at {
-        None => Ok(Timestamp::now()),
+        // Whole seconds: the queries are sent in whole seconds, and the report says the same.
+        None => {
+            Ok(Timestamp::from_second(Timestamp::now().as_second())
+                .unwrap_or(Timestamp::UNIX_EPOCH))
+        }
         Some(text) => timestamp("--at", text),
     }
 }
