@@ -96,11 +96,7 @@ fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
             Err(error) => {
                 // Literal tokens are only tracked in detail mode, which costs time on every
                 // parse: parse the failing slice again with it to say what was expected.
-                pest::set_error_detail(true);
-                let detailed = RollplanParser::parse(Rule::file, rest)
-                    .err()
-                    .unwrap_or(error);
-                pest::set_error_detail(false);
+                let detailed = parse_in_detail(rest).unwrap_or(error);
                 let diagnostic = errors::to_diagnostic(&detailed, source, offset);
                 let at = diagnostic.primary.span.range().start;
                 diagnostics.push(diagnostic);
@@ -115,6 +111,23 @@ fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
         Some(errors) => Err(errors),
         None => Ok(file),
     }
+}
+
+/// pest's error detail is one process-wide switch, read when a parse starts. Holding this lock
+/// from switching it on to switching it off keeps one thread from switching it off under
+/// another's detailed parse (`diff` parses its two sides on two threads), so a message never
+/// depends on timing. A parse that starts elsewhere meanwhile only tracks more than it needs.
+static ERROR_DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Parses `text` again with pest's error detail on; `None` if it parses (it did not before).
+fn parse_in_detail(text: &str) -> Option<pest::error::Error<Rule>> {
+    let _held = ERROR_DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let error = RollplanParser::parse(Rule::file, text).err();
+    pest::set_error_detail(false);
+    error
 }
 
 /// Parses a valid plan slice by slice, or returns `None` at the first slice that fails.
@@ -233,6 +246,34 @@ mod tests {
     fn first_error(text: &str) -> Diagnostic {
         let source = SourceFile::new(FileId(0), "t.roll", text);
         parse(&source).expect_err("refused").into_vec().remove(0)
+    }
+
+    /// pest's error detail is one process-wide switch: threads reporting syntax errors at once
+    /// (as `diff` does for its two sides) must each get the message they get alone.
+    #[test]
+    fn syntax_errors_on_several_threads_at_once_read_as_alone() {
+        let texts = [
+            "plan x {}\nflag a: bool false\n",
+            "plan y {}\nphase p \"P\" {\n  duraton 1w\n}\n",
+        ];
+        let alone: Vec<String> = texts.iter().map(|t| first_error(t).message).collect();
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..8)
+                .map(|k| {
+                    let text = texts[k % 2];
+                    scope.spawn(move || {
+                        (0..300)
+                            .map(|_| first_error(text).message)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for (k, run) in runs.into_iter().enumerate() {
+                for message in run.join().expect("parsing does not panic") {
+                    assert_eq!(message, alone[k % 2]);
+                }
+            }
+        });
     }
 
     #[test]
