@@ -85,7 +85,8 @@ catalogue! {
     /// or minutes are given anywhere but a gate's `over` window.
     InvalidDuration = ("invalid_duration", Error),
     /// Returned when a number is out of its range: a probability outside 0..=1, an extension count
-    /// outside 1..=1000, more optional values or configurations in a phase than are checked.
+    /// outside 1..=1000, an int beyond 64 bits, a threshold too large for a number, more optional
+    /// values or configurations in a phase than are checked.
     InvalidNumber = ("invalid_number", Error),
     /// Returned when a phase has no `duration`.
     MissingDuration = ("missing_duration", Error),

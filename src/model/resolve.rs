@@ -544,6 +544,61 @@ mod tests {
     }
 
     #[test]
+    fn an_attribute_in_an_invariant_is_not_told_to_be_declared() {
+        let text = format!(
+            "{HEAD}attribute region: string\ninvariant i: region -> checkout.v2\n\
+             phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n}}\n"
+        );
+        let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::UndefinedFlag);
+        assert_eq!(underlined, "region");
+        assert_eq!(source.slice(d.related[0].span), "region");
+        assert_eq!(d.related[0].text, "`region` is a context attribute");
+        assert!(
+            d.help.starts_with("invariants and `set` range over flags"),
+            "{}",
+            d.help
+        );
+    }
+
+    #[test]
+    fn two_gates_on_one_metric_are_not_told_to_rename_one() {
+        let text = format!(
+            "{HEAD}phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n  \
+             gate error_rate < 1%\n  gate error_rate < 2%\n}}\n"
+        );
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::DuplicateName);
+        assert_eq!(d.message, "metric `error_rate` is gated twice in one phase");
+        assert_eq!(underlined, "error_rate");
+        assert!(!d.help.contains("rename"), "{}", d.help);
+        assert!(d.help.starts_with("a phase checks each metric once"));
+    }
+
+    #[test]
+    fn a_threshold_too_large_for_a_float_is_an_invalid_number() {
+        let huge = format!("1{}%", "0".repeat(400));
+        let text = format!(
+            "{HEAD}phase a \"A\" {{\n  duration 1w\n  set checkout.v2 = true\n  \
+             gate error_rate < {huge}\n}}\n"
+        );
+        let found = diagnose(&text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::InvalidNumber);
+        assert_eq!(underlined, &huge);
+        assert_eq!(d.primary.text, "out of range");
+    }
+
+    #[test]
     fn a_missing_duration_points_at_the_phase_and_its_closing_brace() {
         let text = format!("{HEAD}phase a \"A\" {{\n  set checkout.v2 = true\n}}\n");
         let source = SourceFile::new(FileId(0), "t.roll", text.as_str());

@@ -65,13 +65,25 @@ impl Resolver<'_> {
             }
             _ => None,
         };
+        if let (None, LiteralKind::Number(n), FlagType::Int) = (&value, &literal.node, ty)
+            && !n.contains('.')
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidNumber,
+                    format!("`{n}` is out of range for {what}"),
+                    literal.span,
+                    "beyond 64 bits",
+                )
+                .related(declared, format!("declared as {ty} here"))
+                .help("write a whole number between -2^63 and 2^63-1"),
+            );
+            return None;
+        }
         if value.is_none() {
             let found = match &literal.node {
                 LiteralKind::Bool(_) => "a bool".to_owned(),
                 LiteralKind::Number(n) if n.contains('.') => "a decimal number".to_owned(),
-                LiteralKind::Number(_) if *ty == FlagType::Int => {
-                    "an integer out of range".to_owned()
-                }
                 LiteralKind::Number(_) => "a number".to_owned(),
                 LiteralKind::String(_) => "a string".to_owned(),
                 LiteralKind::Ident(name) => format!("the name `{name}`"),
@@ -131,21 +143,33 @@ impl Resolver<'_> {
         if let Some(&id) = self.flag_ids.get(name.node) {
             return Some(id);
         }
-        let help = did_you_mean(name.node, self.flag_ids.keys().map(String::as_str), || {
-            format!(
-                "declare it: `flag {}: bool = false \"what it controls\"`",
-                name.node
-            )
-        });
-        self.report(
-            Diagnostic::new(
-                Code::UndefinedFlag,
-                format!("flag `{}` is not declared", name.node),
-                name.span,
-                "undeclared flag",
-            )
-            .help(help),
+        let mut diagnostic = Diagnostic::new(
+            Code::UndefinedFlag,
+            format!("flag `{}` is not declared", name.node),
+            name.span,
+            "undeclared flag",
         );
+        // A context attribute is declared, but it is not a flag: say so rather than "declare it".
+        if let Some(&attribute) = self.attribute_ids.get(name.node) {
+            diagnostic = diagnostic
+                .related(
+                    self.attributes[attribute.0].span,
+                    format!("`{}` is a context attribute", name.node),
+                )
+                .help("invariants and `set` range over flags; a context attribute is read only in a scoped value's `when`, like `set flag = v when attribute == x else w`");
+        } else {
+            diagnostic = diagnostic.help(did_you_mean(
+                name.node,
+                self.flag_ids.keys().map(String::as_str),
+                || {
+                    format!(
+                        "declare it: `flag {}: bool = false \"what it controls\"`",
+                        name.node
+                    )
+                },
+            ));
+        }
+        self.report(diagnostic);
         None
     }
 

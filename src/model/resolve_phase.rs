@@ -169,7 +169,7 @@ impl Resolver<'_> {
                     }
                 }
                 ast::PhaseStmt::Gate(g) => {
-                    if self.check_unique("gate", g.id, &mut gate_ids) {
+                    if self.check_unique_gate(g, &mut gate_ids) {
                         gates.push(g);
                     }
                 }
@@ -240,6 +240,31 @@ impl Resolver<'_> {
             && first.state == phase.planned
         {
             first.state = phase.planned.clone();
+        }
+    }
+
+    /// A named gate declared twice is renamed; a metric gate has no name of its own, so two on
+    /// one metric are merged instead.
+    fn check_unique_gate<'a>(
+        &mut self,
+        gate: &ast::Gate<'a>,
+        seen: &mut HashMap<&'a str, Span>,
+    ) -> bool {
+        match (seen.get(gate.id.node), &gate.threshold) {
+            (Some(&first), Some(_)) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("metric `{}` is gated twice in one phase", gate.id.node),
+                        gate.id.span,
+                        "gated again here",
+                    )
+                    .related(first, "first gate on this metric")
+                    .help("a phase checks each metric once: keep the gate with the threshold you mean and delete the other"),
+                );
+                false
+            }
+            _ => self.check_unique("gate", gate.id, seen),
         }
     }
 
@@ -594,7 +619,21 @@ impl Resolver<'_> {
         } else {
             (raw.node, None)
         };
-        let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite())?;
+        let Some(value) = number.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidNumber,
+                    format!(
+                        "a threshold with {} digits before the point is too large to compare with",
+                        number.split('.').next().map_or(0, |w| w.trim_start_matches('-').len())
+                    ),
+                    raw.span,
+                    "out of range",
+                )
+                .help("write a threshold the metric can reach, with at most 300 digits before the point"),
+            );
+            return None;
+        };
         let fits = match unit {
             Unit::Percent => suffix == Some(Unit::Percent),
             Unit::Ms => suffix == Some(Unit::Ms),
