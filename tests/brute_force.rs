@@ -7,6 +7,10 @@
 //!   one-flag-at-a-time order iff some permutation of the changed flags keeps every
 //!   intermediate state valid, and the order it gives is such a permutation.
 //!
+//! - in plans whose states may break invariants, a transition is judged only on the invariants
+//!   that hold at both of its ends: it is blocked iff no permutation keeps those in every
+//!   intermediate state, and each blocked transition is one `unsafe_transition`.
+//!
 //! The formulas are evaluated here by this file's own evaluator, not the library's.
 
 use std::collections::BTreeSet;
@@ -278,7 +282,13 @@ fn compile(text: &str) -> Result<rollplan::Compiled, rollplan::diagnostic::Error
 /// trying every permutation (a prefix that reaches an invalid state rules out all its
 /// extensions, so those are skipped).
 fn some_order_is_safe(plan: &Small, from: &[bool], changed: &[usize]) -> bool {
-    if changed.is_empty() {
+    some_order_keeps(&|s| plan.valid(s), from, changed)
+}
+
+/// Whether some order of flipping `changed` from `from` keeps `valid` in every intermediate
+/// state (the last state, the target, is not checked: the caller judges it).
+fn some_order_keeps(valid: &dyn Fn(&[bool]) -> bool, from: &[bool], changed: &[usize]) -> bool {
+    if changed.len() <= 1 {
         return true;
     }
     changed.iter().enumerate().any(|(k, &flag)| {
@@ -290,8 +300,27 @@ fn some_order_is_safe(plan: &Small, from: &[bool], changed: &[usize]) -> bool {
             .filter(|(j, _)| *j != k)
             .map(|(_, f)| *f)
             .collect();
-        plan.valid(&next) && some_order_is_safe(plan, &next, &rest)
+        valid(&next) && some_order_keeps(valid, &next, &rest)
     })
+}
+
+/// Resolves and analyses `text`, whatever the analysis reports: the transitions of a plan with
+/// errors are still there to compare.
+fn analyse(
+    text: &str,
+) -> (
+    rollplan::analysis::Analysis,
+    Vec<rollplan::diagnostic::Diagnostic>,
+) {
+    let mut sources = SourceMap::new();
+    let file = sources.add("small.roll", text);
+    let source = sources.get(file);
+    let ast = rollplan::syntax::parse(source).expect("generated plans parse");
+    let (plan, _) = rollplan::model::resolve(&ast, source);
+    let plan = plan.expect("generated plans resolve");
+    let analysis = rollplan::analysis::analyse(&plan);
+    let diagnostics = analysis.diagnostics.clone();
+    (analysis, diagnostics)
 }
 
 /// The state index (0: the start, p + 1: phase p) of a node of the library's state graph.
@@ -401,6 +430,125 @@ proptest! {
         edges.dedup();
         prop_assert_eq!(seen, edges, "{}", text);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Random plans, whose states often break invariants: each transition is judged on the
+    /// invariants that hold at both ends, by brute force and by the library alike.
+    #[test]
+    fn transition_verdicts_match_brute_force_where_states_break_invariants(plan in small_plan()) {
+        let states = plan.states();
+        let text = plan.text();
+        let mut edges: Vec<(usize, usize, EdgeKind)> = Vec::new();
+        for p in 0..plan.phases.len() {
+            edges.push((p, p + 1, EdgeKind::Advance));
+            if let Some(target) = plan.policy.target(p) {
+                edges.push((p + 1, target, EdgeKind::Rollback));
+            }
+        }
+        edges.retain(|&(a, b, _)| states[a] != states[b]);
+        let blocked_by_brute_force: BTreeSet<(usize, usize, bool)> = edges
+            .iter()
+            .filter(|&&(a, b, _)| {
+                let held: Vec<&F> = plan
+                    .invariants
+                    .iter()
+                    .filter(|f| f.eval(&states[a]) && f.eval(&states[b]))
+                    .collect();
+                let changed: Vec<usize> = (0..plan.initial.len())
+                    .filter(|&f| states[a][f] != states[b][f])
+                    .collect();
+                !some_order_keeps(&|s| held.iter().all(|f| f.eval(s)), &states[a], &changed)
+            })
+            .map(|&(a, b, k)| (a, b, k == EdgeKind::Rollback))
+            .collect();
+
+        let (analysis, diagnostics) = analyse(&text);
+        let graph = &analysis.graph.graph;
+        let mut blocked = BTreeSet::new();
+        for t in &analysis.transitions {
+            let (Some(a), Some(b)) = (state_index(graph[t.from]), state_index(graph[t.to])) else {
+                continue;
+            };
+            match &t.plan {
+                FlipPlan::Blocked { .. } => {
+                    blocked.insert((a, b, t.kind == EdgeKind::Rollback));
+                }
+                FlipPlan::Safe(order) => {
+                    // A safe order keeps every invariant that holds at both ends.
+                    let held: Vec<&F> = plan
+                        .invariants
+                        .iter()
+                        .filter(|f| f.eval(&states[a]) && f.eval(&states[b]))
+                        .collect();
+                    let mut state = states[a].clone();
+                    for (i, f) in order.iter().enumerate() {
+                        state[f.0] = !state[f.0];
+                        if i + 1 < order.len() {
+                            prop_assert!(held.iter().all(|h| h.eval(&state)),
+                                "order {:?} passes a state breaking a held invariant\n{}", order, text);
+                        }
+                    }
+                    prop_assert_eq!(&state, &states[b], "order {:?} does not reach the target\n{}", order, text);
+                }
+            }
+        }
+        prop_assert_eq!(&blocked, &blocked_by_brute_force, "{}", text);
+        // Every blocked transition is reported, in the same run as any broken invariant.
+        let reported = diagnostics.iter().filter(|d| d.code == Code::UnsafeTransition).count();
+        prop_assert_eq!(reported, blocked.len(), "{}", text);
+    }
+}
+
+/// The two plans where `check` and the model disagreed (issue 13.10): a one-flag rollback into a
+/// state that inherited a violation is not unsafe, and a transition into a broken state is still
+/// judged on the invariants that hold at both ends.
+#[test]
+fn broken_states_neither_invent_nor_hide_unsafe_transitions() {
+    let inherited = "plan demo { title \"Demo\" }\nflag a: bool = false\nflag b: bool = true\n\
+        flag e: bool = false\ninvariant i1: b -> a\n\
+        phase p2 \"P2\" {\n  duration 1w\n  set e = true\n}\n\
+        phase p3 \"P3\" {\n  duration 1w\n  set a = true\n}\n";
+    let (_, diagnostics) = analyse(inherited);
+    let codes: Vec<Code> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, [Code::InvariantViolated], "{diagnostics:?}");
+
+    let hidden = "plan demo { title \"Demo\" }\n\
+        flag mode: enum(legacy, modern) = legacy\nflag backfill: bool = true\n\
+        flag reads: bool = true\nflag cache: bool = true\n\
+        invariant cache_legacy: cache -> mode == legacy\n\
+        invariant legacy_backfill: mode == legacy -> backfill\n\
+        invariant reads_need_backfill: reads -> backfill\n\
+        invariant backfill_cache: backfill -> cache\n\
+        phase p1 \"P1\" {\n  duration 1w\n  set cache = false\n  set mode = modern\n  \
+        set backfill = false\n  on_fail extend 1d\n}\n";
+    let (_, diagnostics) = analyse(hidden);
+    let found: Vec<(Code, &str)> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Code::InvariantViolated,
+                "invariant `reads_need_backfill` is broken in phase `p1`"
+            ),
+            (
+                Code::UnsafeTransition,
+                "cannot advance from the start (before the rollout) to phase `p1` one flag at a \
+                 time: every order breaks `backfill_cache` or `cache_legacy` or `legacy_backfill`"
+            ),
+        ],
+        "{diagnostics:?}"
+    );
 }
 
 #[test]

@@ -24,14 +24,13 @@ pub(super) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
     by_flag
 }
 
-/// Checks every node; returns the nodes whose state breaks an invariant.
+/// Checks every node and reports each invariant a reachable state breaks.
 pub(super) fn check(
     plan: &Plan,
     sg: &StateGraph,
     by_flag: &[Vec<usize>],
     out: &mut Vec<Diagnostic>,
-) -> HashSet<NodeIndex> {
-    let mut broken = HashSet::new();
+) {
     let mut reported: HashSet<(usize, Option<usize>)> = HashSet::new();
     for node in sg.graph.node_indices() {
         let state = sg.state(plan, node);
@@ -58,7 +57,6 @@ pub(super) fn check(
             let Some(context) = failing_context(&inv.formula, state, &contexts) else {
                 continue;
             };
-            broken.insert(node);
             let phase = match sg.graph[node] {
                 Node::Phase { phase, .. } => Some(phase.0),
                 _ => None,
@@ -68,7 +66,6 @@ pub(super) fn check(
             }
         }
     }
-    broken
 }
 
 fn violation(

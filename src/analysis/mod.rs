@@ -53,7 +53,7 @@ pub fn analyse(plan: &Plan) -> Analysis {
     rollback_targets(plan, &mut diagnostics);
 
     let by_flag = invariants::invariants_by_flag(plan);
-    let broken = invariants::check(plan, &sg, &by_flag, &mut diagnostics);
+    invariants::check(plan, &sg, &by_flag, &mut diagnostics);
 
     let mut transitions = Vec::new();
     let mut reported_blocks = HashSet::new();
@@ -65,10 +65,6 @@ pub fn analyse(plan: &Plan) -> Analysis {
         }
         let (from_state, to_state) = (sg.state(plan, from), sg.state(plan, to));
         if from_state == to_state {
-            continue;
-        }
-        // A transition touching a broken state has been reported already.
-        if broken.contains(&from) || broken.contains(&to) {
             continue;
         }
         let flips = ordering::order(plan, &by_flag, from_state, to_state);
@@ -212,7 +208,7 @@ fn blocked(
             if !inv.flags.contains(&other) {
                 return None;
             }
-            context::classes(&inv.flags, [from_state, to_state])
+            ordering::judged_contexts(&inv.formula, &inv.flags, from_state, to_state)
                 .into_iter()
                 .find(|c| !context::holds(&inv.formula, &state, c))
                 .map(|c| (i, c))

@@ -3,6 +3,12 @@
 //! rollback edge this module finds an order of single-flag changes whose every intermediate
 //! state satisfies the invariants, or proves that none exists and says what blocks it.
 //!
+//! A transition is judged only on the invariants that hold at both of its ends (in each class of
+//! contexts): a state that already breaks an invariant is reported as such, and an invariant the
+//! transition restores or breaks on arrival says nothing about the order of its flips. So a
+//! one-flag change is never unsafe, and a transition out of or into a broken state is still
+//! searched on the rest.
+//!
 //! Only invariants that read a changed flag matter, and changed flags that share no invariant
 //! are independent, so the search runs per connected component of changed flags: a breadth-first
 //! search over the subsets of the component already flipped (exact up to
@@ -12,7 +18,7 @@ use std::collections::{HashMap, VecDeque};
 
 use petgraph::graph::NodeIndex;
 
-use super::context::{Context, classes};
+use super::context::{Context, classes, holds};
 use super::graph::EdgeKind;
 use crate::model::{FlagId, FlagState, Formula, Plan};
 
@@ -103,9 +109,10 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
             to,
             invariants: invariant_ids
                 .iter()
-                .map(|&i| {
+                .filter_map(|&i| {
                     let inv = &plan.invariants[i];
-                    (&inv.formula, i, classes(&inv.flags, [from, to]))
+                    let contexts = judged_contexts(&inv.formula, &inv.flags, from, to);
+                    (!contexts.is_empty()).then_some((&inv.formula, i, contexts))
                 })
                 .collect(),
             position: component.iter().enumerate().map(|(i, f)| (*f, i)).collect(),
@@ -137,6 +144,20 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
         }
     }
     FlipPlan::Safe(order)
+}
+
+/// The classes of contexts in which a transition `from → to` is judged on an invariant: those
+/// in which it holds at both ends.
+pub(super) fn judged_contexts(
+    formula: &Formula,
+    flags: &[FlagId],
+    from: &FlagState,
+    to: &FlagState,
+) -> Vec<Context> {
+    classes(flags, [from, to])
+        .into_iter()
+        .filter(|c| holds(formula, from, c) && holds(formula, to, c))
+        .collect()
 }
 
 /// Groups changed flags that share an invariant (union-find over the invariants' flags).
