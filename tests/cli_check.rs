@@ -120,8 +120,18 @@ fn warnings_pass_unless_denied() {
     let out = rollplan(&dir, &["check", "p.roll"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("rollplan::unused_flag"));
+    assert!(text(&out.stdout).starts_with("p.roll: plan `p` checks clean"));
     let out = rollplan(&dir, &["check", "--deny", "warnings", "p.roll"]);
     assert_eq!(out.status.code(), Some(1));
+    // A failing check must not say "checks clean": it says the warnings fail it.
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "p.roll: plan `p` fails the check: 1 warning denied by `--deny warnings`\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("checks clean"), "{stdout}");
 }
 
 #[test]

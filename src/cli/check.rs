@@ -55,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
                         render::human(&compiled.warnings, sources, stderr_color())
                     );
                 }
-                out!("{}", summary.human(&name, &compiled, args.verbose));
+                out!("{}", summary.human(&name, &compiled, args.verbose, deny));
             }
             if deny {
                 ExitCode::PlanProblems
@@ -96,9 +96,19 @@ impl Summary {
         }
     }
 
-    fn human(&self, name: &str, c: &crate::Compiled, verbose: bool) -> String {
+    /// `denied`: `--deny warnings` was given and there are warnings, so the check fails.
+    fn human(&self, name: &str, c: &crate::Compiled, verbose: bool, denied: bool) -> String {
         use std::fmt::Write as _;
-        let mut out = format!("{name}: plan `{}` checks clean\n", c.plan.name);
+        let mut out = if denied {
+            let n = c.warnings.len();
+            format!(
+                "{name}: plan `{}` fails the check: {n} warning{} denied by `--deny warnings`\n",
+                c.plan.name,
+                plural(n)
+            )
+        } else {
+            format!("{name}: plan `{}` checks clean\n", c.plan.name)
+        };
         let _ = writeln!(
             out,
             "  {}, {} ({} with the start), {}, {} holding in every state",
