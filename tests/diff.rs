@@ -185,6 +185,93 @@ fn every_kind_of_change() {
     );
 }
 
+/// A plan whose one phase sets `checkout.v2` and `checkout.tier` with the given right-hand sides.
+fn scoped_plan(v2: &str, tier: &str) -> Side {
+    side_of(
+        "scoped.roll",
+        format!(
+            "plan p {{ title \"P\" }}\nattribute http.method: string\n\
+             attribute plan_tier: enum(free, plus, pro)\n\
+             flag checkout.v2: bool = false\nflag checkout.tier: enum(basic, plus) = basic\n\
+             phase one \"One\" {{\n  duration 1w\n  set checkout.v2 = {v2}\n  \
+             set checkout.tier = {tier}\n}}\n"
+        ),
+    )
+}
+
+/// The risk and note of the change to `flag` between two versions of [`scoped_plan`].
+fn scoped_change(old: &Side, new: &Side, flag: &str) -> (Option<Risk>, Option<String>) {
+    let d = diff(old, new);
+    let change = d
+        .changes
+        .iter()
+        .find(|c| c.subject == format!("flag `{flag}`"))
+        .unwrap_or_else(|| panic!("no change to `{flag}`: {:?}", d.changes));
+    (change.risk, change.note.clone())
+}
+
+#[test]
+fn widening_who_gets_a_value_is_risky_and_narrowing_is_a_reduction() {
+    let get = "true when http.method == \"GET\" else false";
+    let get_post = "true when http.method in [\"GET\", \"POST\"] else false";
+    let plus = "plus when plan_tier in [plus] else basic";
+    let plus_pro = "plus when plan_tier in [plus, pro] else basic";
+    // Writes now reach the new handler: more contexts get `true`.
+    let (risk, _) = scoped_change(
+        &scoped_plan(get, plus),
+        &scoped_plan(get_post, plus),
+        "checkout.v2",
+    );
+    assert_eq!(risk, Some(Risk::FlagEnabled));
+    // An enum value added to a scoped rule of a flag that is not a boolean.
+    let (risk, _) = scoped_change(
+        &scoped_plan(get, plus),
+        &scoped_plan(get, plus_pro),
+        "checkout.tier",
+    );
+    assert_eq!(risk, Some(Risk::ValueWidened));
+    // The way back takes the value from some contexts: a reduction, not a risk.
+    for (old, new, flag) in [
+        (
+            scoped_plan(get_post, plus),
+            scoped_plan(get, plus),
+            "checkout.v2",
+        ),
+        (
+            scoped_plan(get, plus_pro),
+            scoped_plan(get, plus),
+            "checkout.tier",
+        ),
+    ] {
+        let (risk, note) = scoped_change(&old, &new, flag);
+        assert_eq!(risk, None, "{flag}");
+        assert_eq!(
+            note.as_deref(),
+            Some("narrowed: fewer contexts get it"),
+            "{flag}"
+        );
+    }
+    // `--fail-on risk` sees it.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-widened");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = |v2: &str| {
+        format!(
+            "plan p {{ title \"P\" }}\nattribute http.method: string\n\
+             flag checkout.v2: bool = false\n\
+             phase one \"One\" {{\n  duration 1w\n  set checkout.v2 = {v2}\n}}\n"
+        )
+    };
+    std::fs::write(dir.join("old.roll"), text(get)).unwrap();
+    std::fs::write(dir.join("new.roll"), text(get_post)).unwrap();
+    let out = rollplan_in(&dir, &["diff", "old.roll", "new.roll", "--fail-on", "risk"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 #[test]
 fn a_side_that_fails_check_is_still_compared() {
     let (code, out, _) = rollplan(&[

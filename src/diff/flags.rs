@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::compare::{PhasePair, Sides, change};
-use super::{Change, ChangeKind, Risk, text};
+use super::{Change, ChangeKind, Risk, scope, text};
 use crate::model::{FlagId, Plan, Setting, Value};
 
 /// A flag in either plan, by name.
@@ -136,16 +136,35 @@ fn flag_risk(
         reached_at.map(|at| format!("the old plan reached it in `{}`", sides.old.phases[at].id));
     let before = flag.old.map_or(0, |id| on_level(pair.old.planned.get(id)));
     let is_bool = sides.new.flag(id_new).ty == crate::model::FlagType::Bool;
+    // A scoped value can reach more (or fewer) contexts while its text merely changes.
+    let reach = flag.old.and_then(|id_old| {
+        let setting_old = pair.old.planned.get(id_old);
+        let scoped = |s: &Setting| matches!(s, Setting::Scoped { .. });
+        (scoped(setting_old) || scoped(setting_new)).then(|| {
+            let rest = if is_bool {
+                Value::Bool(false)
+            } else {
+                sides.new.flag(id_new).initial.clone()
+            };
+            scope::reach(sides.old, setting_old, sides.new, setting_new, &rest)
+        })
+    });
+    let widened = reach.is_some_and(|r| r.widened);
     let risk = if is_bool {
-        if on_level(setting_new) <= before {
+        if on_level(setting_new) <= before && !widened {
             None
         } else if reached_later {
             Some(Risk::FlagEnabledEarlier)
         } else {
             Some(Risk::FlagEnabled)
         }
+    } else if reached_later {
+        Some(Risk::FlagEnabledEarlier)
     } else {
-        reached_later.then_some(Risk::FlagEnabledEarlier)
+        widened.then_some(Risk::ValueWidened)
     };
-    (risk, earlier)
+    let narrowed = reach
+        .is_some_and(|r| r.narrowed && !r.widened)
+        .then(|| "narrowed: fewer contexts get it".to_owned());
+    (risk, earlier.or(narrowed))
 }

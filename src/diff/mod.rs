@@ -20,6 +20,7 @@ pub mod markdown;
 mod matching;
 mod plan_level;
 mod risk;
+mod scope;
 mod side;
 mod text;
 

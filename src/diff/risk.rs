@@ -25,6 +25,8 @@ pub enum Risk {
     FlagEnabledEarlier,
     /// A flag is turned on (wholly or for some contexts) where the old plan never turned it on.
     FlagEnabled,
+    /// A scoped value of a flag that is not a boolean reaches contexts that did not get it.
+    ValueWidened,
     /// A phase lost its rollback: on failure it no longer reverts.
     RollbackRemoved,
     /// The new plan does not pass `check`.
@@ -44,6 +46,7 @@ impl Risk {
             Risk::RemovedPhase => "removed_phase",
             Risk::FlagEnabledEarlier => "flag_enabled_earlier",
             Risk::FlagEnabled => "flag_enabled",
+            Risk::ValueWidened => "value_widened",
             Risk::RollbackRemoved => "rollback_removed",
             Risk::FailsCheck => "fails_check",
         }
@@ -61,6 +64,7 @@ impl Risk {
             Risk::RemovedPhase => "removed phase",
             Risk::FlagEnabledEarlier => "flag enabled earlier",
             Risk::FlagEnabled => "flag enabled",
+            Risk::ValueWidened => "value widened",
             Risk::RollbackRemoved => "rollback removed",
             Risk::FailsCheck => "fails check",
         }

@@ -1,0 +1,92 @@
+//! Who gets a value: two settings of one flag (from the old and the new plan) compared context
+//! by context. A scoped value's text can change while the contexts it reaches grow
+//! (`http.method == "GET"` → `http.method in ["GET", "POST"]`, an enum value added to a rule):
+//! that widening is what a reviewer must see, and narrowing is a reduction.
+//!
+//! Attributes are matched by name (their ids differ between the plans). Contexts fall into
+//! classes: each value a rule of either setting names, plus "any other value", per attribute.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Plan, Setting, Value};
+
+/// Past this many classes of contexts the settings are not compared: the change counts as
+/// widening, which is the cautious answer.
+const MAX_CLASSES: usize = 4096;
+
+/// How the contexts that get a value changed from the old setting to the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Reach {
+    /// Some context gets a value it did not get before, other than `rest` (for a boolean:
+    /// `true` where it was `false`).
+    pub(super) widened: bool,
+    /// Some context that got a value other than `rest` now gets `rest` or another value.
+    pub(super) narrowed: bool,
+}
+
+/// Compares the contexts in which `old` and `new` give a value other than `rest` (the flag's
+/// declared value; `false` for a boolean).
+pub(super) fn reach(
+    old_plan: &Plan,
+    old: &Setting,
+    new_plan: &Plan,
+    new: &Setting,
+    rest: &Value,
+) -> Reach {
+    let mut named: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for (plan, setting) in [(old_plan, old), (new_plan, new)] {
+        if let Setting::Scoped { rules, .. } = setting {
+            for rule in rules {
+                let values = named
+                    .entry(plan.attribute(rule.condition.attribute).name.as_str())
+                    .or_default();
+                for v in rule.condition.values() {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let classes = named
+        .values()
+        .try_fold(1usize, |n, values| n.checked_mul(values.len() + 1))
+        .filter(|&n| n <= MAX_CLASSES);
+    let Some(classes) = classes else {
+        return Reach {
+            widened: true,
+            narrowed: false,
+        };
+    };
+    let attributes: Vec<(&str, &Vec<&Value>)> =
+        named.iter().map(|(name, values)| (*name, values)).collect();
+    let mut reach = Reach {
+        widened: false,
+        narrowed: false,
+    };
+    for class in 0..classes {
+        // The class's value of each attribute: a named value, or none of them.
+        let mut context: BTreeMap<&str, Option<&Value>> = BTreeMap::new();
+        let mut k = class;
+        for (name, values) in &attributes {
+            let choice = k % (values.len() + 1);
+            k /= values.len() + 1;
+            context.insert(name, values.get(choice).copied());
+        }
+        let value_in = |plan: &Plan, setting: &Setting| {
+            setting.value_in(&|a| {
+                context
+                    .get(plan.attribute(a).name.as_str())
+                    .copied()
+                    .flatten()
+                    .cloned()
+            })
+        };
+        let (a, b) = (value_in(old_plan, old), value_in(new_plan, new));
+        if a != b {
+            reach.widened |= b != *rest;
+            reach.narrowed |= a != *rest;
+        }
+    }
+    reach
+}
