@@ -273,3 +273,43 @@ fn a_seed_always_gives_the_same_forecast() {
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!("forecast_seed_2026", String::from_utf8(out.stdout).unwrap());
 }
+
+/// `--runs` and `--threads` outside what a forecast can use are usage errors that name the
+/// limit: no forecast of zero runs ("not reached"), and nothing that cannot finish.
+#[test]
+fn runs_and_threads_are_refused_outside_their_limits() {
+    for (args, says) in [
+        (
+            &["--runs", "0"][..],
+            "`--runs 0` asks for a forecast of no runs",
+        ),
+        (
+            &["--runs", "10000000000"][..],
+            "`--runs 10000000000` is more than the 100000000 runs a forecast takes",
+        ),
+        (
+            &["--runs", "10", "--threads", "5000"][..],
+            "`--threads 5000` is more than the 256 threads a forecast uses",
+        ),
+        (
+            &["--runs", "10", "--threads", "0"][..],
+            "`--threads 0` leaves no thread to run the forecast",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+            .args(["simulate", "plans/entity.roll"])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "error[rollplan::invalid_argument]: {says}\n  help: "
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -94,8 +94,53 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+/// The most `--runs` a forecast takes: one million runs of the seed plan take 50 ms, so this
+/// many take seconds to minutes; more is a typo or an attempt to hang a CI job.
+pub const MAX_RUNS: u64 = 100_000_000;
+/// The most `--threads`: more threads than this only cost memory and start-up.
+pub const MAX_THREADS: usize = 256;
+
+/// Refuses a number of runs or threads that cannot give a forecast or cannot finish.
+fn check_limits(args: &Args) -> Result<(), UsageError> {
+    match args.runs {
+        Some(0) => {
+            return Err(usage(
+                "invalid_argument",
+                "`--runs 0` asks for a forecast of no runs".to_owned(),
+                "give at least 1 run; 10000 (`--runs 10000`) gives percentiles to about a day",
+            ));
+        }
+        Some(n) if n > MAX_RUNS => {
+            return Err(usage(
+                "invalid_argument",
+                format!("`--runs {n}` is more than the {MAX_RUNS} runs a forecast takes"),
+                format!(
+                    "give at most {MAX_RUNS} runs; a million (`--runs 1000000`) already gives stable percentiles"
+                ),
+            ));
+        }
+        _ => {}
+    }
+    match args.threads {
+        Some(0) => Err(usage(
+            "invalid_argument",
+            "`--threads 0` leaves no thread to run the forecast".to_owned(),
+            "give at least 1 thread, or leave `--threads` out to use one per core",
+        )),
+        Some(n) if n > MAX_THREADS => Err(usage(
+            "invalid_argument",
+            format!("`--threads {n}` is more than the {MAX_THREADS} threads a forecast uses"),
+            format!(
+                "give at most {MAX_THREADS} threads, or leave `--threads` out to use one per core"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     let json = args.format == Format::Json;
+    check_limits(args)?;
     if args.runs.is_some() && matches!(args.format, Format::Mermaid | Format::Svg) {
         return Err(usage(
             "invalid_argument",
@@ -196,7 +241,7 @@ fn run_forecast(
     let compute = || forecast::forecast(prepared, clock, &rates, runs, args.seed);
     let tally = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n)
             .build()
             .map_err(|e| {
                 usage(
