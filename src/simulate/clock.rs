@@ -9,12 +9,25 @@ use crate::model::{Date, Plan};
 /// then is reported as unfinished instead of looping on.
 pub const HORIZON_DAYS: i64 = 36_525;
 
+/// Sorted windows to disjoint ones: windows that overlap or touch become one.
+fn merge(sorted: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(sorted.len());
+    for (from, to) in sorted {
+        match out.last_mut() {
+            Some(last) if from <= last.1.saturating_add(1) => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
 /// Day arithmetic for one plan, one start date and one calendar.
 #[derive(Debug, Clone)]
 pub struct Clock {
     pub start: Date,
     pub calendar: Calendar,
-    /// Frozen days as inclusive `(first, last)` day numbers, sorted by first day.
+    /// Frozen days as inclusive `(first, last)` day numbers, sorted by first day, with
+    /// overlapping and adjacent windows merged, so that a day is looked up by binary search.
     freezes: Vec<(i64, i64)>,
     /// Holidays as sorted day numbers.
     holidays: Vec<i64>,
@@ -31,6 +44,7 @@ impl Clock {
             .filter(|(_, to)| *to >= 0)
             .collect();
         freezes.sort_unstable();
+        let freezes = merge(freezes);
         let mut holidays: Vec<i64> = plan
             .holidays
             .iter()
@@ -53,12 +67,12 @@ impl Clock {
         add_days(self.start, day)
     }
 
-    /// Whether a flag change or a phase start on `day` falls inside a freeze window.
+    /// Whether a flag change or a phase start on `day` falls inside a freeze window: the
+    /// frozen days around it, as one window where windows overlap or touch.
     pub fn frozen(&self, day: i64) -> Option<(i64, i64)> {
-        self.freezes
-            .iter()
-            .copied()
-            .find(|&(from, to)| from <= day && day <= to)
+        let after = self.freezes.partition_point(|&(from, _)| from <= day);
+        let &(from, to) = self.freezes.get(after.checked_sub(1)?)?;
+        (day <= to).then_some((from, to))
     }
 
     fn is_business_day(&self, day: i64) -> bool {
@@ -101,6 +115,58 @@ impl Clock {
                     day += 1;
                 }
                 day
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::source::SourceMap;
+
+    /// A clock from 2027-01-01 over a plan with a freeze window per `(first, length)` in days.
+    fn clock_with(windows: &[(i64, i64)]) -> Clock {
+        let start = crate::model::parse_date("2027-01-01").expect("a date");
+        let mut text = String::from("plan p {}\nflag f: bool = false\n");
+        for &(first, length) in windows {
+            let (from, to) = (add_days(start, first), add_days(start, first + length));
+            let _ = writeln!(text, "freeze {from}..{to} \"f\"");
+        }
+        text.push_str("phase a \"A\" {\n  duration 1w\n  set f = true\n}\n");
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.roll", text);
+        let compiled = crate::compile(&sources, file).expect("compiles");
+        Clock::new(&compiled.plan, start, Calendar::Calendar)
+    }
+
+    proptest! {
+        /// The binary search finds what a scan of the windows as declared finds: whether a day
+        /// is frozen, and the last day of the run of frozen days around it.
+        #[test]
+        fn freeze_lookup_matches_a_scan(
+            windows in proptest::collection::vec((0i64..120, 0i64..15), 0..12),
+        ) {
+            let clock = clock_with(&windows);
+            let frozen = |d: i64| windows.iter().any(|&(f, l)| f <= d && d <= f + l);
+            for day in -2..140 {
+                let found = clock.frozen(day);
+                prop_assert_eq!(found.is_some(), frozen(day), "day {}", day);
+                if let Some((from, to)) = found {
+                    let mut last = day;
+                    while frozen(last + 1) {
+                        last += 1;
+                    }
+                    let mut first = day;
+                    while frozen(first - 1) {
+                        first -= 1;
+                    }
+                    prop_assert_eq!((from, to), (first, last), "day {}", day);
+                }
             }
         }
     }
