@@ -196,6 +196,7 @@ fn cases_sit_in_the_stage_that_reports_them() {
         }
         Code::InvariantViolated
         | Code::UnsafeTransition
+        | Code::TransitionUnproven
         | Code::RollbackNotEarlier
         | Code::UnreachablePhase
         | Code::TrapPhase => "analysis",

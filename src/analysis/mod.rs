@@ -21,7 +21,7 @@ use petgraph::visit::{Bfs, EdgeFiltered, Reversed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Plan, RollbackTarget};
 pub use graph::{EdgeKind, Node, StateGraph};
-pub use ordering::{FlipPlan, Transition};
+pub use ordering::{FlipPlan, SEARCH_BUDGET, Transition};
 
 #[derive(Debug)]
 pub struct Analysis {
@@ -57,6 +57,8 @@ pub fn analyse(plan: &Plan) -> Analysis {
 
     let mut transitions = Vec::new();
     let mut reported_blocks = HashSet::new();
+    let mut reported_unproven = HashSet::new();
+    let mut budget = ordering::TOTAL_SEARCH_BUDGET;
     for edge in sg.graph.edge_indices() {
         let kind = sg.graph[edge];
         let (from, to) = sg.graph.edge_endpoints(edge).expect("edge exists");
@@ -67,20 +69,33 @@ pub fn analyse(plan: &Plan) -> Analysis {
         if from_state == to_state {
             continue;
         }
-        let flips = ordering::order(plan, &by_flag, from_state, to_state);
+        let flips = ordering::order(plan, &by_flag, from_state, to_state, &mut budget);
+        let phase_of = |n: NodeIndex| match sg.graph[n] {
+            Node::Phase { phase, .. } => Some(phase),
+            _ => None,
+        };
         if let FlipPlan::Blocked {
             done,
             next,
             invariant,
+            proven: false,
+            ..
+        } = &flips
+        {
+            // Once per pair of phases: the variants of one phase are usually stuck alike.
+            if reported_unproven.insert((kind, phase_of(from), phase_of(to))) {
+                diagnostics.push(unproven(plan, &sg, from, to, kind, done, *next, *invariant));
+            }
+        } else if let FlipPlan::Blocked {
+            done,
+            next,
+            invariant,
             context,
+            proven: true,
         } = &flips
         {
             // Variants of the same phases (optional values) often block for the same reason:
             // report it once, for the first pair (the planned variants come first).
-            let phase_of = |n: NodeIndex| match sg.graph[n] {
-                Node::Phase { phase, .. } => Some(phase),
-                _ => None,
-            };
             let key = (kind, phase_of(from), phase_of(to), *next, *invariant);
             if reported_blocks.insert(key) {
                 diagnostics.push(blocked(
@@ -171,6 +186,77 @@ fn rollback_targets(plan: &Plan, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Where a blocked transition's diagnostic points: the `set` that makes the blocked change
+/// (advance), or the `on_fail` that asks for it (rollback); else the invariant.
+fn blame_span(
+    plan: &Plan,
+    sg: &StateGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    kind: EdgeKind,
+    next: crate::model::FlagId,
+    invariant: usize,
+) -> crate::source::Span {
+    match (kind, sg.graph[to], sg.graph[from]) {
+        (EdgeKind::Advance, Node::Phase { phase, .. }, _) => {
+            plan.phase(phase).assignment_of(next).map(|a| a.span)
+        }
+        (EdgeKind::Rollback, _, Node::Phase { phase, .. }) => plan
+            .phase(phase)
+            .on_fail_span
+            .or(Some(plan.phase(phase).span)),
+        _ => None,
+    }
+    .unwrap_or(plan.invariants[invariant].span)
+}
+
+/// The search for an order ran out of its budget, and the greedy order it fell back on got
+/// stuck after `done`: neither safe nor unsafe is proven.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one diagnostic needs every part of the stuck search"
+)]
+fn unproven(
+    plan: &Plan,
+    sg: &StateGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    kind: EdgeKind,
+    done: &[crate::model::FlagId],
+    next: crate::model::FlagId,
+    invariant: usize,
+) -> Diagnostic {
+    let (from_state, to_state) = (sg.state(plan, from), sg.state(plan, to));
+    let changed = from_state.changed_flags(to_state).len();
+    let verb = if kind == EdgeKind::Rollback {
+        "roll back"
+    } else {
+        "advance"
+    };
+    Diagnostic::new(
+        Code::TransitionUnproven,
+        format!(
+            "found no order to {verb} from {} to {} one flag at a time within the search budget, and cannot prove that none exists",
+            sg.describe(plan, from),
+            sg.describe(plan, to),
+        ),
+        blame_span(plan, sg, from, to, kind, next, invariant),
+        format!(
+            "{changed} flags change together; after {} flips in the order tried, flipping `{}` or any other breaks an invariant",
+            done.len(),
+            plan.flag(next).name
+        ),
+    )
+    .related(
+        plan.invariants[invariant].formula_span,
+        format!("flipping `{}` there breaks this", plan.flag(next).name),
+    )
+    .help(format!(
+        "split the change across phases so that at most {} flags that share an invariant change at once (those are searched exactly), or relax the invariants that tie them together",
+        SEARCH_BUDGET.ilog2()
+    ))
 }
 
 #[expect(
@@ -265,18 +351,7 @@ fn blocked(
         sg.describe(plan, from),
         sg.describe(plan, to),
     );
-    // Point at the `set` that makes the blocked change (advance), or the `on_fail` (rollback).
-    let primary = match (kind, sg.graph[to], sg.graph[from]) {
-        (EdgeKind::Advance, Node::Phase { phase, .. }, _) => {
-            plan.phase(phase).assignment_of(next).map(|a| a.span)
-        }
-        (EdgeKind::Rollback, _, Node::Phase { phase, .. }) => plan
-            .phase(phase)
-            .on_fail_span
-            .or(Some(plan.phase(phase).span)),
-        _ => None,
-    }
-    .unwrap_or(plan.invariants[invariant].span);
+    let primary = blame_span(plan, sg, from, to, kind, next, invariant);
     let mut diagnostic = Diagnostic::new(
         Code::UnsafeTransition,
         message,
@@ -451,6 +526,113 @@ phase two "Two" {
             ]
         );
         assert!(d.help.starts_with("split the change across two phases"));
+    }
+
+    /// `x`, `y`, `z` and `fillers` more flags, all turned on in one phase: `y`, `z`, `x` is
+    /// safe, but the greedy order flips `x` first and is stuck, so the exact search decides.
+    fn trap(fillers: usize, optional: usize) -> String {
+        use std::fmt::Write as _;
+        let names: Vec<String> = ["x", "y", "z"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain((0..fillers).map(|i| format!("f{i:02}")))
+            .collect();
+        let mut text = String::from("plan trap {}\n");
+        for n in &names {
+            let _ = writeln!(text, "flag {n}: bool = false");
+        }
+        let _ = writeln!(
+            text,
+            "invariant xy_need_z: x && y -> z\ninvariant z_needs_y: z -> y\n\
+             invariant fillers: x || !x || {}",
+            names[3..].join(" || ")
+        );
+        text.push_str("phase one \"One\" {\n  duration 1w\n  on_fail extend 1d\n");
+        for (i, n) in names.iter().enumerate() {
+            let optional = if i + optional >= names.len() {
+                " optional"
+            } else {
+                ""
+            };
+            let _ = writeln!(text, "  set {n} = true{optional}");
+        }
+        text.push_str("}\n");
+        text
+    }
+
+    fn codes(text: &str) -> Vec<Code> {
+        let (_, plan) = resolved(text);
+        analyse(&plan)
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn the_exact_search_finds_what_greedy_misses_within_its_budget() {
+        // 16 flags: 2^16 subsets, all within the budget.
+        let (_, plan) = resolved(&trap(13, 0));
+        let analysis = analyse(&plan);
+        assert!(analysis.diagnostics.iter().all(|d| !d.is_error()));
+        let FlipPlan::Safe(order) = &analysis.transitions[0].plan else {
+            panic!("{:?}", analysis.transitions[0])
+        };
+        let first: Vec<&str> = order[..3]
+            .iter()
+            .map(|f| plan.flag(*f).name.as_str())
+            .collect();
+        assert_eq!(first, ["y", "z", "x"]);
+    }
+
+    #[test]
+    fn a_search_past_its_budget_is_unproven_not_unsafe() {
+        // 17 flags: more states than the budget before the target is reached.
+        assert_eq!(codes(&trap(14, 0)), [Code::TransitionUnproven]);
+        // Past 20 flags the exact search is not tried.
+        assert_eq!(codes(&trap(18, 0)), [Code::TransitionUnproven]);
+        // Stuck at the first flip is a proof: no order can start.
+        let blocked = PLAN.replace(
+            "  set a = true\n}\nphase two \"Two\" {\n  duration 1w\n  set b = true\n",
+            "  set a = true\n  set b = true\n}\nphase two \"Two\" {\n  duration 1w\n",
+        );
+        assert!(codes(&blocked).contains(&Code::UnsafeTransition));
+    }
+
+    /// The worst case of issue 14.10: 20 flags joined by one invariant that every state keeps,
+    /// 6 of them optional (64 variants), turned on and off again. Greedy orders settle each
+    /// transition; the exact search used to explore 2^20 states for each.
+    #[test]
+    fn a_wide_component_with_optional_values_is_settled_by_greedy_orders() {
+        use std::fmt::Write as _;
+        let names: Vec<String> = (0..20).map(|i| format!("g{i:02}")).collect();
+        let mut text = String::from("plan wide {}\n");
+        for n in &names {
+            let _ = writeln!(text, "flag {n}: bool = false");
+        }
+        let _ = writeln!(
+            text,
+            "invariant wide: g00 || !g00 || {}",
+            names[1..].join(" || ")
+        );
+        for (id, value) in [("one", "true"), ("two", "false")] {
+            let _ = writeln!(text, "phase {id} \"P\" {{\n  duration 1w");
+            for (i, n) in names.iter().enumerate() {
+                let optional = if value == "true" && i < 6 {
+                    " optional"
+                } else {
+                    ""
+                };
+                let _ = writeln!(text, "  set {n} = {value}{optional}");
+            }
+            text.push_str("}\n");
+        }
+        let (_, plan) = resolved(&text);
+        let analysis = analyse(&plan);
+        assert!(analysis.diagnostics.iter().all(|d| !d.is_error()));
+        assert_eq!(analysis.safe_transitions(), analysis.transitions.len());
+        assert!(analysis.transitions.len() > 64);
     }
 
     #[test]

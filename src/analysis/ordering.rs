@@ -11,8 +11,13 @@
 //!
 //! Only invariants that read a changed flag matter, and changed flags that share no invariant
 //! are independent, so the search runs per connected component of changed flags: a breadth-first
-//! search over the subsets of the component already flipped (exact up to
-//! [`MAX_EXACT_COMPONENT`] flags, greedy beyond).
+//! search over the subsets of the component already flipped. A greedy order (the first flip
+//! that keeps every invariant, each time) is tried first: one that reaches the target proves
+//! the transition safe and is the order the search would give, and one stuck at its first flip
+//! proves it blocked (every order starts with one of those flips). Stuck later, it proves
+//! nothing, and the exact search decides, bounded: on components of at most
+//! [`MAX_EXACT_COMPONENT`] flags, exploring at most [`SEARCH_BUDGET`] states. Past either bound
+//! the transition is reported as unproven rather than unsafe.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -22,8 +27,17 @@ use super::context::{Context, classes, holds};
 use super::graph::EdgeKind;
 use crate::model::{FlagId, FlagState, Formula, Plan};
 
-/// Components larger than this are searched greedily: 2^20 subsets is the most we visit.
+/// Components larger than this are searched greedily only: 2^20 subsets is the most we visit.
 pub const MAX_EXACT_COMPONENT: usize = 20;
+
+/// States the exact search explores for one component: every subset of a component of 16
+/// flags, so those are always searched exactly. Without a bound, a 20-flag component with
+/// optional values took minutes.
+pub const SEARCH_BUDGET: usize = 1 << 16;
+
+/// States the exact searches of one analysis explore together, so that many hard transitions
+/// (one per variant of a phase with optional values) stay bounded too.
+pub const TOTAL_SEARCH_BUDGET: usize = 1 << 20;
 
 /// A transition of the state graph and how to carry it out.
 #[derive(Debug, Clone)]
@@ -38,13 +52,16 @@ pub struct Transition {
 pub enum FlipPlan {
     /// Flip the flags in this order; every intermediate state is valid.
     Safe(Vec<FlagId>),
-    /// No safe order exists: after flipping `done` (in this order), flipping `next` breaks
-    /// `invariant` (an index into [`Plan::invariants`]), and so does every other next flip.
+    /// After flipping `done` (in this order), flipping `next` breaks `invariant` (an index into
+    /// [`Plan::invariants`]), and so does every other next flip. When `proven`, no safe order
+    /// exists; otherwise the search ran out of its budget and the greedy order it fell back on
+    /// got stuck there, so an order may exist that it did not find.
     Blocked {
         done: Vec<FlagId>,
         next: FlagId,
         invariant: usize,
         context: Context,
+        proven: bool,
     },
 }
 
@@ -86,8 +103,15 @@ impl Checker<'_> {
     }
 }
 
-/// Finds a safe order for the transition `from → to`.
-pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagState) -> FlipPlan {
+/// Finds a safe order for the transition `from → to`. `budget` is what is left of
+/// [`TOTAL_SEARCH_BUDGET`]; the states the exact search explores are taken from it.
+pub fn order(
+    plan: &Plan,
+    by_flag: &[Vec<usize>],
+    from: &FlagState,
+    to: &FlagState,
+    budget: &mut usize,
+) -> FlipPlan {
     let changed = from.changed_flags(to);
     let mut order = Vec::with_capacity(changed.len());
     for component in components(&changed, by_flag, plan) {
@@ -118,10 +142,16 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
             position: component.iter().enumerate().map(|(i, f)| (*f, i)).collect(),
             flags: component,
         };
-        let result = if checker.flags.len() <= MAX_EXACT_COMPONENT {
-            search(&checker)
-        } else {
-            greedy(&checker)
+        // Greedy first: when it reaches the target, its order is the one the breadth-first
+        // search would return (the first state found at each depth extends the first one found
+        // at the depth before by its lowest safe flip), at a fraction of the cost.
+        let greedy_plan = greedy(&checker);
+        let result = match greedy_plan {
+            FlipPlan::Safe(_) | FlipPlan::Blocked { proven: true, .. } => greedy_plan,
+            FlipPlan::Blocked { .. } => (checker.flags.len() <= MAX_EXACT_COMPONENT)
+                .then(|| search(&checker, SEARCH_BUDGET.min(*budget), budget))
+                .flatten()
+                .unwrap_or(greedy_plan),
         };
         match result {
             FlipPlan::Safe(part) => order.extend(part),
@@ -130,6 +160,7 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
                 next,
                 invariant,
                 context,
+                proven,
             } => {
                 // Report the blocked component after the flips the others could make first.
                 let mut all = order;
@@ -139,6 +170,7 @@ pub fn order(plan: &Plan, by_flag: &[Vec<usize>], from: &FlagState, to: &FlagSta
                     next,
                     invariant,
                     context,
+                    proven,
                 };
             }
         }
@@ -210,15 +242,22 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 
 /// Breadth-first search from "nothing flipped" to "all flipped" through valid states: the
 /// shortest path is found first, and ties go to the flag declared first, so the order is
-/// deterministic.
-fn search(checker: &Checker<'_>) -> FlipPlan {
+/// deterministic. `None` once more than `budget` states have been explored; every state
+/// explored is taken from `total`.
+fn search(checker: &Checker<'_>, budget: usize, total: &mut usize) -> Option<FlipPlan> {
     let k = checker.flags.len();
     let full: u64 = if k == 64 { u64::MAX } else { (1u64 << k) - 1 };
     let mut came_from: HashMap<u64, (u64, usize)> = HashMap::new();
     let mut queue = VecDeque::from([0u64]);
     came_from.insert(0, (0, usize::MAX));
     let mut deepest = 0u64;
+    let mut explored = 0usize;
     while let Some(mask) = queue.pop_front() {
+        if explored == budget {
+            return None;
+        }
+        explored += 1;
+        *total -= 1;
         if mask == full {
             let mut order = Vec::with_capacity(k);
             let mut m = mask;
@@ -228,7 +267,7 @@ fn search(checker: &Checker<'_>) -> FlipPlan {
                 m = prev;
             }
             order.reverse();
-            return FlipPlan::Safe(order);
+            return Some(FlipPlan::Safe(order));
         }
         if mask.count_ones() > deepest.count_ones() {
             deepest = mask;
@@ -244,7 +283,7 @@ fn search(checker: &Checker<'_>) -> FlipPlan {
             }
         }
     }
-    blocked(checker, deepest, |m| {
+    Some(blocked(checker, deepest, |m| {
         let mut order = Vec::new();
         let mut m = m;
         while m != 0 {
@@ -254,11 +293,12 @@ fn search(checker: &Checker<'_>) -> FlipPlan {
         }
         order.reverse();
         order
-    })
+    }))
 }
 
 /// Flips, one at a time, the first flag whose flip keeps every invariant; for components too
-/// large to search exactly. May miss an order that exists; then it reports the block it met.
+/// large to search exactly. May miss an order that exists; then it reports the block it met,
+/// proven only when it met it at the first flip.
 fn greedy(checker: &Checker<'_>) -> FlipPlan {
     let k = checker.flags.len();
     let mut flipped = vec![false; k];
@@ -284,6 +324,7 @@ fn greedy(checker: &Checker<'_>) -> FlipPlan {
             })
             .expect("every remaining flip broke an invariant");
         return FlipPlan::Blocked {
+            proven: order.is_empty(),
             done: order,
             next: checker.flags[next_bit],
             invariant,
@@ -303,5 +344,6 @@ fn blocked(checker: &Checker<'_>, mask: u64, path: impl FnOnce(u64) -> Vec<FlagI
         next: checker.flags[next_bit],
         invariant,
         context: context.clone(),
+        proven: true,
     }
 }

@@ -98,6 +98,8 @@ catalogue! {
     InvariantViolated = ("invariant_violated", Error),
     /// Returned when a transition cannot be carried out one flag change at a time without breaking an invariant.
     UnsafeTransition = ("unsafe_transition", Error),
+    /// Returned when the search for a one-flag-at-a-time order of a transition runs out of its budget without finding an order or proving that none exists.
+    TransitionUnproven = ("transition_unproven", Error),
     /// Returned when a rollback target is not earlier in the plan than the phase that rolls back.
     RollbackNotEarlier = ("rollback_not_earlier", Error),
     /// Returned when a phase cannot be reached from the start of the rollout.
