@@ -255,3 +255,31 @@ proptest! {
         let _ = parse(&entity_text(), &flow);
     }
 }
+
+/// Nesting is bounded before the YAML parser sees the text, whose cost grows with its square:
+/// 100 KB of `[` took 51 s and 500 KB of `{a: ` 148 s.
+#[test]
+fn deep_nesting_is_refused_before_parsing() {
+    for (name, text) in [
+        ("brackets", "[".repeat(100_000)),
+        ("maps", "{a: ".repeat(125_000)),
+        (
+            "block entries",
+            format!("full_production:\n{}", "- ".repeat(50_000)),
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let (rendered, codes) = parse(&entity_text(), &text).expect_err(name);
+        assert_eq!(codes, [Code::ScenarioSyntax], "{name}");
+        assert!(
+            rendered.contains("the scenario nests deeper than 64 levels"),
+            "{name}: {rendered}"
+        );
+        // Linear: a generous bound that the quadratic parser missed by minutes.
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
+}

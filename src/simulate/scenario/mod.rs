@@ -19,6 +19,7 @@ use std::ops::Range;
 use serde_yaml::Value as Yaml;
 
 mod locate;
+mod nesting;
 
 use locate::{Locator, offset_of};
 
@@ -50,6 +51,20 @@ impl Scenario {
 /// Parses the scenario `text` (file `file` of the source map) against `plan`.
 pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario, Errors> {
     let span = |r: Range<usize>| Span::new(file, r);
+    if let Some(at) = nesting::too_deep(text) {
+        return Err(Errors::one(
+            Diagnostic::new(
+                Code::ScenarioSyntax,
+                format!(
+                    "the scenario nests deeper than {} levels",
+                    nesting::MAX_DEPTH
+                ),
+                span(at..at + 1),
+                "one level too many",
+            )
+            .help("a scenario maps phases to lists of attempts, each a map of gates to results: four levels"),
+        ));
+    }
     let yaml: Yaml = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
