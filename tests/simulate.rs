@@ -467,3 +467,38 @@ fn a_bad_scenario_file_is_a_diagnostic_with_exit_code_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rollplan::invalid_utf8"));
 }
+
+/// A timeline past 9999-12-31 is refused, never clamped to the last day ("9999-12-31 →
+/// 9999-12-31, 7 days"): from `--start` at run time, and from the plan's own `start` at
+/// resolution.
+#[test]
+fn dates_past_the_calendar_are_refused_not_clamped() {
+    let out = cli::rollplan_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["simulate", "plans/entity.roll", "--start", "9999-12-01"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error[rollplan::date_out_of_range]: starting on 9999-12-01, the rollout runs 42 days, past 9999-12-31"
+        ),
+        "{stderr}"
+    );
+    // The same plan from 9999-11-19 ends on 9999-12-31 and is fine.
+    rollplan(
+        &["simulate", "plans/entity.roll", "--start", "9999-11-19"],
+        0,
+    );
+    let mut sources = SourceMap::new();
+    let file = sources.add(
+        "late.roll",
+        "plan p { start 9999-12-27 }\nflag f: bool = false\nphase a \"A\" {\n  duration 1w\n  set f = true\n}\n",
+    );
+    let errors = rollplan::compile(&sources, file).expect_err("ends past the calendar");
+    assert_eq!(
+        errors.as_slice()[0].code,
+        rollplan::diagnostic::Code::InvalidDate
+    );
+}

@@ -193,6 +193,14 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         None => None,
     };
     let run = whatif::run(&prepared, &clock, &failures, scenario.as_ref());
+    let last_day = run
+        .visits
+        .iter()
+        .flat_map(|v| [Some(v.start), v.end])
+        .flatten()
+        .chain(run.records.iter().map(|r| r.day))
+        .max();
+    check_calendar(&clock, last_day)?;
     let mut mode: Vec<String> = args.fail.iter().map(|f| format!("--fail {f}")).collect();
     if let Some(path) = &args.scenario {
         mode.push(format!("--scenario {}", path.display()));
@@ -253,6 +261,7 @@ fn run_forecast(
             .install(compute),
         None => compute(),
     };
+    check_calendar(clock, tally.max())?;
     let report = ForecastReport {
         plan,
         clock,
@@ -267,6 +276,23 @@ fn run_forecast(
         out!("{}", report.human());
     }
     Ok(ExitCode::Ok)
+}
+
+/// Refuses a timeline whose `last_day` the calendar cannot hold (past 9999-12-31), where its
+/// dates would otherwise stop at the last day without a word.
+fn check_calendar(clock: &Clock, last_day: Option<i64>) -> Result<(), UsageError> {
+    match last_day {
+        Some(day) if !clock.holds(day) => Err(usage(
+            "date_out_of_range",
+            format!(
+                "starting on {}, the rollout runs {day} days, past {}, the last day the calendar holds",
+                clock.start,
+                Date::MAX
+            ),
+            "start the rollout earlier (`--start` or the plan's `start`), or shorten its phases or freeze windows",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn pretty(value: &serde_json::Value) -> String {

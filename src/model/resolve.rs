@@ -77,6 +77,9 @@ impl<'s> Resolver<'s> {
         let initial = FlagState::new(self.flags.iter().map(|f| Setting::Fixed(f.initial.clone())));
         let phases = self.phases(file, &initial);
         let header = header?;
+        if let Some(start) = header.start {
+            self.check_calendar_end(start, &phases);
+        }
         if phases.is_empty() {
             self.report(
                 Diagnostic::new(
@@ -364,6 +367,37 @@ impl<'s> Resolver<'s> {
         true
     }
 
+    /// The planned timeline from the plan's `start` must end on a day the calendar holds
+    /// (9999-12-31 at the latest): the first phase that would end past it is an error, where a
+    /// date would otherwise stop at the last day without a word. Freeze windows and working
+    /// days only move dates later; `simulate` checks those.
+    fn check_calendar_end(&mut self, start: super::Date, phases: &[super::Phase]) {
+        let mut day = start;
+        for phase in phases {
+            let Some(hours) = phase.duration.planned() else {
+                return;
+            };
+            let days = i64::try_from(hours.0.div_ceil(24)).unwrap_or(i64::MAX);
+            let Some(end) = day.checked_add(jiff::Span::new().days(days)).ok() else {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidDate,
+                        format!(
+                            "phase `{}` would end after {}, the last day the calendar holds",
+                            phase.id,
+                            super::Date::MAX
+                        ),
+                        phase.duration_span,
+                        format!("runs {days} days from {day}"),
+                    )
+                    .help("start the rollout earlier, or shorten the phases, so that it ends by 9999-12-31"),
+                );
+                return;
+            };
+            day = end;
+        }
+    }
+
     pub(super) fn date(&mut self, raw: ast::Raw<'_>) -> Option<super::Date> {
         let date = parse_date(raw.node);
         if date.is_none() {
@@ -596,6 +630,24 @@ mod tests {
         assert_eq!(d.code, Code::InvalidNumber);
         assert_eq!(underlined, &huge);
         assert_eq!(d.primary.text, "out of range");
+    }
+
+    #[test]
+    fn a_timeline_past_the_last_day_of_the_calendar_is_an_invalid_date() {
+        let text = "plan p { start 9999-12-20 }\nflag f: bool = false\n\
+                    phase a \"A\" {\n  duration 1w\n  set f = true\n}\n\
+                    phase b \"B\" {\n  duration 1w\n  set f = false\n}\n";
+        let found = diagnose(text);
+        let [(d, underlined)] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::InvalidDate);
+        assert_eq!(
+            d.message,
+            "phase `b` would end after 9999-12-31, the last day the calendar holds"
+        );
+        assert_eq!(underlined, "1w");
+        assert_eq!(d.primary.text, "runs 7 days from 9999-12-27");
     }
 
     #[test]

@@ -62,9 +62,16 @@ impl Clock {
         }
     }
 
-    /// The date of a day number.
+    /// The date of a day number (9999-12-31 past the calendar's end: see [`Clock::holds`]).
     pub fn date(&self, day: i64) -> Date {
         add_days(self.start, day)
+    }
+
+    /// Whether the calendar holds the date of a day number: it ends on 9999-12-31.
+    pub fn holds(&self, day: i64) -> bool {
+        jiff::Span::new()
+            .try_days(day)
+            .is_ok_and(|span| self.start.checked_add(span).is_ok())
     }
 
     /// Whether a flag change or a phase start on `day` falls inside a freeze window: the
