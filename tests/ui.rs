@@ -204,7 +204,8 @@ fn cases_sit_in_the_stage_that_reports_them() {
         | Code::UnchangedPhase
         | Code::IndefiniteNotLast
         | Code::EmptyGate
-        | Code::WindowNotShorter => "lint",
+        | Code::WindowNotShorter
+        | Code::OnFailAfterGate => "lint",
         _ => "resolve",
     };
     for case in cases() {

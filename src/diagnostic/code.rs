@@ -118,6 +118,8 @@ catalogue! {
     EmptyGate = ("empty_gate", Warning),
     /// Returned when a gate's `over` window is not shorter than its phase's shortest duration.
     WindowNotShorter = ("window_not_shorter", Warning),
+    /// Returned when an `on_fail` follows a gate on the gate's line, where it reads as the gate's own policy though it is the phase's.
+    OnFailAfterGate = ("on_fail_after_gate", Warning),
 
     // ---- emitting ------------------------------------------------------------
     /// Returned when `emit` cannot write the plan in the chosen format without changing its meaning: two flags that the format would name alike, a flag name that is also another flag's table, a phase id that is not a safe file name.

@@ -148,7 +148,15 @@ impl Resolver<'_> {
             planned: previous_planned.clone(),
             variants: Vec::new(),
         };
+        let mut last_gate: Option<&ast::Gate<'_>> = None;
         for stmt in &decl.statements {
+            if let (ast::PhaseStmt::OnFail(f), Some(gate)) = (stmt, last_gate) {
+                self.on_fail_after_gate(f, gate, &decl.id.node);
+            }
+            last_gate = match stmt {
+                ast::PhaseStmt::Gate(g) => Some(g),
+                _ => None,
+            };
             match stmt {
                 ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
                 ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
@@ -241,6 +249,33 @@ impl Resolver<'_> {
         {
             first.state = phase.planned.clone();
         }
+    }
+
+    /// `gate error_rate < 1% on_fail rollback start` reads as a policy for that gate, but
+    /// `on_fail` is a statement of its own and the policy is the phase's: say so when it
+    /// follows a gate on the gate's line.
+    fn on_fail_after_gate(&mut self, on_fail: &ast::OnFail<'_>, gate: &ast::Gate<'_>, phase: &str) {
+        let between = self
+            .source
+            .text
+            .get(gate.span.range().end..on_fail.span.range().start)
+            .unwrap_or("\n");
+        if between.contains('\n') {
+            return;
+        }
+        self.report(
+            Diagnostic::new(
+                Code::OnFailAfterGate,
+                format!(
+                    "this `on_fail` is phase `{phase}`'s failure policy, not gate `{}`'s",
+                    gate.id.node
+                ),
+                on_fail.span,
+                "applies when any gate of the phase fails",
+            )
+            .related(gate.span, "this gate has no policy of its own")
+            .help("put `on_fail` on a line of its own in the phase; a policy applies to every gate of its phase"),
+        );
     }
 
     /// A named gate declared twice is renamed; a metric gate has no name of its own, so two on
