@@ -201,6 +201,7 @@ fn cases_sit_in_the_stage_that_reports_them() {
         | Code::UnreachablePhase
         | Code::TrapPhase => "analysis",
         Code::UnusedFlag
+        | Code::UnusedAttribute
         | Code::UnchangedPhase
         | Code::IndefiniteNotLast
         | Code::EmptyGate

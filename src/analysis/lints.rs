@@ -1,7 +1,7 @@
 //! Warnings: things that are legal but probably not what the author meant.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Criterion, Gate, Phase, PhaseDuration, Plan};
+use crate::model::{Criterion, Gate, Phase, PhaseDuration, Plan, Setting};
 
 pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (i, flag) in plan.flags.iter().enumerate() {
@@ -20,6 +20,31 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
                 .help(format!(
                     "set it in the phase that changes it (`set {} = …`), or delete the declaration",
                     flag.name
+                )),
+            );
+        }
+    }
+    for (i, attribute) in plan.attributes.iter().enumerate() {
+        let used = plan.phases.iter().any(|p| {
+            p.assignments.iter().any(|a| match &a.setting {
+                Setting::Scoped { rules, .. } => rules.iter().any(|r| r.condition.attribute.0 == i),
+                Setting::Fixed(_) => false,
+            })
+        });
+        if !used {
+            out.push(
+                Diagnostic::new(
+                    Code::UnusedAttribute,
+                    format!(
+                        "context attribute `{}` is declared but no scoped value reads it",
+                        attribute.name
+                    ),
+                    attribute.span,
+                    "never read",
+                )
+                .help(format!(
+                    "read it in a scoped value (`set flag = v when {} == x else w`), or delete the declaration",
+                    attribute.name
                 )),
             );
         }

@@ -110,6 +110,8 @@ catalogue! {
     // ---- warnings ------------------------------------------------------------
     /// Returned when a flag is declared but no phase sets it.
     UnusedFlag = ("unused_flag", Warning),
+    /// Returned when a context attribute is declared but no scoped value reads it.
+    UnusedAttribute = ("unused_attribute", Warning),
     /// Returned when a phase leaves every flag as the previous phase had it.
     UnchangedPhase = ("unchanged_phase", Warning),
     /// Returned when a phase other than the last one lasts `indefinite`ly.
