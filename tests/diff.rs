@@ -272,6 +272,48 @@ fn widening_who_gets_a_value_is_risky_and_narrowing_is_a_reduction() {
     );
 }
 
+/// The plan-wide `on_fail` is one change, not one risk per phase that follows it; a phase with
+/// its own policy is not affected.
+#[test]
+fn a_changed_plan_wide_on_fail_is_one_change() {
+    let plan = |policy: &str| {
+        side_of(
+            "p.roll",
+            format!(
+                "plan p {{ title \"P\" }}\nflag f: bool = false\non_fail {policy}\n\
+                 phase a \"A\" {{\n  duration 1w\n  set f = true\n}}\n\
+                 phase b \"B\" {{\n  duration 1w\n  set f = false\n}}\n\
+                 phase c \"C\" {{\n  duration 1w\n  set f = true\n  on_fail rollback start\n}}\n"
+            ),
+        )
+    };
+    let d = diff(
+        &plan("extend 1w max 2 then rollback previous"),
+        &plan("extend 2w"),
+    );
+    let policies: Vec<(
+        &rollplan::diff::Scope,
+        Option<&str>,
+        Option<&str>,
+        Option<Risk>,
+    )> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::FailurePolicy)
+        .map(|c| (&c.scope, c.old.as_deref(), c.new.as_deref(), c.risk))
+        .collect();
+    assert_eq!(
+        policies,
+        [(
+            &rollplan::diff::Scope::Plan,
+            Some("extend 1w max 2 then rollback previous"),
+            Some("extend 2w"),
+            Some(Risk::RollbackRemoved)
+        )]
+    );
+    assert_eq!(d.risks().count(), 1);
+}
+
 #[test]
 fn a_side_that_fails_check_is_still_compared() {
     let (code, out, _) = rollplan(&[

@@ -92,7 +92,12 @@ pub(super) fn phases(sides: &Sides<'_>, matching: &Matching, out: &mut Vec<Chang
                     text::policy(old, pair.old.on_fail, &rename),
                     text::policy(new, pair.new.on_fail, &str::to_owned),
                 );
-                if p_old != p_new {
+                // Both follow the plan's policy, and it changed: that is one plan-level change.
+                // (With the same plan policy, `previous` can still reach another phase.)
+                let plan_policy_changed = pair.old.on_fail_inherited
+                    && pair.new.on_fail_inherited
+                    && old.on_fail_text != new.on_fail_text;
+                if p_old != p_new && !plan_policy_changed {
                     let lost = pair.old.on_fail.rollback_target().is_some()
                         && pair.new.on_fail.rollback_target().is_none();
                     out.push(change(

@@ -28,6 +28,30 @@ pub(super) fn compare(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
         }
     }
 
+    if old.on_fail_text != new.on_fail_text {
+        // Inherited by every phase without its own: one change here, none per phase.
+        // (phases that follow it, of them those that roll back on failure)
+        let inheriting = |p: &Plan| {
+            let phases = p.phases.iter().filter(|ph| ph.on_fail_inherited);
+            let rolling_back = phases
+                .clone()
+                .filter(|ph| ph.on_fail.rollback_target().is_some());
+            (phases.count(), rolling_back.count())
+        };
+        let lost = inheriting(old).1 > 0 && matches!(inheriting(new), (n, 0) if n > 0);
+        let mut change = plan_change(
+            ChangeKind::FailurePolicy,
+            "on_fail",
+            old.on_fail_text.clone(),
+            new.on_fail_text.clone(),
+            lost.then_some(Risk::RollbackRemoved),
+        );
+        if lost {
+            change.note = Some("no rollback on failure in the phases that follow it".to_owned());
+        }
+        out.push(change);
+    }
+
     let flags = |p: &Plan| -> Vec<(String, String)> {
         p.flags
             .iter()

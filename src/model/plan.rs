@@ -57,6 +57,9 @@ pub struct Plan {
     pub notify_before: Vec<TextItem>,
     pub notify_after: Vec<TextItem>,
     pub monitors: Vec<Monitor>,
+    /// The plan-level `on_fail` as written after the keyword (whitespace collapsed), which
+    /// phases without their own inherit; `diff` reports a change to it once, not per phase.
+    pub on_fail_text: Option<String>,
 }
 
 impl Plan {
@@ -190,6 +193,8 @@ pub struct Phase {
     /// The phase's own `on_fail`, or the plan's.
     pub on_fail: FailurePolicy,
     pub on_fail_span: Option<Span>,
+    /// `on_fail` is the plan's, not the phase's own.
+    pub on_fail_inherited: bool,
     /// Checks for this phase only, on top of [`Plan::validation`].
     pub checks: Vec<TextItem>,
     pub notify_before: Vec<TextItem>,

@@ -113,6 +113,14 @@ impl<'s> Resolver<'s> {
             notify_before: wide.texts.before,
             notify_after: wide.texts.after,
             monitors: wide.monitors,
+            on_fail_text: file.items.iter().find_map(|item| match item {
+                Item::OnFail(f) => self
+                    .source
+                    .text
+                    .get(f.span.range())
+                    .map(|t| t.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")),
+                _ => None,
+            }),
         })
     }
 

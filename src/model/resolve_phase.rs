@@ -142,6 +142,7 @@ impl Resolver<'_> {
                 to: previous_target(ctx.index),
             },
             on_fail_span: None,
+            on_fail_inherited: false,
             checks: Vec::new(),
             notify_before: Vec::new(),
             notify_after: Vec::new(),
@@ -211,6 +212,7 @@ impl Resolver<'_> {
             phase.on_fail = policy;
         }
         phase.on_fail_span = policy_span;
+        phase.on_fail_inherited = on_fail.is_none() && ctx.plan_on_fail.is_some();
         let phase_inconclusive = inconclusive
             .and_then(|(a, _)| self.inconclusive(a))
             .unwrap_or(ctx.plan_inconclusive);
