@@ -502,3 +502,48 @@ fn dates_past_the_calendar_are_refused_not_clamped() {
         rollplan::diagnostic::Code::InvalidDate
     );
 }
+
+/// Day 36,524 is the last day that counts: gates evaluated on it finish the run, and on day
+/// 36,525 the run stops as unfinished. An unfinished visit has no `end` in the JSON.
+#[test]
+fn the_horizon_ends_after_day_36524_and_an_unfinished_visit_has_no_end() {
+    let plan = |days: u32| {
+        compile(&format!(
+            "plan h {{ start 2027-01-04 }}\nflag f: bool = false\n\
+             phase a \"A\" {{\n  duration {days}d\n  set f = true\n}}\n\
+             phase b \"B\" {{\n  duration indefinite\n  set f = false\n}}\n"
+        ))
+    };
+    for (days, finished) in [(36_524, true), (36_525, false)] {
+        let c = plan(days);
+        let clock = Clock::new(&c.plan, date("2027-01-04"), Calendar::Calendar);
+        let run = whatif::run(&Prepared::new(&c.plan), &clock, &[], None);
+        assert_eq!(run.end.finished, finished, "{days} days");
+    }
+    let dir = std::env::temp_dir().join(format!("rollplan-horizon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("h.roll"),
+        "plan h { start 2027-01-04 }\nflag f: bool = false\nmetric error_rate: percent\n\
+         phase a \"A\" {\n  duration 1w\n  set f = true\n  gate error_rate < 1%\n  on_fail extend 1w\n}\n\
+         phase b \"B\" {\n  duration indefinite\n  set f = false\n}\n",
+    )
+    .unwrap();
+    let out = cli::rollplan_in(
+        &dir,
+        &["simulate", "h.roll", "--fail", "a:5000", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let visit = &value["phases"][0];
+    assert_eq!(visit["outcome"], "unfinished");
+    assert_eq!(
+        (&visit["end"], &visit["end_day"], &visit["days"]),
+        (
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::Value::Null
+        )
+    );
+    assert_eq!(value["finished"], false);
+}

@@ -313,3 +313,40 @@ fn runs_and_threads_are_refused_outside_their_limits() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// `PHASE.GATE=P` wins over `GATE=P` whatever their order on the command line.
+#[test]
+fn a_phase_specific_pass_rate_wins_over_a_general_one_in_any_order() {
+    let rate = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+            .args([
+                "simulate",
+                "plans/entity.roll",
+                "--runs",
+                "10",
+                "--format",
+                "json",
+            ])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let phases = value["phases"].as_array().unwrap();
+        let p = phases
+            .iter()
+            .find(|p| p["phase"] == "full_production")
+            .unwrap();
+        let g = p["gates"].as_array().unwrap();
+        g.iter().find(|g| g["gate"] == "error_rate").unwrap()["pass_rate"]
+            .as_f64()
+            .unwrap()
+    };
+    let specific = "--pass-rate=full_production.error_rate=0.25";
+    let general = "--pass-rate=error_rate=0.5";
+    assert_eq!(rate(&[specific, general]), 0.25);
+    assert_eq!(rate(&[general, specific]), 0.25);
+    // Among general ones, the last wins.
+    assert_eq!(rate(&[general, "--pass-rate=error_rate=0.75"]), 0.75);
+}

@@ -237,7 +237,14 @@ fn run_forecast(
 ) -> Result<ExitCode, Failure> {
     let json = args.format == Format::Json;
     let mut rates = forecast::declared_pass_rates(plan);
-    for spec in &args.pass_rate {
+    // `GATE=P` first, then `PHASE.GATE=P`: the specific override wins, in any order; among
+    // equally specific ones the last wins.
+    let mut specs: Vec<&String> = args.pass_rate.iter().collect();
+    specs.sort_by_key(|spec| {
+        let name = spec.split_once('=').map_or(spec.as_str(), |(n, _)| n);
+        forecast::names_one_phase(plan, name.trim())
+    });
+    for spec in specs {
         apply_pass_rate(plan, &mut rates, spec)?;
     }
     let deadline = args

@@ -53,10 +53,7 @@ pub fn declared_pass_rates(plan: &Plan) -> Vec<Vec<f64>> {
 /// Sets the pass probability of every gate named `name` (`GATE`, or `PHASE.GATE` for one
 /// phase's gate). Returns how many gates it changed.
 pub fn override_pass_rate(plan: &Plan, rates: &mut [Vec<f64>], name: &str, p: f64) -> usize {
-    let (phase, gate) = match name.split_once('.') {
-        Some((phase, gate)) if plan.phase_named(phase).is_some() => (Some(phase), gate),
-        _ => (None, name),
-    };
+    let (phase, gate) = split_phase(plan, name);
     let mut changed = 0;
     for (i, ph) in plan.phases.iter().enumerate() {
         if phase.is_some_and(|id| id != ph.id) {
@@ -70,6 +67,22 @@ pub fn override_pass_rate(plan: &Plan, rates: &mut [Vec<f64>], name: &str, p: f6
         }
     }
     changed
+}
+
+/// `PHASE.GATE` as (the phase, the gate) when `PHASE` is a phase of the plan; else the whole
+/// name is a gate (a metric's name may hold a dot).
+fn split_phase<'n>(plan: &Plan, name: &'n str) -> (Option<&'n str>, &'n str) {
+    match name.split_once('.') {
+        Some((phase, gate)) if plan.phase_named(phase).is_some() => (Some(phase), gate),
+        _ => (None, name),
+    }
+}
+
+/// Whether a `--pass-rate` name picks one phase's gate (`PHASE.GATE`): such overrides are
+/// applied after those naming a gate in every phase, so the specific one wins whatever the
+/// order on the command line.
+pub fn names_one_phase(plan: &Plan, name: &str) -> bool {
+    split_phase(plan, name).0.is_some()
 }
 
 struct Draws<'a> {

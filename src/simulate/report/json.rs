@@ -54,15 +54,18 @@ pub fn run(r: &RunReport<'_>) -> Value {
                     })
                 })
                 .collect();
+            // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
+            // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
+            let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
             json!({
                 "phase": phase.id,
                 "title": phase.title,
                 "visit": v.number,
                 "start": r.date(v.start),
                 "start_day": v.start,
-                "end": v.end.map(|d| r.date(d)),
-                "end_day": v.end,
-                "days": v.end.map(|d| d - v.start),
+                "end": end.map(|d| r.date(d)),
+                "end_day": end,
+                "days": end.map(|d| d - v.start),
                 "waited_days": v.waited,
                 "extensions": v.extensions,
                 "outcome": outcome_word(v.outcome),
