@@ -291,21 +291,16 @@ fn a_changed_plan_wide_on_fail_is_one_change() {
         &plan("extend 1w max 2 then rollback previous"),
         &plan("extend 2w"),
     );
-    let policies: Vec<(
-        &rollplan::diff::Scope,
-        Option<&str>,
-        Option<&str>,
-        Option<Risk>,
-    )> = d
+    let policies: Vec<_> = d
         .changes
         .iter()
         .filter(|c| c.kind == ChangeKind::FailurePolicy)
-        .map(|c| (&c.scope, c.old.as_deref(), c.new.as_deref(), c.risk))
+        .map(|c| (c.scope.clone(), c.old.as_deref(), c.new.as_deref(), c.risk))
         .collect();
     assert_eq!(
         policies,
         [(
-            &rollplan::diff::Scope::Plan,
+            rollplan::diff::Scope::Plan,
             Some("extend 1w max 2 then rollback previous"),
             Some("extend 2w"),
             Some(Risk::RollbackRemoved)

@@ -41,6 +41,12 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
     ),
 ];
 
+fn is_markdown(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
 struct Example {
     file: String,
     line: usize,
@@ -57,7 +63,7 @@ fn examples() -> Vec<Example> {
         .expect("docs/")
         .filter_map(|e| {
             let name = e.ok()?.file_name().into_string().ok()?;
-            name.ends_with(".md").then(|| format!("docs/{name}"))
+            is_markdown(&name).then(|| format!("docs/{name}"))
         })
         .collect();
     docs.sort();
@@ -217,7 +223,7 @@ fn every_plan_example_in_the_docs_compiles_and_every_fragment_parses() {
             .file_name()
             .into_string()
             .expect("UTF-8");
-        if name.ends_with(".md") && name != "diagnostics.md" {
+        if is_markdown(&name) && name != "diagnostics.md" {
             files.push(format!("docs/{name}"));
         }
     }

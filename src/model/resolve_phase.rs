@@ -149,15 +149,8 @@ impl Resolver<'_> {
             planned: previous_planned.clone(),
             variants: Vec::new(),
         };
-        let mut last_gate: Option<&ast::Gate<'_>> = None;
+        self.on_fail_after_gates(decl);
         for stmt in &decl.statements {
-            if let (ast::PhaseStmt::OnFail(f), Some(gate)) = (stmt, last_gate) {
-                self.on_fail_after_gate(f, gate, &decl.id.node);
-            }
-            last_gate = match stmt {
-                ast::PhaseStmt::Gate(g) => Some(g),
-                _ => None,
-            };
             match stmt {
                 ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
                 ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
@@ -250,6 +243,15 @@ impl Resolver<'_> {
             && first.state == phase.planned
         {
             first.state = phase.planned.clone();
+        }
+    }
+
+    /// Each `on_fail` that directly follows a gate statement of the phase.
+    fn on_fail_after_gates(&mut self, decl: &ast::Phase<'_>) {
+        for pair in decl.statements.windows(2) {
+            if let [ast::PhaseStmt::Gate(gate), ast::PhaseStmt::OnFail(f)] = pair {
+                self.on_fail_after_gate(f, gate, decl.id.node);
+            }
         }
     }
 
