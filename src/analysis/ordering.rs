@@ -37,7 +37,7 @@ pub const SEARCH_BUDGET: usize = 1 << 16;
 
 /// States the exact searches of one analysis explore together, so that many hard transitions
 /// (one per variant of a phase with optional values) stay bounded too.
-pub const TOTAL_SEARCH_BUDGET: usize = 1 << 20;
+pub const TOTAL_SEARCH_BUDGET: usize = 1 << 18;
 
 /// A transition of the state graph and how to carry it out.
 #[derive(Debug, Clone)]
