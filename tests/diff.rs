@@ -309,6 +309,48 @@ fn a_changed_plan_wide_on_fail_is_one_change() {
     assert_eq!(d.risks().count(), 1);
 }
 
+/// `diff` compiles its two sides on two threads; when both fail to parse, each side's message
+/// is the one it gets alone, run after run (pest's error detail is a process-wide switch).
+/// Four diffs at once (a library user may run several) make the race likely enough to see.
+#[test]
+fn both_sides_failing_to_parse_at_once_read_as_alone() {
+    let texts = [
+        "plan a {}\nflag x: bool false\n".to_owned(),
+        "plan b {}\nphase p \"P\" {\n  duraton 1w\n}\n".to_owned(),
+    ];
+    let message = |text: &str| {
+        let mut sources = SourceMap::new();
+        let file = sources.add("side.roll", text.to_owned());
+        match Side::compile(&sources, file) {
+            Ok(_) => panic!("a broken side compiled"),
+            Err(errors) => errors.as_slice()[0].message.clone(),
+        }
+    };
+    let alone: Vec<String> = texts.iter().map(|t| message(t)).collect();
+    std::thread::scope(|scope| {
+        let diffs: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..150)
+                        .map(|_| {
+                            std::thread::scope(|sides| {
+                                let old = sides.spawn(|| message(&texts[0]));
+                                let new = sides.spawn(|| message(&texts[1]));
+                                [old.join().unwrap(), new.join().unwrap()]
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for run in diffs {
+            for messages in run.join().unwrap() {
+                assert_eq!(messages, [alone[0].clone(), alone[1].clone()]);
+            }
+        }
+    });
+}
+
 #[test]
 fn a_side_that_fails_check_is_still_compared() {
     let (code, out, _) = rollplan(&[
