@@ -3,9 +3,10 @@
 //! then stderr) must match the lines under it. In the expected text a line `…` stands for any
 //! number of lines, and `…` inside a line for any text; `$ echo $?` checks the exit code.
 //!
-//! An example that cannot run here (it names a file the reader makes, or needs git or a release
-//! build) is listed in [`NOT_RUN`] with the reason; the test fails when the list and the docs
-//! disagree, so a new example is run unless it is listed.
+//! A command continued with `\` on the next lines is joined. An example that cannot run here (it
+//! names a file the reader makes, needs git or a Prometheus server) is listed in [`NOT_RUN`] with
+//! the reason; the test fails when the list and the docs disagree, so a new example is run
+//! unless it is listed.
 
 use std::path::Path;
 
@@ -38,6 +39,16 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
         "docs/diagnostics.md",
         "rollplan emit -t toml --out configs plans/entity.roll",
         "needs another run holding the folder's lock, and writes files",
+    ),
+    (
+        "docs/gates.md",
+        "rollplan gates plans/entity.roll --phase full_production --prometheus http://127.0.0.1:9090 --at 2026-01-12T06:30:00Z",
+        "needs a Prometheus server with the example's samples",
+    ),
+    (
+        "docs/gates.md",
+        "rollplan status plans/entity.roll --started full_production@2025-12-15T06:30:00Z --extensions 2 --at 2026-01-12T06:30:00Z --prometheus http://127.0.0.1:9090",
+        "needs a Prometheus server with the example's samples",
     ),
     (
         "docs/pr-review.md",
@@ -73,11 +84,23 @@ fn examples() -> Vec<Example> {
         .collect();
     docs.sort();
     files.extend(docs);
-    let mut out = Vec::new();
+    let mut out: Vec<Example> = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(root.join(&file)).expect("readable docs");
         let mut in_console = false;
+        let mut continued = false;
         for (i, line) in text.lines().enumerate() {
+            // A command continued with `\` on the next line(s).
+            if continued {
+                if let Some(example) = out.last_mut() {
+                    example.command.push(' ');
+                    example
+                        .command
+                        .push_str(line.trim().trim_end_matches('\\').trim_end());
+                }
+                continued = line.ends_with('\\');
+                continue;
+            }
             if line.starts_with("```") {
                 in_console = !in_console && line == "```console";
                 continue;
@@ -89,10 +112,11 @@ fn examples() -> Vec<Example> {
                 if command == "echo $?" {
                     continue;
                 }
+                continued = command.ends_with('\\');
                 out.push(Example {
                     file: file.clone(),
                     line: i + 1,
-                    command: command.to_owned(),
+                    command: command.trim_end_matches('\\').trim_end().to_owned(),
                     expected: Vec::new(),
                     exit_code: None,
                 });
