@@ -68,6 +68,14 @@ impl fmt::Display for HttpError {
     }
 }
 
+/// The methods that send a body (and `DELETE`), for [`Client::send_json`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Post,
+    Put,
+    Delete,
+}
+
 /// How long one request may take, connecting included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -116,14 +124,63 @@ impl Client {
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {}", token.0));
         }
-        let mut response = request.call().map_err(|e| self.failed(&shown, &e))?;
+        let response = request.call().map_err(|e| self.failed(&shown, &e))?;
+        self.answer(&shown, response)
+    }
+
+    /// Sends a JSON body (`Content-Type: application/json`) with `method` and reads the answer
+    /// as JSON; an empty answer is `null`. `DELETE` sends no body.
+    pub fn send_json(
+        &self,
+        method: Method,
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, HttpError> {
+        let shown = without_credentials(url);
+        let bearer = self
+            .token
+            .as_ref()
+            .map(|token| format!("Bearer {}", token.0));
+        let text = body.to_string();
+        let response = match method {
+            Method::Delete => {
+                let mut request = self.agent.delete(url);
+                if let Some(b) = &bearer {
+                    request = request.header("Authorization", b);
+                }
+                request.call()
+            }
+            Method::Post | Method::Put => {
+                let mut request = if method == Method::Post {
+                    self.agent.post(url)
+                } else {
+                    self.agent.put(url)
+                };
+                if let Some(b) = &bearer {
+                    request = request.header("Authorization", b);
+                }
+                request
+                    .header("Content-Type", "application/json")
+                    .send(text.as_str())
+            }
+        }
+        .map_err(|e| self.failed(&shown, &e))?;
+        self.answer(&shown, response)
+    }
+
+    /// The body of a response as JSON, or the error its status says.
+    fn answer(
+        &self,
+        shown: &str,
+        mut response: ureq::http::Response<ureq::Body>,
+    ) -> Result<serde_json::Value, HttpError> {
         let status = response.status().as_u16();
         let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
             .read_to_string()
-            .map_err(|e| self.failed(&shown, &e))?;
+            .map_err(|e| self.failed(shown, &e))?;
         if !(200..300).contains(&status) {
             return Err(HttpError {
                 kind: HttpErrorKind::Status(status),
@@ -132,6 +189,9 @@ impl Client {
                     excerpt(&body)
                 )),
             });
+        }
+        if body.trim().is_empty() {
+            return Ok(serde_json::Value::Null);
         }
         serde_json::from_str(&body).map_err(|e| HttpError {
             kind: HttpErrorKind::Malformed,

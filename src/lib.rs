@@ -20,6 +20,7 @@ pub mod emit;
 pub mod fmt;
 pub mod gates;
 pub mod http;
+pub mod live;
 pub mod model;
 pub mod output;
 pub mod plan_text;
@@ -29,6 +30,7 @@ pub mod simulate;
 pub mod source;
 pub mod status;
 pub mod syntax;
+pub mod unleash;
 
 use diagnostic::Diagnostic;
 use source::{FileId, SourceMap};

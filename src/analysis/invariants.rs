@@ -14,7 +14,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{FlagId, FlagState, Invariant, Plan, Setting};
 
 /// For each flag, the invariants that read it.
-pub(super) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
+pub(crate) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
     let mut by_flag = vec![Vec::new(); plan.flags.len()];
     for (i, inv) in plan.invariants.iter().enumerate() {
         for f in &inv.flags {

@@ -9,7 +9,7 @@
 
 pub mod context;
 pub mod graph;
-mod invariants;
+pub(crate) mod invariants;
 mod lints;
 pub mod ordering;
 

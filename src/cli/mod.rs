@@ -19,6 +19,7 @@ macro_rules! outln {
     };
 }
 
+pub mod apply;
 pub mod check;
 pub mod diff;
 pub mod emit;
@@ -31,6 +32,7 @@ pub mod plan_path;
 pub mod report;
 pub mod simulate;
 pub mod status;
+pub mod unleash;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -117,6 +119,8 @@ pub enum Command {
     Gates(gates::Args),
     /// Where a rollout stands and what the plan says to do now (advance, extend, roll back…)
     Status(status::Args),
+    /// Move a live flag system (Unleash) to a phase, one flag at a time in the proven safe order
+    Apply(apply::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -141,6 +145,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Gates(args) => gates::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Apply(args) => apply::run(&args),
     }
 }
 

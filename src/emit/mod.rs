@@ -17,7 +17,7 @@ mod launchdarkly;
 mod lock;
 mod setting;
 mod toml;
-mod unleash;
+pub(crate) mod unleash;
 pub mod write;
 mod yaml;
 

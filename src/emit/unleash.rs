@@ -87,9 +87,11 @@ fn strategy(name: &str, constraints: &[Json], variant: Option<&Value>) -> Json {
     })
 }
 
-fn feature(plan: &Plan, name: &str, setting: &Setting) -> Json {
+/// The strategies of a flag's setting in one environment (none: the environment is off). Also
+/// what `rollplan apply` writes to a live server and `status` compares it with.
+pub(crate) fn strategies(plan: &Plan, name: &str, setting: &Setting) -> Vec<Json> {
     let boolean = matches!(setting.default_value(), Value::Bool(_));
-    let strategies: Vec<Json> = cases(setting)
+    cases(setting)
         .into_iter()
         .filter(|(_, v)| !boolean || **v == Value::Bool(true))
         .map(|(constraints, v)| {
@@ -99,7 +101,11 @@ fn feature(plan: &Plan, name: &str, setting: &Setting) -> Json {
                 .collect();
             strategy(name, &constraints, (!boolean).then_some(v))
         })
-        .collect();
+        .collect()
+}
+
+fn feature(plan: &Plan, name: &str, setting: &Setting) -> Json {
+    let strategies = strategies(plan, name, setting);
     json!({
         "name": name,
         "type": "release",
