@@ -27,6 +27,7 @@ pub mod fmt;
 pub mod gates;
 pub mod graph;
 pub mod input;
+pub mod live_status;
 pub mod metrics;
 pub mod plan_path;
 pub mod report;

@@ -2,30 +2,43 @@
 //! [--prometheus URL] [--confirm GATE]… [--format human|json]`: where the rollout stands and
 //! what the plan says to do now ([`crate::status`]). Stateless: a cron job can run it and act
 //! on the JSON's `action`. Exit 0 whatever the action; 2 on a usage or connection error.
+//!
+//! With `--target unleash --url URL` the live flags say where the rollout stands
+//! ([`super::live_status`]): the phase they match (then `--started` needs only the time), or
+//! the drift, which exits 1.
 
 use std::path::PathBuf;
 
 use jiff::Timestamp;
+use serde_json::Value as Json;
 
 mod report;
 
 use report::Report;
 
 use super::input::{UsageError, compile_plan};
+use super::live_status;
 use super::metrics::{at_time, connect, phase, request_failed, timestamp};
 use super::report::Failure;
+use super::unleash::{Connection, LiveTarget};
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::gates::{GateResult, Outcome, evaluate};
-use crate::model::{Criterion, Plan};
+use crate::model::{Criterion, PhaseId, Plan};
 use crate::status::{GateInput, Position, decide};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The plan; by default the single `*.roll` in `plans/` or the current folder
     pub file: Option<PathBuf>,
-    /// The phase running and when it started (RFC 3339): `full_production@2026-12-22T09:00:00Z`
+    /// The phase running and when it started (RFC 3339): `full_production@2026-12-22T09:00:00Z`;
+    /// with --target, the time alone (the live flags say the phase)
     #[arg(long, value_name = "PHASE@RFC3339")]
-    pub started: String,
+    pub started: Option<String>,
+    /// Read where the rollout stands from a live flag system
+    #[arg(long, value_enum)]
+    pub target: Option<LiveTarget>,
+    #[command(flatten)]
+    pub connection: Connection,
     /// Extensions already used in this visit of the phase
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub extensions: u32,
@@ -63,18 +76,24 @@ fn invalid(message: String, help: String) -> UsageError {
     }
 }
 
-/// `--started PHASE@TIME`.
-fn position(plan: &Plan, args: &Args) -> Result<(Position, Timestamp), UsageError> {
-    let Some((id, time)) = args.started.split_once('@') else {
-        return Err(invalid(
-            format!(
-                "--started `{}` does not name a phase and a time",
-                args.started
-            ),
-            "write --started PHASE@RFC3339, like `full_production@2026-12-22T09:00:00Z`".to_owned(),
-        ));
+/// `--started PHASE@TIME`, or `--started TIME` with the phase the live flags are in.
+fn position(
+    plan: &Plan,
+    args: &Args,
+    started: &str,
+    live_phase: Option<PhaseId>,
+) -> Result<(Position, Timestamp), UsageError> {
+    let (phase, time) = match (started.split_once('@'), live_phase) {
+        (Some((id, time)), _) => (phase(plan, id.trim())?, time),
+        (None, Some(phase)) => (phase, started),
+        (None, None) => {
+            return Err(invalid(
+                format!("--started `{started}` does not name a phase and a time"),
+                "write --started PHASE@RFC3339, like `full_production@2026-12-22T09:00:00Z`"
+                    .to_owned(),
+            ));
+        }
     };
-    let phase = phase(plan, id.trim())?;
     let started = timestamp("--started", time)?;
     Ok((
         Position {
@@ -90,7 +109,45 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
     let loaded = compile_plan(args.file.as_deref())?;
     let compiled = &loaded.compiled;
     let plan = &compiled.plan;
-    let (position, started) = position(plan, args)?;
+    let live = args
+        .target
+        .map(|LiveTarget::Unleash| live_status::read(compiled, &args.connection, args.timeout))
+        .transpose()?;
+    let live_code = if live.as_ref().is_some_and(|l| l.found.drifted()) {
+        ExitCode::PlanProblems
+    } else {
+        ExitCode::Ok
+    };
+    let live_phase = live.as_ref().and_then(|l| l.phase(compiled));
+    // Without a phase from the live flags (drift, or the start), only `PHASE@TIME` says
+    // which phase's gates to judge; otherwise the live report is the answer.
+    let needs_phase = |text: &str| !text.contains('@') && live_phase.is_none();
+    let started_text = match (&args.started, &live) {
+        (Some(text), None) => text.as_str(),
+        (Some(text), Some(_)) if !needs_phase(text) => text.as_str(),
+        (_, Some(live)) => {
+            if args.format == Format::Json {
+                let mut doc = live.json(compiled);
+                doc["decision"] = Json::Null;
+                outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            } else {
+                live.human(compiled);
+            }
+            return Ok(live_code);
+        }
+        (None, None) => {
+            return Err(invalid(
+                "status needs where the rollout stands".to_owned(),
+                "give --started PHASE@RFC3339, or read it from the live flags with --target unleash --url URL".to_owned(),
+            )
+            .into());
+        }
+    };
+    let (position, started) = position(plan, args, started_text, live_phase)?;
+    let live_code = match &live {
+        Some(l) if !l.at_phase(compiled, position.phase) => ExitCode::PlanProblems,
+        _ => live_code,
+    };
     let at = at_time(args.at.as_deref())?;
     if at < started {
         return Err(invalid(
@@ -166,13 +223,21 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
         status: &decided,
         prometheus: args.prometheus.is_some(),
     };
-    if args.format == Format::Json {
-        outln!(
+    match (&live, args.format) {
+        (Some(live), Format::Json) => {
+            let mut doc = live.json(compiled);
+            doc["decision"] = report.json();
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        (Some(live), _) => {
+            live.human(compiled);
+            report.human();
+        }
+        (None, Format::Json) => outln!(
             "{}",
             serde_json::to_string_pretty(&report.json()).unwrap_or_default()
-        );
-    } else {
-        report.human();
+        ),
+        (None, _) => report.human(),
     }
-    Ok(ExitCode::Ok)
+    Ok(live_code)
 }
