@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `rollplan apply` and `status --target unleash` against a real Unleash server
-# (tests/live/): unleash-server 7.4.1 from npm on the distribution's Node 20, with PostgreSQL 15
+# (tests/clients/test_unleash_live.py): unleash-server 7.4.1 from npm on the distribution's Node 20, with PostgreSQL 15
 # from the distribution's packages, both on free loopback ports, started here and stopped by
 # their own pids when the suite ends, passes or fails.
 #
@@ -132,9 +132,11 @@ fi
 
 # ---- the suite ----------------------------------------------------------------------------
 venv="${VENV:-$root/target/clients-venv}"
-"$(dirname "$0")/clients.sh" --collect-only -q tests/clients >/dev/null
+# The client suite's virtual environment (created by clients.sh when missing).
+[ -x "$venv/bin/python" ] || "$root/.ci/clients.sh" --collect-only -q >/dev/null
+cargo build --quiet --bin rollplan
 export ROLLPLAN="${ROLLPLAN:-$root/target/debug/rollplan}"
 export UNLEASH_CI="$root/.ci/unleash.sh"
 export PYTHONDONTWRITEBYTECODE=1
 cd "$root"
-"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/live "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/clients/test_unleash_live.py "$@"

@@ -11,7 +11,7 @@ use super::input::UsageError;
 use super::unleash::{Connection, connect, describe, read_all, settings};
 use crate::Compiled;
 use crate::analysis::Node;
-use crate::live::{LiveSetting, Match, locate};
+use crate::live::{LiveSetting, Match, broken_invariants, locate};
 use crate::model::{PhaseId, RollbackTarget};
 
 /// The live flags and where they stand in the plan.
@@ -20,6 +20,8 @@ pub struct Live {
     pub environment: String,
     pub settings: Vec<LiveSetting>,
     pub found: Match,
+    /// Invariants the live state breaks (only known when every flag decodes).
+    pub broken: Vec<usize>,
 }
 
 /// Reads every flag of the plan from the server and locates the live state.
@@ -32,7 +34,21 @@ pub fn read(
     let flags = read_all(compiled, &server)?;
     let (_, settings) = settings(compiled, &flags);
     let found = locate(compiled, &settings);
+    let mut state = compiled.plan.initial.clone();
+    let mut known = true;
+    for (f, s) in settings.iter().enumerate() {
+        match s {
+            LiveSetting::Known(s) => state.set(crate::model::FlagId(f), s.clone()),
+            LiveSetting::Unknown => known = false,
+        }
+    }
+    let broken = if known {
+        broken_invariants(&compiled.plan, &state)
+    } else {
+        Vec::new()
+    };
     Ok(Live {
+        broken,
         project: server.project.clone(),
         environment: server.environment.clone(),
         settings,
@@ -121,6 +137,9 @@ impl Live {
                 },
                 "plan": crate::plan_text::setting(plan, &d.wanted),
             })).collect::<Vec<_>>(),
+            // Invariants the live flags break (a hand edit can break one; `apply` never leaves
+            // such a state).
+            "broken_invariants": self.broken.iter().map(|&i| plan.invariants[i].name.as_str()).collect::<Vec<_>>(),
             "flags": plan.flags.iter().zip(&self.settings).map(|(f, s)| json!({
                 "flag": f.name,
                 "live": match s {
@@ -152,6 +171,12 @@ impl Live {
                     plan.flag(d.flag).name,
                     describe(plan, &d.live),
                     crate::plan_text::setting(plan, &d.wanted)
+                );
+            }
+            for &i in &self.broken {
+                outln!(
+                    "  the live flags break invariant `{}`",
+                    plan.invariants[i].name
                 );
             }
             return;
