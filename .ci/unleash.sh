@@ -85,7 +85,8 @@ stop_all() {
         kill "$(cat "$RUN_DIR/unleash.pid")" 2>/dev/null || true
     fi
     if [ -n "$pg_pid" ]; then
-        kill "$pg_pid" 2>/dev/null || true
+        # SIGINT: PostgreSQL's fast shutdown.
+        kill -INT "$pg_pid" 2>/dev/null || true
         # Wait for PostgreSQL to shut down before its files go.
         for _ in $(seq 1 50); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
     fi
@@ -97,10 +98,12 @@ trap 'exit 143' TERM INT
 PG_PORT="$(free_port)"
 mkdir -p "$RUN_DIR/pg"
 chown postgres:postgres "$RUN_DIR/pg"
-su postgres -s /bin/sh -c "$pg_bin/initdb -D '$RUN_DIR/pg/data' -U postgres --auth=trust -E UTF8 >/dev/null"
-su postgres -s /bin/sh -c "exec $pg_bin/postgres -D '$RUN_DIR/pg/data' -p $PG_PORT \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories='$RUN_DIR/pg' \
-    >'$RUN_DIR/pg/log' 2>&1" &
+# As the postgres user, without a shell in between: $! is the server's own pid.
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+as_postgres "$pg_bin/initdb" -D "$RUN_DIR/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_postgres "$pg_bin/postgres" -D "$RUN_DIR/pg/data" -p "$PG_PORT" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$RUN_DIR/pg" \
+    >"$RUN_DIR/pg/log" 2>&1 &
 pg_pid=$!
 for _ in $(seq 1 100); do
     "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break
