@@ -98,10 +98,10 @@ trap 'exit 143' TERM INT
 PG_PORT="$(free_port)"
 mkdir -p "$RUN_DIR/pg"
 chown postgres:postgres "$RUN_DIR/pg"
-# As the postgres user, without a shell in between: $! is the server's own pid.
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
-as_postgres "$pg_bin/initdb" -D "$RUN_DIR/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_postgres "$pg_bin/postgres" -D "$RUN_DIR/pg/data" -p "$PG_PORT" \
+# As the postgres user, without a shell in between (setpriv execs): $! is the server's pid.
+as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups)
+"${as_postgres[@]}" "$pg_bin/initdb" -D "$RUN_DIR/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+"${as_postgres[@]}" "$pg_bin/postgres" -D "$RUN_DIR/pg/data" -p "$PG_PORT" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories="$RUN_DIR/pg" \
     >"$RUN_DIR/pg/log" 2>&1 &
 pg_pid=$!
