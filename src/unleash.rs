@@ -10,6 +10,7 @@
 //!
 //! Owns: URLs and request bodies of the Admin API. Must not decide what to change.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::{Value as Json, json};
@@ -63,7 +64,7 @@ fn segment(text: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -1,6 +1,6 @@
 //! `status --target unleash --url URL`: which state of the plan the live flags are in (a
 //! phase, a phase variant, the start or a rollback target), or the closest one and every flag
-//! that differs (GitOps drift). [`crate::live::locate`] decides; this file reads the server and
+//! that differs (drift). [`crate::live::locate`] decides; this file reads the server and
 //! prints. With `--started` and `--prometheus`, [`super::status`] goes on from the phase found
 //! here to the next step.
 
@@ -148,6 +148,25 @@ impl Live {
                 },
             })).collect::<Vec<_>>(),
         })
+    }
+
+    /// Prints the live report, with the decision's document under `decision` in JSON (or its
+    /// human form after the live report).
+    pub fn print(&self, compiled: &Compiled, json_out: bool, decision: Option<(Json, &dyn Fn())>) {
+        if json_out {
+            let mut doc = self.json(compiled);
+            if let Some((d, _)) = decision {
+                doc["decision"] = d;
+            } else {
+                doc["decision"] = Json::Null;
+            }
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        } else {
+            self.human(compiled);
+            if let Some((_, human)) = decision {
+                human();
+            }
+        }
     }
 
     pub fn human(&self, compiled: &Compiled) {

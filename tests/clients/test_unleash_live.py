@@ -196,6 +196,15 @@ def test_rollback_from_phase_3_to_phase_2_is_seen_by_the_client():
     for phase in PHASES[:3]:
         assert apply(phase).returncode == 0
     client_sees(phases["full_production"]["flags"])
+    # The live flags say which phase runs; --started gives only the time.
+    done = rollplan(
+        "status", "--format", "json",
+        "--started", "2026-12-22T09:00:00Z", "--at", "2026-12-30T09:00:00Z",
+    )
+    assert done.returncode == 0, done.stderr
+    decision = json.loads(done.stdout)["decision"]
+    assert decision["phase"]["id"] == "full_production", decision
+    assert decision["action"] == "keep_running", decision
     # Phase 3's rollback target is the previous phase, as `emit` writes it.
     rollback = phases["full_production"]["rollback"]
     assert rollback["to"] == "read_only"

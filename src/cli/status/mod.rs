@@ -10,7 +10,6 @@
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use serde_json::Value as Json;
 
 mod report;
 
@@ -105,6 +104,36 @@ fn position(
     ))
 }
 
+/// Every `--confirm GATE` names a manual gate of the phase.
+fn check_confirmed(p: &crate::model::Phase, confirm: &[String]) -> Result<(), UsageError> {
+    for name in confirm {
+        let manual = p
+            .gates
+            .iter()
+            .any(|g| g.id == *name && g.criterion == Criterion::Manual);
+        if !manual {
+            let list: Vec<String> = p
+                .gates
+                .iter()
+                .filter(|g| g.criterion == Criterion::Manual)
+                .map(|g| format!("`{}`", g.id))
+                .collect();
+            return Err(invalid(
+                format!(
+                    "--confirm `{name}`: phase `{}` has no manual gate `{name}`",
+                    p.id
+                ),
+                if list.is_empty() {
+                    format!("phase `{}` has no manual gate to confirm", p.id)
+                } else {
+                    format!("confirm one of: {}", list.join(", "))
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn status(args: &Args) -> Result<ExitCode, Failure> {
     let loaded = compile_plan(args.file.as_deref())?;
     let compiled = &loaded.compiled;
@@ -126,13 +155,7 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
         (Some(text), None) => text.as_str(),
         (Some(text), Some(_)) if !needs_phase(text) => text.as_str(),
         (_, Some(live)) => {
-            if args.format == Format::Json {
-                let mut doc = live.json(compiled);
-                doc["decision"] = Json::Null;
-                outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-            } else {
-                live.human(compiled);
-            }
+            live.print(compiled, args.format == Format::Json, None);
             return Ok(live_code);
         }
         (None, None) => {
@@ -157,32 +180,7 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
         .into());
     }
     let p = plan.phase(position.phase);
-    for name in &args.confirm {
-        let manual = p
-            .gates
-            .iter()
-            .any(|g| g.id == *name && g.criterion == Criterion::Manual);
-        if !manual {
-            let list: Vec<String> = p
-                .gates
-                .iter()
-                .filter(|g| g.criterion == Criterion::Manual)
-                .map(|g| format!("`{}`", g.id))
-                .collect();
-            return Err(invalid(
-                format!(
-                    "--confirm `{name}`: phase `{}` has no manual gate `{name}`",
-                    p.id
-                ),
-                if list.is_empty() {
-                    format!("phase `{}` has no manual gate to confirm", p.id)
-                } else {
-                    format!("confirm one of: {}", list.join(", "))
-                },
-            )
-            .into());
-        }
-    }
+    check_confirmed(p, &args.confirm)?;
     let confirmed = |id: &str| args.confirm.iter().any(|c| c == id);
     let due = crate::status::due(plan, &position);
     let server = args
@@ -224,14 +222,12 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
         prometheus: args.prometheus.is_some(),
     };
     match (&live, args.format) {
-        (Some(live), Format::Json) => {
-            let mut doc = live.json(compiled);
-            doc["decision"] = report.json();
-            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        }
-        (Some(live), _) => {
-            live.human(compiled);
-            report.human();
+        (Some(live), format) => {
+            live.print(
+                compiled,
+                format == Format::Json,
+                Some((report.json(), &|| report.human())),
+            );
         }
         (None, Format::Json) => outln!(
             "{}",
