@@ -29,6 +29,8 @@ pub enum TargetArg {
     Launchdarkly,
     /// The Unleash client features document (bootstrap file)
     Unleash,
+    /// The Unleash Admin API export/import document, to import a phase by hand
+    UnleashImport,
     /// Markdown checklists with dates
     Checklist,
     /// An iCalendar file of phases and communication
@@ -45,6 +47,7 @@ impl From<TargetArg> for Target {
             TargetArg::Flagd => Target::Flagd,
             TargetArg::Launchdarkly => Target::LaunchDarkly,
             TargetArg::Unleash => Target::Unleash,
+            TargetArg::UnleashImport => Target::UnleashImport,
             TargetArg::Checklist => Target::Checklist,
             TargetArg::Ics => Target::Ics,
         }

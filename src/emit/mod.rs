@@ -18,6 +18,7 @@ mod lock;
 mod setting;
 mod toml;
 pub(crate) mod unleash;
+mod unleash_import;
 pub mod write;
 mod yaml;
 
@@ -42,12 +43,13 @@ pub enum Target {
     Flagd,
     LaunchDarkly,
     Unleash,
+    UnleashImport,
     Checklist,
     Ics,
 }
 
 impl Target {
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Target::Toml,
         Target::Yaml,
         Target::Json,
@@ -55,6 +57,7 @@ impl Target {
         Target::Flagd,
         Target::LaunchDarkly,
         Target::Unleash,
+        Target::UnleashImport,
         Target::Checklist,
         Target::Ics,
     ];
@@ -68,6 +71,7 @@ impl Target {
             Target::Flagd => "flagd",
             Target::LaunchDarkly => "launchdarkly",
             Target::Unleash => "unleash",
+            Target::UnleashImport => "unleash-import",
             Target::Checklist => "checklist",
             Target::Ics => "ics",
         }
@@ -84,6 +88,7 @@ impl Target {
             Target::Flagd => "flagd.json",
             Target::LaunchDarkly => "launchdarkly.json",
             Target::Unleash => "unleash.json",
+            Target::UnleashImport => "unleash-import.json",
             Target::Checklist => "md",
             Target::Ics => "ics",
         }
@@ -250,6 +255,7 @@ pub fn document(
         Target::Flagd => Ok(flagd::document(input, config)),
         Target::LaunchDarkly => Ok(launchdarkly::document(input, config)),
         Target::Unleash => Ok(unleash::document(input, config)),
+        Target::UnleashImport => Ok(unleash_import::document(input, config)),
         Target::Checklist => Ok(checklist::phase(input, config.phase)),
         Target::Ics => Ok(ics::phase(input, config.phase)),
     }
@@ -279,6 +285,7 @@ pub fn stdout(
         Target::Flagd => Ok(setting::json_bundle(input, &configs, flagd::value)),
         Target::LaunchDarkly => Ok(setting::json_bundle(input, &configs, launchdarkly::value)),
         Target::Unleash => Ok(setting::json_bundle(input, &configs, unleash::value)),
+        Target::UnleashImport => Ok(setting::json_bundle(input, &configs, unleash_import::value)),
         Target::Checklist => Ok(checklist::whole(input)),
         Target::Ics => Ok(ics::whole(input)),
     }

@@ -140,6 +140,41 @@ def invariants_hold(values: dict):
         ], (ctx, v)
 
 
+def import_document(phase):
+    """`emit --target unleash-import` of one phase."""
+    done = subprocess.run(
+        [str(rollplan_binary()), "emit", "--target", "unleash-import", "--phase", phase, PLAN],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def server_export():
+    """The server's own export of the plan's flags in `development`."""
+    names = list(contract()["development"]["flags"])
+    return admin("POST", "/features-batch/export", {"features": names, "environment": "development"})
+
+
+def comparable(doc):
+    """An export/import document without ids, order or server-only fields."""
+    features = sorted(
+        json.dumps({k: f[k] for k in ("name", "description", "type", "project", "stale",
+                                       "impressionData", "archived")}, sort_keys=True)
+        for f in doc["features"]
+    )
+    strategies = sorted(
+        json.dumps({k: s.get(k) for k in ("featureName", "name", "parameters", "variants",
+                                           "segments", "disabled")}
+                   | {"constraints": sorted(json.dumps(c, sort_keys=True) for c in s["constraints"])},
+                   sort_keys=True)
+        for s in doc["featureStrategies"]
+    )
+    environments = sorted(
+        (e["featureName"], e["environment"], e["enabled"]) for e in doc["featureEnvironments"]
+    )
+    return features, strategies, environments
+
+
 def admin(method, path, body=None):
     request = urllib.request.Request(
         f"{URL}/api/admin{path}",
@@ -180,6 +215,7 @@ def test_every_phase_in_turn_reaches_the_client_exactly_as_the_plan_says():
         assert phase in [m["phase"] for m in doc["matches"]], doc
         again = apply(phase)
         assert again.returncode == 0 and "nothing to do" in again.stdout, again.stdout
+        assert comparable(import_document(phase)) == comparable(server_export()), phase
 
 
 def test_dry_run_sends_nothing():
