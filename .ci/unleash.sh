@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 version="7.4.1"
-cache="${UNLEASH_CACHE:-$HOME/.cache/rollplan/unleash-$version}"
+cache="${UNLEASH_CACHE:-${HOME:-/root}/.cache/rollplan/unleash-$version}"
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -34,7 +34,8 @@ start_unleash() {
         echo $! >"$RUN_DIR/unleash.pid"
     )
     for _ in $(seq 1 120); do
-        if curl -fsS "http://127.0.0.1:$UNLEASH_PORT/health" >/dev/null 2>&1; then
+        if python3 -c "import sys, urllib.request as u; u.urlopen(sys.argv[1], timeout=2)" \
+            "http://127.0.0.1:$UNLEASH_PORT/health" >/dev/null 2>&1; then
             return 0
         fi
         if ! kill -0 "$(cat "$RUN_DIR/unleash.pid")" 2>/dev/null; then
@@ -66,7 +67,6 @@ command -v node >/dev/null 2>&1 || {
     apt-get update -qq
     apt-get install -y -qq nodejs npm >/dev/null
 }
-command -v curl >/dev/null 2>&1 || apt-get install -y -qq curl >/dev/null
 if [ ! -f "$cache/node_modules/unleash-server/package.json" ] ||
     ! grep -q "\"version\": \"$version\"" "$cache/node_modules/unleash-server/package.json"; then
     mkdir -p "$cache"
