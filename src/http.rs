@@ -313,6 +313,52 @@ mod tests {
     }
 
     #[test]
+    fn a_json_body_is_sent_as_json_with_the_token_and_an_empty_answer_is_null() {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/api/x", listener.local_addr().expect("addr"));
+        // Reads one request and answers 204 with no body; hands back the head and the body.
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("line");
+                if line.trim().is_empty() {
+                    break;
+                }
+                head.push_str(&line.to_ascii_lowercase());
+            }
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).expect("body");
+            let mut stream = reader.into_inner();
+            stream
+                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                .expect("answer");
+            (head, String::from_utf8(body).expect("utf-8"))
+        });
+        let client = Client::new(Some(Secret::new("tok")), Duration::from_secs(5));
+        let answer = client
+            .send_json(Method::Post, &url, &serde_json::json!({"a": 1}))
+            .expect("204 is a success");
+        assert_eq!(answer, serde_json::Value::Null);
+        let (head, body) = server.join().expect("server");
+        assert!(head.starts_with("post /api/x "), "{head}");
+        assert!(
+            head.contains("content-type: application/json\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("authorization: bearer tok\r\n"), "{head}");
+        assert_eq!(body, r#"{"a":1}"#);
+    }
+
+    #[test]
     fn a_server_that_never_answers_times_out() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!(
