@@ -55,6 +55,26 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
         "rollplan diff main:plans/entity.roll plans/entity.roll",
         "reads the old plan from git",
     ),
+    (
+        "docs/diagnostics.md",
+        "rollplan apply --target unleash --url http://127.0.0.1:4242 --phase completion",
+        "needs an Unleash server with the flags before the rollout (tests/clients/test_unleash_live.py)",
+    ),
+    (
+        "docs/live.md",
+        "rollplan apply --target unleash --url http://127.0.0.1:4242 --phase read_only plans/entity.roll",
+        "needs an Unleash server at phase `development` (tests/clients/test_unleash_live.py)",
+    ),
+    (
+        "docs/live.md",
+        "rollplan status --target unleash --url http://127.0.0.1:4242 plans/entity.roll",
+        "needs an Unleash server at phase `full_production`, then one with a hand edit (tests/clients/test_unleash_live.py)",
+    ),
+    (
+        "docs/live.md",
+        "rollplan status --target unleash --url http://127.0.0.1:4242 --started 2026-12-22T09:00:00Z --prometheus http://127.0.0.1:9090 plans/entity.roll",
+        "needs an Unleash server and a Prometheus server",
+    ),
 ];
 
 fn is_markdown(name: &str) -> bool {
