@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod diff;
 pub mod emit;
+pub mod escape;
 pub mod fmt;
 pub mod gates;
 pub mod http;

@@ -3,7 +3,7 @@
 //! simulator's reports, diff and graph labels. One writer keeps these texts identical, which
 //! diff relies on when it compares two plans by text rather than by id.
 
-use crate::model::{Condition, ConditionTest, Plan, Setting};
+use crate::model::{Condition, ConditionTest, FlagId, FlagType, Plan, Setting, Value};
 
 /// `true`, or `true when http.method == "GET" else false`.
 pub fn setting(plan: &Plan, setting: &Setting) -> String {
@@ -30,5 +30,43 @@ pub fn condition(plan: &Plan, c: &Condition) -> String {
             let list: Vec<String> = values.iter().map(ToString::to_string).collect();
             format!("{attribute} in [{}]", list.join(", "))
         }
+    }
+}
+
+/// A flag's setting as a plan writes it, knowing the types: enum variants bare (`learned`, not
+/// `"learned"`), as in `set search.ranking = learned when region == "eu" else classic`.
+pub fn flag_setting(plan: &Plan, flag: FlagId, setting: &Setting) -> String {
+    let ty = &plan.flag(flag).ty;
+    match setting {
+        Setting::Fixed(v) => typed(ty, v),
+        Setting::Scoped { rules, default } => {
+            let rules: Vec<String> = rules
+                .iter()
+                .map(|r| {
+                    let a = plan.attribute(r.condition.attribute);
+                    let test = match &r.condition.test {
+                        ConditionTest::Equals { negated, value } => format!(
+                            "{} {}",
+                            if *negated { "!=" } else { "==" },
+                            typed(&a.ty, value)
+                        ),
+                        ConditionTest::In(values) => {
+                            let list: Vec<String> =
+                                values.iter().map(|v| typed(&a.ty, v)).collect();
+                            format!("in [{}]", list.join(", "))
+                        }
+                    };
+                    format!("{} when {} {test}", typed(ty, &r.value), a.name)
+                })
+                .collect();
+            format!("{} else {}", rules.join(", "), typed(ty, default))
+        }
+    }
+}
+
+fn typed(ty: &FlagType, value: &Value) -> String {
+    match (ty, value) {
+        (FlagType::Enum(_), Value::String(variant)) => variant.clone(),
+        _ => value.to_string(),
     }
 }

@@ -184,7 +184,7 @@ fn flips_follow_the_proven_safe_order() {
         "- [ ] 2026-12-15 Set `entity.handler_enabled` to `true when http.method == \"GET\" else false`\n"
     ));
     let completion = phase_checklist(4);
-    assert!(completion.contains("- [ ] 2027-01-12 Decide whether to set `entity.dual_write_enabled` (based on stability): it is optional; if not, it stays `true`\n"));
+    assert!(completion.contains("- [ ] 2027-01-12 Decide whether to set `entity.dual_write_enabled` to `false` (based on stability): it is optional; if not, it stays `true`\n"));
 }
 
 #[test]
@@ -203,4 +203,37 @@ fn the_calendar_has_an_event_per_phase_and_communication_item() {
     assert_eq!(uids.len(), all, "UIDs are unique");
     assert!(ics.contains("DTSTART;VALUE=DATE:20261215\r\nDTEND;VALUE=DATE:20261222\r\nSUMMARY:Phase 2: Limited Production (Read-only) (read_only)\r\n"));
     assert!(ics.contains("DTSTART;VALUE=DATE:20261215\r\nDTEND;VALUE=DATE:20261216\r\nSUMMARY:Announce the timeline for the next phase\r\n"));
+}
+
+/// Issue 13.12: a section with nothing in it has no heading; an optional value is one "decide"
+/// box, not also a "Set" box; enum variants are written bare, as a plan writes them.
+#[test]
+fn checklist_sections_optional_values_and_enums_read_as_a_plan() {
+    let c = compile("tests/clients/plans/scopes.roll");
+    let whole = emit::stdout(&input(&c, "scopes.roll"), Target::Checklist, None).unwrap();
+    let lines: Vec<&str> = whole.lines().filter(|l| !l.is_empty()).collect();
+    for pair in lines.windows(2) {
+        assert!(
+            !(pair[0].starts_with("### ") && pair[1].starts_with('#')),
+            "empty section `{}`",
+            pair[0]
+        );
+    }
+    assert!(
+        whole.contains("Set `search.ranking` to `learned when region != \"us\" else classic`"),
+        "{whole}"
+    );
+    assert!(
+        whole.contains("Set `search.ranking` to `hybrid`"),
+        "{whole}"
+    );
+    let wide = emit::document(
+        &input(&c, "scopes.roll"),
+        Target::Checklist,
+        &input(&c, "scopes.roll").phase_config(PhaseId(1)),
+    )
+    .unwrap();
+    let advance = wide.split("### If a gate fails").next().unwrap();
+    assert_eq!(advance.matches("`banner`").count(), 1, "{wide}");
+    assert!(wide.contains("Decide whether to set `banner` to `\"none\"` (keep the banner while support asks for it): it is optional; if not, it stays `\"Try the new search\" when region in [\"eu\", \"apac\"] else \"none\"`"), "{wide}");
 }

@@ -37,14 +37,16 @@ pub fn render(d: &Diagram) -> String {
     out
 }
 
-/// Inside a DOT double-quoted string: backslashes and quotes escaped, line breaks as spaces.
+/// Inside a DOT double-quoted string: backslashes and quotes escaped, line breaks as spaces,
+/// other hidden characters (controls, bidirectional overrides) in their visible form.
 fn escape(text: &str) -> String {
+    let text = crate::escape::terminal(text);
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\\' => s.push_str("\\\\"),
             '"' => s.push_str("\\\""),
-            '\n' | '\r' => s.push(' '),
+            '\n' => s.push(' '),
             c => s.push(c),
         }
     }

@@ -40,5 +40,6 @@ pub fn render(d: &Diagram) -> String {
         })
         .collect();
     let value = json!({ "plan": d.plan, "nodes": nodes, "edges": edges });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    crate::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned()
+        + "\n"
 }

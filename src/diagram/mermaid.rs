@@ -39,8 +39,10 @@ pub fn render(d: &Diagram) -> String {
 }
 
 /// Inside a quoted Mermaid label: characters Mermaid or HTML would read as syntax become
-/// entity codes.
+/// entity codes; line breaks are spaces, other hidden characters (controls, bidirectional
+/// overrides) their visible form.
 fn escape(text: &str) -> String {
+    let text = crate::escape::terminal(text);
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -50,7 +52,7 @@ fn escape(text: &str) -> String {
             '&' => s.push_str("#amp;"),
             '|' => s.push_str("#124;"),
             '#' => s.push_str("#35;"),
-            '\n' | '\r' => s.push(' '),
+            '\n' | '\t' => s.push(' '),
             c => s.push(c),
         }
     }

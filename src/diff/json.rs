@@ -50,5 +50,6 @@ pub fn render(d: &PlanDiff) -> String {
         "changes": changes,
         "risks": d.risks().filter_map(|c| c.risk.map(super::Risk::name)).collect::<Vec<_>>(),
     });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    crate::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned()
+        + "\n"
 }

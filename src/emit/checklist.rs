@@ -7,12 +7,14 @@
 
 use std::fmt::Write as _;
 
+use super::markdown::{code, comment, inline, item};
 use super::{DO_NOT_EDIT, Input};
 use crate::model::{Criterion, Date, FailurePolicy, FlagId, FlagState, PhaseId, Plan, TextItem};
-use crate::plan_text::setting as setting_text;
+use crate::plan_text::flag_setting;
 use crate::simulate::timeline::{add_days, whole_days};
 
 /// A task line: `- [ ] 2026-12-15 text`, or `open-ended` where the phase has no end date.
+/// `text` is Markdown already: plan text in it went through [`item`], [`inline`] or [`code`].
 fn task(out: &mut String, date: Option<Date>, text: &str) {
     match date {
         Some(d) => {
@@ -28,30 +30,47 @@ fn section(out: &mut String, title: &str) {
     let _ = write!(out, "\n### {title}\n\n");
 }
 
-fn items<'a>(a: &'a [TextItem], b: &'a [TextItem]) -> impl Iterator<Item = &'a str> {
-    a.iter().chain(b).map(|t| t.text.as_str())
+/// A section of plan items, one task each; no heading when there are none.
+fn item_section<'a>(
+    out: &mut String,
+    title: &str,
+    date: Option<Date>,
+    texts: impl IntoIterator<Item = &'a TextItem>,
+) {
+    let mut texts = texts.into_iter().peekable();
+    if texts.peek().is_none() {
+        return;
+    }
+    section(out, title);
+    for t in texts {
+        task(out, date, &item(&t.text));
+    }
 }
 
-/// Flip lines from `from` to `to` in the proven order (declaration order when none is known).
+/// Flip lines from `from` to `to` in the proven order (declaration order when none is known),
+/// leaving out the flags in `decide` (optional values, which get a "decide" box instead).
 fn flips(
     out: &mut String,
     plan: &Plan,
     date: Option<Date>,
     order: Option<&[FlagId]>,
-    from: &FlagState,
-    to: &FlagState,
+    (from, to): (&FlagState, &FlagState),
+    decide: &[FlagId],
 ) {
     let changed = from.changed_flags(to);
-    if changed.is_empty() {
+    let order: Vec<FlagId> = order
+        .map_or(changed, <[FlagId]>::to_vec)
+        .into_iter()
+        .filter(|f| !decide.contains(f))
+        .collect();
+    if order.is_empty() && decide.is_empty() {
         let _ = writeln!(out, "No flag changes.");
-        return;
     }
-    let order: Vec<FlagId> = order.map_or(changed, <[FlagId]>::to_vec);
     for f in order {
         let text = format!(
-            "Set `{}` to `{}`",
-            plan.flag(f).name,
-            setting_text(plan, to.get(f))
+            "Set {} to {}",
+            code(&plan.flag(f).name),
+            code(&flag_setting(plan, f, to.get(f)))
         );
         task(out, date, &text);
     }
@@ -65,15 +84,19 @@ fn monitoring(plan: &Plan, start: Option<Date>, out: &mut String) {
             let watched: Vec<String> = m
                 .metrics
                 .iter()
-                .map(|id| format!("`{}`", plan.metric(*id).name))
+                .map(|id| code(&plan.metric(*id).name))
                 .collect();
             let suffix = if watched.is_empty() {
                 String::new()
             } else {
                 format!(" (watch {})", watched.join(", "))
             };
-            for item in &m.items {
-                task(out, start, &format!("{}: {}{suffix}", m.title, item.text));
+            for i in &m.items {
+                task(
+                    out,
+                    start,
+                    &format!("{}: {}{suffix}", inline(&m.title), item(&i.text)),
+                );
             }
         }
     }
@@ -81,6 +104,9 @@ fn monitoring(plan: &Plan, start: Option<Date>, out: &mut String) {
 
 /// The success gates with their thresholds, on the day they are evaluated.
 fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<Date>, out: &mut String) {
+    if p.gates.is_empty() {
+        return;
+    }
     section(out, "Success gates");
     for g in &p.gates {
         let test = match &g.criterion {
@@ -88,15 +114,15 @@ fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<Date>, out: &mut Stri
                 metric,
                 op,
                 threshold,
-            } => format!(
-                "`{} {} {threshold}`",
+            } => code(&format!(
+                "{} {} {threshold}",
                 plan.metric(*metric).name,
                 op.symbol()
-            ),
-            Criterion::Manual => format!("`{}`, checked by a person", g.id),
+            )),
+            Criterion::Manual => format!("{}, checked by a person", code(&g.id)),
         };
         let line = match &g.text {
-            Some(t) => format!("{t} ({test})"),
+            Some(t) => format!("{} ({test})", item(t)),
             None => test,
         };
         task(out, end, &line);
@@ -112,10 +138,10 @@ fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
     let end = window.and_then(|w| w.end);
     let _ = write!(
         out,
-        "\n## Phase {} · {} (`{}`)\n\n",
+        "\n## Phase {} · {} ({})\n\n",
         phase.0 + 1,
-        p.title,
-        p.id
+        inline(&p.title),
+        code(&p.id)
     );
     match (start, end) {
         (Some(s), Some(e)) => {
@@ -134,10 +160,12 @@ fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
         }
     }
 
-    section(out, "Before the phase");
-    for text in items(&plan.notify_before, &p.notify_before) {
-        task(out, start, text);
-    }
+    item_section(
+        out,
+        "Before the phase",
+        start,
+        plan.notify_before.iter().chain(&p.notify_before),
+    );
 
     section(out, "Flag changes, one at a time in this order");
     let previous = if phase.0 == 0 {
@@ -145,47 +173,54 @@ fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
     } else {
         &plan.phases[phase.0 - 1].planned
     };
+    let config = input.phase_config(phase);
+    let decide: Vec<FlagId> = config.optional.iter().map(|o| o.flag).collect();
     flips(
         out,
         plan,
         start,
         input.advance_order(phase),
-        previous,
-        &p.planned,
+        (previous, &p.planned),
+        &decide,
     );
-    let config = input.phase_config(phase);
     for o in &config.optional {
-        let otherwise: Vec<String> = o.otherwise.iter().map(|s| setting_text(plan, s)).collect();
+        let otherwise: Vec<String> = o
+            .otherwise
+            .iter()
+            .map(|s| code(&flag_setting(plan, o.flag, s)))
+            .collect();
         let reason = o
             .reason
             .as_deref()
-            .map_or(String::new(), |r| format!(" ({r})"));
+            .map_or(String::new(), |r| format!(" ({})", inline(r)));
         let text = format!(
-            "Decide whether to set `{}`{reason}: it is optional; if not, it stays `{}`",
-            plan.flag(o.flag).name,
-            otherwise.join("` or `")
+            "Decide whether to set {} to {}{reason}: it is optional; if not, it stays {}",
+            code(&plan.flag(o.flag).name),
+            code(&flag_setting(plan, o.flag, p.planned.get(o.flag))),
+            otherwise.join(" or ")
         );
         task(out, start, &text);
     }
 
-    section(out, "Activities");
-    for a in &p.activities {
-        task(out, start, &a.text);
-    }
+    item_section(out, "Activities", start, &p.activities);
 
     monitoring(plan, start, out);
 
-    section(out, "Validation");
-    for text in items(&plan.validation, &p.checks) {
-        task(out, end, text);
-    }
+    item_section(
+        out,
+        "Validation",
+        end,
+        plan.validation.iter().chain(&p.checks),
+    );
 
     gates(plan, p, end, out);
 
-    section(out, "After the phase");
-    for text in items(&plan.notify_after, &p.notify_after) {
-        task(out, end, text);
-    }
+    item_section(
+        out,
+        "After the phase",
+        end,
+        plan.notify_after.iter().chain(&p.notify_after),
+    );
 
     failure(input, phase, end, out);
 }
@@ -207,39 +242,39 @@ fn failure(input: &Input<'_>, phase: PhaseId, end: Option<Date>, out: &mut Strin
             let days = whole_days(by).saturating_mul(i64::from(max));
             let _ = writeln!(
                 out,
-                "Extend the phase by {by}, at most {max} time{}; then roll back to `{}`.\n",
+                "Extend the phase by {by}, at most {max} time{}; then roll back to {}.\n",
                 if max == 1 { "" } else { "s" },
-                plan.target_name(to)
+                code(plan.target_name(to))
             );
             Some(end.map(|e| add_days(e, days)))
         }
         FailurePolicy::Rollback { to } => {
-            let _ = writeln!(out, "Roll back to `{}`.\n", plan.target_name(to));
+            let _ = writeln!(out, "Roll back to {}.\n", code(plan.target_name(to)));
             Some(end)
         }
     };
     for c in &plan.contingency {
-        task(out, end, &c.text);
+        task(out, end, &item(&c.text));
     }
     let (Some(day), Some(target)) = (rollback_day, p.on_fail.rollback_target()) else {
         return;
     };
     section(out, "Rollback");
     for s in &plan.rollback_steps {
-        task(out, day, &s.text);
+        task(out, day, &item(&s.text));
     }
     let _ = writeln!(
         out,
-        "\nFlag changes back to `{}`, one at a time in this order:\n",
-        plan.target_name(target)
+        "\nFlag changes back to {}, one at a time in this order:\n",
+        code(plan.target_name(target))
     );
     flips(
         out,
         plan,
         day,
         input.rollback_order(phase),
-        &p.planned,
-        plan.target_state(target),
+        (&p.planned, plan.target_state(target)),
+        &[],
     );
 }
 
@@ -249,11 +284,11 @@ pub(super) fn phase(input: &Input<'_>, phase: PhaseId) -> String {
     let p = plan.phase(phase);
     let mut out = format!(
         "<!-- {}: phase {} `{}`; {DO_NOT_EDIT} -->\n# {}: {}\n",
-        input.source,
+        comment(&input.source),
         phase.0 + 1,
         p.id,
-        plan.title.as_deref().unwrap_or(&plan.name),
-        p.title
+        inline(plan.title.as_deref().unwrap_or(&plan.name)),
+        inline(&p.title)
     );
     body(input, phase, &mut out);
     out
@@ -263,13 +298,13 @@ pub(super) fn phase(input: &Input<'_>, phase: PhaseId) -> String {
 pub(super) fn whole(input: &Input<'_>) -> String {
     let plan = input.plan();
     let mut out = format!(
-        "<!-- {}: every phase; {DO_NOT_EDIT} -->\n# {} (`{}`)\n\n",
-        input.source,
-        plan.title.as_deref().unwrap_or(&plan.name),
-        plan.name
+        "<!-- {}: every phase; {DO_NOT_EDIT} -->\n# {} ({})\n\n",
+        comment(&input.source),
+        inline(plan.title.as_deref().unwrap_or(&plan.name)),
+        code(&plan.name)
     );
     if let Some(owner) = &plan.owner {
-        let _ = writeln!(out, "Owner: {owner}.");
+        let _ = writeln!(out, "Owner: {}.", inline(owner));
     }
     let _ = writeln!(out, "Planned start: {}.\n", input.timeline().start);
     let _ = writeln!(
@@ -284,10 +319,10 @@ pub(super) fn whole(input: &Input<'_>) -> String {
             .map_or_else(|| "open-ended".to_owned(), |e| add_days(e, -1).to_string());
         let _ = writeln!(
             out,
-            "| {} | {} (`{}`) | {start} | {end} |",
+            "| {} | {} ({}) | {start} | {end} |",
             i + 1,
-            p.title,
-            p.id
+            inline(&p.title),
+            code(&p.id)
         );
     }
     for i in 0..plan.phases.len() {

@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::setting::{header, optional_note, quoted, setting_json};
-use super::{Config, DO_NOT_EDIT, EmitError, Input};
+use super::setting::{bundle_header, comment, header, optional_note, quoted, setting_json};
+use super::{Config, EmitError, Input};
 use crate::model::{Plan, Setting, Value};
 
 /// The variable name of a flag.
@@ -46,7 +46,7 @@ fn body(input: &Input<'_>, config: &Config<'_>, names: &[String], out: &mut Stri
     for i in order {
         let flag = crate::model::FlagId(i);
         if let Some(note) = optional_note(plan, config, flag) {
-            let _ = writeln!(out, "# {note}");
+            comment(out, "", &note);
         }
         let value = match config.state.get(flag) {
             Setting::Fixed(Value::Bool(b)) => b.to_string(),
@@ -67,7 +67,7 @@ pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String,
     let names = names(input.plan())?;
     let mut out = String::new();
     for line in header(input, config) {
-        let _ = writeln!(out, "# {line}");
+        comment(&mut out, "", &line);
     }
     body(input, config, &names, &mut out);
     Ok(out)
@@ -76,9 +76,13 @@ pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String,
 /// Every phase, one section each: for reading; a process loads one phase's file (`--phase`).
 pub(super) fn bundle(input: &Input<'_>, configs: &[Config<'_>]) -> Result<String, EmitError> {
     let names = names(input.plan())?;
-    let mut out = format!("# {}: every phase\n# {DO_NOT_EDIT}\n", input.source);
+    let mut out = String::new();
+    for line in bundle_header(input) {
+        comment(&mut out, "", &line);
+    }
     for config in configs {
-        let _ = writeln!(out, "\n# {}", config.describe(input.plan()));
+        out.push('\n');
+        comment(&mut out, "", &config.describe(input.plan()));
         body(input, config, &names, &mut out);
     }
     Ok(out)

@@ -11,8 +11,11 @@ fn date(d: Date) -> String {
     d.strftime("%Y%m%d").to_string()
 }
 
-/// Escapes TEXT values: backslash, semicolon, comma and newlines.
+/// Escapes TEXT values: backslash, semicolon, comma and newlines. TEXT cannot hold control
+/// characters at all, so every other hidden character (carriage return, ESC, bidirectional
+/// overrides) is shown in its visible form, as on a terminal: a calendar is read by people.
 fn escape(text: &str) -> String {
+    let text = crate::escape::terminal(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -20,7 +23,6 @@ fn escape(text: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
             c => out.push(c),
         }
     }
@@ -162,5 +164,10 @@ mod tests {
     #[test]
     fn text_values_escape_separators() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_written() {
+        assert_eq!(escape("a\u{1b}[2J\r\u{202e}"), r"a\\u{1b}[2J\\r\\u{202e}");
     }
 }

@@ -15,6 +15,7 @@ mod ics;
 mod json;
 mod launchdarkly;
 mod lock;
+mod markdown;
 mod setting;
 mod toml;
 pub(crate) mod unleash;

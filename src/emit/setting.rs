@@ -62,6 +62,14 @@ pub(super) fn header(input: &Input<'_>, config: &Config<'_>) -> [String; 2] {
     ]
 }
 
+/// The header comment lines of a stdout bundle of every phase.
+pub(super) fn bundle_header(input: &Input<'_>) -> [String; 2] {
+    [
+        format!("{}: every phase", input.source),
+        DO_NOT_EDIT.to_owned(),
+    ]
+}
+
 /// The comment that marks an optional value: `optional (based on stability): otherwise true`.
 pub(super) fn optional_note(plan: &Plan, config: &Config<'_>, flag: FlagId) -> Option<String> {
     let o = config.optional.iter().find(|o| o.flag == flag)?;
@@ -129,8 +137,10 @@ fn clash(format: &str, value: &str, nested: &str, span: crate::source::Span) -> 
 }
 
 /// JSON, pretty, with a final newline: `serde_json` sorts object keys, so the bytes are stable.
+/// Hidden characters (DEL, C1, bidirectional controls) are `\uXXXX` escapes, as C0 already are.
 pub(super) fn pretty(value: &Json) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let mut text = crate::escape::json(&text).into_owned();
     text.push('\n');
     text
 }
@@ -160,10 +170,21 @@ pub(super) fn json_bundle(
     }))
 }
 
-/// A string in double quotes with JSON escapes, which TOML basic strings, YAML double-quoted
-/// scalars and dotenv double-quoted values all read the same way.
+/// A string in double quotes with JSON escapes, which TOML basic strings and YAML
+/// double-quoted scalars read the same way. Every character TOML or a YAML 1.1 reader refuses
+/// raw (controls, DEL, C1) or could take for a line break (NEL, the Unicode separators) is a
+/// `\uXXXX` escape.
 pub(super) fn quoted(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
+    crate::escape::json(&serde_json::to_string(s).expect("strings serialise")).into_owned()
+}
+
+/// A `#` comment line (TOML, YAML, env): plan text in it is kept on its line, so that a line
+/// break in a title or a file name cannot end the comment and start a setting.
+pub(super) fn comment(out: &mut String, indent: &str, text: &str) {
+    out.push_str(indent);
+    out.push_str("# ");
+    out.push_str(&crate::escape::one_line(text));
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
-use super::setting::{Tree, header, optional_note, quoted, setting_json};
+use super::setting::{Tree, bundle_header, comment, header, optional_note, quoted, setting_json};
 use super::{Config, EmitError, Input};
 
 /// One configuration as a TOML file.
@@ -15,7 +15,7 @@ pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String,
     let tree = Tree::of(input.plan(), "TOML")?;
     let mut out = String::new();
     for line in header(input, config) {
-        let _ = writeln!(out, "# {line}");
+        comment(&mut out, "", &line);
     }
     table(input, config, &tree, &[], &mut out);
     Ok(out)
@@ -24,13 +24,13 @@ pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String,
 /// Every phase: the phase id is the outermost table (`[development.entity]`).
 pub(super) fn bundle(input: &Input<'_>, configs: &[Config<'_>]) -> Result<String, EmitError> {
     let tree = Tree::of(input.plan(), "TOML")?;
-    let mut out = format!(
-        "# {}: every phase\n# {}\n",
-        input.source,
-        super::DO_NOT_EDIT
-    );
+    let mut out = String::new();
+    for line in bundle_header(input) {
+        comment(&mut out, "", &line);
+    }
     for config in configs {
-        let _ = write!(out, "\n# {}\n", config.describe(input.plan()));
+        out.push('\n');
+        comment(&mut out, "", &config.describe(input.plan()));
         let id = config.id(input.plan()).to_owned();
         let mut root = Tree::default();
         root.tables.insert(id, tree_clone(&tree));
@@ -59,7 +59,7 @@ fn table(input: &Input<'_>, config: &Config<'_>, tree: &Tree, path: &[&str], out
         }
         for (name, flag) in &tree.leaves {
             if let Some(note) = optional_note(plan, config, *flag) {
-                let _ = writeln!(out, "# {note}");
+                comment(out, "", &note);
             }
             let value = inline(&setting_json(plan, config.state.get(*flag)));
             let _ = writeln!(out, "{} = {value}", key(name));

@@ -5,15 +5,15 @@
 
 use std::fmt::Write as _;
 
-use super::setting::{Tree, header, optional_note, quoted, setting_json};
-use super::{Config, DO_NOT_EDIT, EmitError, Input};
+use super::setting::{Tree, bundle_header, comment, header, optional_note, quoted, setting_json};
+use super::{Config, EmitError, Input};
 
 /// One configuration as a YAML file.
 pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String, EmitError> {
     let tree = Tree::of(input.plan(), "YAML")?;
     let mut out = String::new();
     for line in header(input, config) {
-        let _ = writeln!(out, "# {line}");
+        comment(&mut out, "", &line);
     }
     mapping(input, config, &tree, 0, &mut out);
     Ok(out)
@@ -22,9 +22,12 @@ pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String,
 /// Every phase, keyed by phase id in plan order.
 pub(super) fn bundle(input: &Input<'_>, configs: &[Config<'_>]) -> Result<String, EmitError> {
     let tree = Tree::of(input.plan(), "YAML")?;
-    let mut out = format!("# {}: every phase\n# {DO_NOT_EDIT}\n", input.source);
+    let mut out = String::new();
+    for line in bundle_header(input) {
+        comment(&mut out, "", &line);
+    }
     for config in configs {
-        let _ = writeln!(out, "# {}", config.describe(input.plan()));
+        comment(&mut out, "", &config.describe(input.plan()));
         let _ = writeln!(out, "{}:", key(config.id(input.plan())));
         mapping(input, config, &tree, 1, &mut out);
     }
@@ -36,10 +39,11 @@ fn mapping(input: &Input<'_>, config: &Config<'_>, tree: &Tree, depth: usize, ou
     let indent = "  ".repeat(depth);
     for (name, flag) in &tree.leaves {
         if let Some(note) = optional_note(plan, config, *flag) {
-            let _ = writeln!(out, "{indent}# {note}");
+            comment(out, &indent, &note);
         }
-        let value = serde_json::to_string(&setting_json(plan, config.state.get(*flag)))
+        let json = serde_json::to_string(&setting_json(plan, config.state.get(*flag)))
             .expect("JSON values serialise");
+        let value = crate::escape::json(&json);
         let _ = writeln!(out, "{indent}{}: {value}", key(name));
     }
     for (name, sub) in &tree.tables {
