@@ -172,3 +172,21 @@ fn a_line_break_cannot_add_checklist_items_or_html() {
     let unchecked = phase.lines().filter(|l| l.starts_with("- [ ] ")).count();
     assert_eq!(unchecked, 5, "{phase}");
 }
+
+/// What no quoting carries to every env reader is refused, naming the flag, the phase and why,
+/// at the `set` that gave the value.
+#[test]
+fn env_refuses_values_a_reader_would_expand() {
+    let c = compile_text("demo.roll", &plan("Canary", "${HOME}"));
+    let input = input(&c, "demo.roll");
+    let err = emit::document(&input, Target::Env, &input.phase_config(PhaseId(0))).unwrap_err();
+    assert_eq!(
+        err.message,
+        "the env target cannot write the value of `banner` in phase 1 `canary` (Canary): it holds \
+         `${`, which python-dotenv expands as a variable even in single quotes"
+    );
+    let source = plan("Canary", "${HOME}");
+    assert_eq!(&source[err.span.range()], "set banner = \"${HOME}\"");
+    assert!(err.help.contains("`json`"), "{}", err.help);
+    assert!(emit::stdout(&input, Target::Env, None).is_err());
+}
