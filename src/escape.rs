@@ -58,9 +58,39 @@ fn escape_where(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text for a terminal: every hidden character but line feed and tab in its visible form.
+/// Whether [`terminal`] shows `c`, followed by `next`, in visible form: every hidden
+/// character but line feed, tab, and a carriage return that ends a line (`\r\n`).
+fn shown_on_terminal(c: char, next: Option<char>) -> bool {
+    is_hidden(c) && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+}
+
+/// Text for a terminal: every hidden character but line feed, tab and the carriage return of
+/// a `\r\n` line ending in its visible form.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    escape_where(text, |c| is_hidden(c) && c != '\n' && c != '\t')
+    let mut chars = text.chars().peekable();
+    let mut first = None;
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        if shown_on_terminal(c, chars.peek().copied()) {
+            first = Some(at);
+            break;
+        }
+        at += c.len_utf8();
+    }
+    let Some(first) = first else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut chars = text[first..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if shown_on_terminal(c, chars.peek().copied()) {
+            visible(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Text that must stay on one line: every hidden character, line feed and tab included, in
@@ -89,11 +119,39 @@ pub fn json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Where [`terminal`] moves a byte offset of `text`: the offset in the escaped text, so that
-/// a span still underlines the same characters.
-pub fn terminal_offset(text: &str, offset: usize) -> usize {
-    let before = text.get(..offset).unwrap_or(text);
-    offset + terminal(before).len() - before.len()
+/// [`terminal`] text with a map from byte offsets of the original to offsets in it, so that a
+/// span still underlines the same characters.
+#[derive(Debug, Clone)]
+pub struct TerminalText {
+    pub text: String,
+    /// `(offset in the original just past an escaped character, bytes added up to there)`.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl TerminalText {
+    pub fn new(original: &str) -> Self {
+        let mut shifts = Vec::new();
+        let mut added = 0;
+        let mut chars = original.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if shown_on_terminal(c, chars.peek().map(|&(_, n)| n)) {
+                let mut one = String::new();
+                visible(c, &mut one);
+                added += one.len() - c.len_utf8();
+                shifts.push((i + c.len_utf8(), added));
+            }
+        }
+        TerminalText {
+            text: terminal(original).into_owned(),
+            shifts,
+        }
+    }
+
+    /// Where a byte offset of the original text is in the escaped text.
+    pub fn offset(&self, original: usize) -> usize {
+        let before = self.shifts.partition_point(|&(end, _)| end <= original);
+        original + before.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
 }
 
 #[cfg(test)]
@@ -104,9 +162,11 @@ mod tests {
     fn terminal_keeps_lines_and_tabs_and_shows_the_rest() {
         assert_eq!(
             terminal("a\u{1b}]0;pwned\u{7}\tb\r\nc\u{202e}d\u{85}\0"),
-            "a\\u{1b}]0;pwned\\u{7}\tb\\r\nc\\u{202e}d\\u{85}\\0"
+            "a\\u{1b}]0;pwned\\u{7}\tb\r\nc\\u{202e}d\\u{85}\\0"
         );
         assert!(matches!(terminal("plain é ✓"), Cow::Borrowed(_)));
+        assert!(matches!(terminal("windows\r\nlines\r\n"), Cow::Borrowed(_)));
+        assert_eq!(terminal("a\r\r\nb\rc"), "a\\r\r\nb\\rc");
     }
 
     #[test]
@@ -125,10 +185,17 @@ mod tests {
 
     #[test]
     fn offsets_move_past_escaped_characters() {
-        let text = "a\u{1b}b\u{202e}c";
-        let escaped = terminal(text);
-        let c = text.find('c').unwrap();
-        assert_eq!(&escaped[terminal_offset(text, c)..], "c");
-        assert_eq!(terminal_offset(text, 1), 1);
+        let text = "a\u{1b}b\u{202e}c\r\nd\re";
+        let escaped = TerminalText::new(text);
+        assert_eq!(escaped.text, terminal(text));
+        for (i, c) in text.char_indices().filter(|(_, c)| !is_hidden(*c)) {
+            assert_eq!(
+                escaped.text[escaped.offset(i)..].chars().next(),
+                Some(c),
+                "{i}"
+            );
+        }
+        assert_eq!(escaped.offset(text.len()), escaped.text.len());
+        assert_eq!(escaped.offset(0), 0);
     }
 }

@@ -44,18 +44,16 @@ pub fn run(args: &Args) -> ExitCode {
                 value["file"] = json!(name);
                 value["ok"] = json!(!deny);
                 value["summary"] = summary.json(&compiled);
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).expect("serialise")
-                );
+                outln!("{}", super::json_text(&value));
             } else {
                 if !compiled.warnings.is_empty() {
-                    eprint!(
-                        "{}",
-                        render::human(&compiled.warnings, sources, stderr_color())
-                    );
+                    super::write_stderr(&render::human(
+                        &compiled.warnings,
+                        sources,
+                        stderr_color(),
+                    ));
                 }
-                out!("{}", summary.human(&name, &compiled, args.verbose, deny));
+                say!("{}", summary.human(&name, &compiled, args.verbose, deny));
             }
             if deny {
                 ExitCode::PlanProblems

@@ -62,11 +62,8 @@ pub fn run(args: &Args) -> ExitCode {
                 if json_out {
                     out!("{}", render::json(&diagnostics, &l.sources));
                 } else {
-                    eprint!(
-                        "{}",
-                        render::human(&diagnostics, &l.sources, stderr_color())
-                    );
-                    eprintln!(
+                    super::write_stderr(&render::human(&diagnostics, &l.sources, stderr_color()));
+                    errln!(
                         "error: `{spec}` does not compile to a plan, so there is nothing to compare"
                     );
                 }
@@ -81,6 +78,7 @@ pub fn run(args: &Args) -> ExitCode {
         // The parser admits only human, Markdown and JSON.
         _ => human::render(&d, stdout_color()),
     };
+    // Each renderer escaped the plans' texts for its format (the human one before colouring).
     out!("{text}");
     if d.is_empty() {
         ExitCode::Ok

@@ -148,29 +148,28 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         outln!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
+            super::json_text(&serde_json::json!({
                 "out": dir.display().to_string(),
                 "written": names,
                 "removed": written.removed,
                 "leftovers_removed": written.leftovers,
             }))
-            .unwrap_or_default()
         );
     } else {
         for name in &written.removed {
-            eprintln!(
+            errln!(
                 "removed {}: the plan no longer produces it",
                 dir.join(name).display()
             );
         }
         if !written.leftovers.is_empty() {
-            eprintln!(
+            errln!(
                 "removed {} temporary file{} left by an interrupted run",
                 written.leftovers.len(),
                 super::report::plural(written.leftovers.len())
             );
         }
-        eprintln!("wrote {} files to {}", files.len(), dir.display());
+        errln!("wrote {} files to {}", files.len(), dir.display());
     }
     Ok(ExitCode::Ok)
 }
@@ -226,39 +225,38 @@ fn check_report(
             .collect();
         outln!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
+            super::json_text(&serde_json::json!({
                 "out": dir.display().to_string(),
                 "ok": stale.is_empty(),
                 "stale": items,
             }))
-            .unwrap_or_default()
         );
     } else if stale.is_empty() {
-        eprintln!("{}: {total} files up to date", dir.display());
+        errln!("{}: {total} files up to date", dir.display());
     } else {
         for s in stale {
             let path = dir.join(s.name());
             match s {
-                write::Stale::Missing(_) => eprintln!("stale: {} is missing", path.display()),
-                write::Stale::Unexpected(_) => eprintln!(
+                write::Stale::Missing(_) => errln!("stale: {} is missing", path.display()),
+                write::Stale::Unexpected(_) => errln!(
                     "stale: {} is no longer produced by the plan",
                     path.display()
                 ),
                 write::Stale::Differs { diff, .. } => {
-                    eprintln!("stale: {} differs from the plan", path.display());
-                    eprint!("{diff}");
+                    errln!("stale: {} differs from the plan", path.display());
+                    super::write_stderr(&crate::escape::terminal(&diff));
                 }
-                write::Stale::NotRegular { kind, .. } => eprintln!(
+                write::Stale::NotRegular { kind, .. } => errln!(
                     "stale: {} is {kind}, not a regular file (not read)",
                     path.display()
                 ),
-                write::Stale::Leftover(_) => eprintln!(
+                write::Stale::Leftover(_) => errln!(
                     "stale: {} is a temporary file left by an interrupted run",
                     path.display()
                 ),
             }
         }
-        eprintln!(
+        errln!(
             "{} of {total} files out of step; run the same command without --check to update them",
             stale.len()
         );

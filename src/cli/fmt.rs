@@ -247,16 +247,16 @@ fn print_human(reports: &[Report], check: bool) {
     for report in reports {
         match &report.outcome {
             Outcome::Reformatted if report.stdout.is_none() => {
-                eprintln!("formatted {}", report.name);
+                errln!("formatted {}", report.name);
             }
             Outcome::Formatted | Outcome::Reformatted => {}
             Outcome::Unformatted(diff) => {
-                out!("{diff}");
+                say!("{diff}");
                 unformatted.push(report.name.as_str());
             }
             Outcome::Problems(loaded, diagnostics) => {
-                eprint!("{}", render::human(diagnostics, &loaded.sources, color));
-                eprintln!(
+                super::write_stderr(&render::human(diagnostics, &loaded.sources, color));
+                errln!(
                     "{} was not formatted: fix the errors above first",
                     report.name
                 );
@@ -268,7 +268,7 @@ fn print_human(reports: &[Report], check: bool) {
         }
     }
     if check && !unformatted.is_empty() {
-        eprintln!(
+        errln!(
             "{} file{} not formatted (run `rollplan fmt` to fix):",
             unformatted.len(),
             if unformatted.len() == 1 {
@@ -278,7 +278,7 @@ fn print_human(reports: &[Report], check: bool) {
             }
         );
         for name in unformatted {
-            eprintln!("  {name}");
+            errln!("  {name}");
         }
     }
 }
@@ -320,8 +320,5 @@ fn print_json(reports: &[Report]) {
         "errors": count("error") + count("io_error"),
         "files": files,
     });
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
+    outln!("{}", super::json_text(&value));
 }

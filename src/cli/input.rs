@@ -53,12 +53,9 @@ impl UsageError {
                 "errors": 1,
                 "warnings": 0,
             });
-            outln!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
+            outln!("{}", super::json_text(&value));
         } else {
-            eprintln!("{self}");
+            errln!("{self}");
         }
     }
 }

@@ -1,21 +1,40 @@
 //! The command line: argument parsing and one file per subcommand. Each subcommand returns an
 //! [`ExitCode`]; `main.rs` only calls [`run`].
+//!
+//! Everything a command prints goes through the macros below. A closed pipe ends the output
+//! quietly on both streams (`rollplan check bad.roll 2>&1 | head -1` must not panic), and text
+//! for people goes through [`crate::escape::terminal`], so nothing a plan says can drive the
+//! terminal. Machine output (JSON, formatted plans, generated files, diagrams) is printed as it
+//! is: its producer escapes for its format.
 
-/// `print!` that survives a closed stdout: `rollplan check --format json | head` must not panic
-/// with "Broken pipe". Output stops quietly once the reader is gone.
+/// Machine output on stdout, as it is: `print!` that survives a closed stdout.
 macro_rules! out {
     ($($arg:tt)*) => {
-        $crate::cli::write_stdout(format_args!($($arg)*))
+        $crate::cli::write_stdout(&format!($($arg)*))
     };
 }
 
 /// `println!`, as [`out!`].
 macro_rules! outln {
     () => {
-        $crate::cli::write_stdout(format_args!("\n"))
+        $crate::cli::write_stdout("\n")
     };
     ($($arg:tt)*) => {
-        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::cli::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Text for people on stdout: hidden characters in visible form, a closed pipe ends it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(&$crate::escape::terminal(&format!($($arg)*)))
+    };
+}
+
+/// Text for people on stderr, one line: `eprintln!` that escapes and survives a closed pipe.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(&$crate::escape::terminal(&format!("{}\n", format_args!($($arg)*))))
     };
 }
 
@@ -152,11 +171,26 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
 
 /// Writes to stdout, ignoring a reader that has gone away (a closed pipe); any other write
 /// error is reported once on stderr.
-pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+pub(crate) fn write_stdout(text: &str) {
     use std::io::Write as _;
-    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error[rollplan::io_error]: cannot write to stdout: {e}");
+            write_stderr(&format!(
+                "error[rollplan::io_error]: cannot write to stdout: {e}\n"
+            ));
         }
     }
+}
+
+/// Writes to stderr as it is (rendered diagnostics, escaped when they were rendered). A
+/// closed or failing stderr ends the output: there is nowhere left to report it.
+pub(crate) fn write_stderr(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// A JSON document as commands print it: pretty, hidden characters as `\uXXXX` escapes.
+pub(crate) fn json_text(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    crate::escape::json(&text).into_owned()
 }

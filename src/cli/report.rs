@@ -43,10 +43,10 @@ pub fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, json:
     if json {
         out!("{}", render::json(diagnostics, sources));
     } else {
-        eprint!("{}", render::human(diagnostics, sources, stderr_color()));
+        super::write_stderr(&render::human(diagnostics, sources, stderr_color()));
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
-        eprintln!(
+        errln!(
             "{errors} error{}, {warnings} warning{}",
             plural(errors),
             plural(warnings)

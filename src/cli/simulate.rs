@@ -172,10 +172,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         CalendarArg::Business => Calendar::Business,
     };
     if !compiled.warnings.is_empty() && !json {
-        eprint!(
-            "{}",
-            render::human(&compiled.warnings, &sources, stderr_color())
-        );
+        super::write_stderr(&render::human(&compiled.warnings, &sources, stderr_color()));
     }
     let clock = Clock::new(plan, start, calendar);
     let prepared = Prepared::new(plan);
@@ -222,7 +219,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         Format::Mermaid => out!("{}", report::mermaid::run(&report)),
         Format::Svg => out!("{}", report::svg::run(&report)),
         // The parser admits only human, JSON, Mermaid and SVG.
-        _ => out!("{}", report::human::run(&report, what_if || args.log)),
+        _ => say!("{}", report::human::run(&report, what_if || args.log)),
     }
     Ok(ExitCode::Ok)
 }
@@ -280,7 +277,7 @@ fn run_forecast(
     if json {
         outln!("{}", pretty(&report.json()));
     } else {
-        out!("{}", report.human());
+        say!("{}", report.human());
     }
     Ok(ExitCode::Ok)
 }
@@ -303,7 +300,7 @@ fn check_calendar(clock: &Clock, last_day: Option<i64>) -> Result<(), UsageError
 }
 
 fn pretty(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
+    super::json_text(value)
 }
 
 fn unknown_phase(plan: &crate::model::Plan, flag: &str, name: &str) -> UsageError {

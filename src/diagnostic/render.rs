@@ -7,6 +7,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 
 use super::{Diagnostic, Label, Severity};
+use crate::escape::{TerminalText, one_line, terminal};
 use crate::source::{FileId, SourceMap};
 
 /// Renders diagnostics for people. `color` selects ANSI colours and Unicode box drawing;
@@ -25,7 +26,12 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
         let report = Report::new(diagnostic, sources);
         // Writing into a String cannot fail; a failing miette renderer falls back to one line.
         if handler.render_report(&mut out, &report).is_err() {
-            let _ = writeln!(out, "{}: {}", diagnostic.code, diagnostic.message);
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                diagnostic.code,
+                terminal(&diagnostic.message)
+            );
         }
         out.push('\n');
     }
@@ -107,8 +113,9 @@ pub fn to_json<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> JsonDi
 
 /// `{"diagnostics": [...], "errors": N, "warnings": N}` as one pretty JSON document.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    serde_json::to_string_pretty(&json_value(diagnostics, sources)).expect("diagnostics serialise")
-        + "\n"
+    let text = serde_json::to_string_pretty(&json_value(diagnostics, sources))
+        .expect("diagnostics serialise");
+    crate::escape::json(&text).into_owned() + "\n"
 }
 
 /// The document [`json`] prints, as a value, for commands that add their own fields to it.
@@ -127,7 +134,10 @@ pub fn json_value(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     file: FileId,
+    /// The file's text with hidden characters in visible form ([`crate::escape`]): a plan
+    /// holding ESC or a right-to-left override cannot drive the terminal through a snippet.
     source: NamedSource<String>,
+    offsets: TerminalText,
     others: Vec<Report<'a>>,
     labels: Vec<&'a Label>,
     is_child: bool,
@@ -150,10 +160,12 @@ impl<'a> Report<'a> {
         let labels = std::iter::once(&diagnostic.primary)
             .chain(diagnostic.related.iter().filter(|l| l.span.file == file))
             .collect();
+        let (source, offsets) = named(sources, file);
         Report {
             diagnostic,
             file,
-            source: named(sources, file),
+            source,
+            offsets,
             others,
             labels,
             is_child: false,
@@ -162,10 +174,12 @@ impl<'a> Report<'a> {
 
     fn child(diagnostic: &'a Diagnostic, label: &'a Label, sources: &SourceMap) -> Self {
         let file = label.span.file;
+        let (source, offsets) = named(sources, file);
         Report {
             diagnostic,
             file,
-            source: named(sources, file),
+            source,
+            offsets,
             others: Vec::new(),
             labels: vec![label],
             is_child: true,
@@ -173,9 +187,11 @@ impl<'a> Report<'a> {
     }
 }
 
-fn named(sources: &SourceMap, file: FileId) -> NamedSource<String> {
+fn named(sources: &SourceMap, file: FileId) -> (NamedSource<String>, TerminalText) {
     let source = sources.get(file);
-    NamedSource::new(&source.name, source.text.to_string())
+    let text = TerminalText::new(&source.text);
+    let named = NamedSource::new(one_line(&source.name), text.text.clone());
+    (named, text)
 }
 
 impl std::fmt::Debug for Report<'_> {
@@ -189,7 +205,7 @@ impl std::fmt::Display for Report<'_> {
         if self.is_child {
             f.write_str("related location")
         } else {
-            f.write_str(&self.diagnostic.message)
+            f.write_str(&terminal(&self.diagnostic.message))
         }
     }
 }
@@ -211,7 +227,7 @@ impl miette::Diagnostic for Report<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         (!self.is_child && !self.diagnostic.help.is_empty())
-            .then(|| Box::new(&self.diagnostic.help) as Box<dyn std::fmt::Display>)
+            .then(|| Box::new(terminal(&self.diagnostic.help)) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -226,7 +242,8 @@ impl miette::Diagnostic for Report<'_> {
         };
         Some(Box::new(self.labels.iter().map(move |label| {
             let range = label.span.range();
-            let text = Some(label.text.clone()).filter(|t| !t.is_empty());
+            let range = self.offsets.offset(range.start)..self.offsets.offset(range.end);
+            let text = Some(one_line(&label.text).into_owned()).filter(|t| !t.is_empty());
             if primary.is_some_and(|p| std::ptr::eq(p, *label)) {
                 LabeledSpan::new_primary_with_span(text, range)
             } else {

@@ -46,7 +46,7 @@ fn escape(text: &str) -> String {
         match c {
             '\\' => s.push_str("\\\\"),
             '"' => s.push_str("\\\""),
-            '\n' => s.push(' '),
+            '\n' | '\r' => s.push(' '),
             c => s.push(c),
         }
     }

@@ -52,7 +52,7 @@ fn escape(text: &str) -> String {
             '&' => s.push_str("#amp;"),
             '|' => s.push_str("#124;"),
             '#' => s.push_str("#35;"),
-            '\n' | '\t' => s.push(' '),
+            '\n' | '\r' | '\t' => s.push(' '),
             c => s.push(c),
         }
     }

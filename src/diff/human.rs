@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Change, PlanDiff, Scope};
+use crate::escape::one_line;
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -31,14 +32,14 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
         out,
         "{} {} → {}",
         p.paint(BOLD, "rollplan diff:"),
-        d.old.label,
-        d.new.label
+        one_line(&d.old.label),
+        one_line(&d.new.label)
     );
     let _ = writeln!(
         out,
         "  check: old {}, new {}",
-        d.old.check.describe(),
-        d.new.check.describe()
+        one_line(&d.old.check.describe()),
+        one_line(&d.new.check.describe())
     );
     if d.undated {
         out.push_str("  neither plan states a start: dates count from 2000-01-03\n");
@@ -63,7 +64,7 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
         out.push('\n');
         let heading = match scope {
             Scope::Plan => "plan".to_owned(),
-            Scope::Phase(id) => format!("phase `{id}`"),
+            Scope::Phase(id) => format!("phase `{}`", one_line(id)),
         };
         let _ = writeln!(out, "{}", p.paint(BOLD, &heading));
         for c in changes {
@@ -99,16 +100,26 @@ pub fn render(d: &PlanDiff, color: bool) -> String {
         }
     }
     if d.old.check != d.new.check && !d.new.check.messages.is_empty() {
-        let _ = writeln!(out, "\ncheck on the new plan: {}", d.new.check.describe());
+        let _ = writeln!(
+            out,
+            "\ncheck on the new plan: {}",
+            one_line(&d.new.check.describe())
+        );
         for m in &d.new.check.messages {
-            let _ = writeln!(out, "  {m}");
+            let _ = writeln!(out, "  {}", one_line(m));
         }
     }
     out
 }
 
-/// `subject: old -> new (note)`, or `subject: value` for an addition or removal.
+/// `subject: old -> new (note)`, or `subject: value` for an addition or removal, on one line
+/// whatever the plans' texts hold: hidden characters and line breaks in visible form, so that
+/// a title cannot draw on the terminal or forge a line of the report.
 pub(super) fn describe(c: &Change) -> String {
+    one_line(&describe_raw(c)).into_owned()
+}
+
+fn describe_raw(c: &Change) -> String {
     let mut s = match (&c.old, &c.new) {
         (Some(a), Some(b)) => format!("{}: {a} → {b}", c.subject),
         (Some(v), None) | (None, Some(v)) => format!("{}: {v}", c.subject),

@@ -251,10 +251,12 @@ fn line(c: &Change) -> String {
 
 /// Text for a table cell: one line, pipes escaped, at most [`MAX_CELL_CHARS`] characters.
 fn cell(text: &str) -> String {
-    let mut s: String = text
+    // Hidden characters (ESC, bidirectional overrides) in visible form first: a pull-request
+    // comment is read on terminals and in logs too.
+    let mut s: String = crate::escape::terminal(text)
         .chars()
         .take(MAX_CELL_CHARS)
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .map(|c| if c == '\n' { ' ' } else { c })
         .collect();
     if text.chars().count() > MAX_CELL_CHARS {
         s.push('…');
@@ -269,7 +271,8 @@ fn code(text: &str) -> String {
 }
 
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::escape::terminal(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

@@ -23,6 +23,7 @@ fn escape(text: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
+            '\r' => {}
             c => out.push(c),
         }
     }

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::escape::one_line;
+
 use super::{RunReport, describe_event, gantt::gantt, plural, visit_label};
 use crate::model::PhaseId;
 use crate::simulate::whatif::Outcome;
@@ -115,22 +117,27 @@ fn schedule(r: &RunReport<'_>) -> String {
     let mut out = String::from("\nschedule\n");
     for v in &r.run.visits {
         let phase = plan.phase(PhaseId(v.phase));
-        let _ = writeln!(out, "  {} \"{}\"", phase.id, phase.title);
+        let _ = writeln!(out, "  {} \"{}\"", phase.id, one_line(&phase.title));
         for t in plan.notify_before.iter().chain(&phase.notify_before) {
-            let _ = writeln!(out, "    {}  before: {}", r.date(v.start), t.text);
+            let _ = writeln!(
+                out,
+                "    {}  before: {}",
+                r.date(v.start),
+                one_line(&t.text)
+            );
         }
         if let Some(end) = v.end {
             for (i, g) in phase.gates.iter().enumerate() {
                 let what = match (super::criterion(plan, v.phase, i), &g.text) {
-                    (Some(c), Some(t)) => format!("{c} ({t})"),
+                    (Some(c), Some(t)) => format!("{c} ({})", one_line(t)),
                     (Some(c), None) => c,
-                    (None, Some(t)) => format!("{}: {t}", g.id),
+                    (None, Some(t)) => format!("{}: {}", g.id, one_line(t)),
                     (None, None) => g.id.clone(),
                 };
                 let _ = writeln!(out, "    {}  gate {what}", r.date(end));
             }
             for t in plan.notify_after.iter().chain(&phase.notify_after) {
-                let _ = writeln!(out, "    {}  after: {}", r.date(end), t.text);
+                let _ = writeln!(out, "    {}  after: {}", r.date(end), one_line(&t.text));
             }
         }
     }

@@ -81,9 +81,10 @@ pub fn run(r: &RunReport<'_>) -> String {
     out
 }
 
-/// A title ends at `#`, `;` or a line break.
+/// A title ends at `#`, `;` or a line break; hidden characters take their visible form.
 fn clean_title(text: &str) -> String {
-    text.chars()
+    crate::escape::terminal(text)
+        .chars()
         .map(|c| {
             if matches!(c, '#' | ';' | '\n' | '\r') {
                 ' '
@@ -96,7 +97,8 @@ fn clean_title(text: &str) -> String {
 
 /// Section and task names also end at `:`.
 fn clean(text: &str) -> String {
-    text.chars()
+    crate::escape::terminal(text)
+        .chars()
         .map(|c| {
             if matches!(c, ':' | '#' | ';' | '\n' | '\r') {
                 ' '
