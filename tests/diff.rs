@@ -445,6 +445,80 @@ fn rev_path_reads_the_plan_from_git() {
     );
 }
 
+/// A repository with `plans/entity.roll` committed on `main` and the risky plan in the work
+/// tree, in a fresh folder named `name`.
+fn repo(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("plans")).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    std::fs::copy(
+        Path::new(ROOT).join("plans/entity.roll"),
+        dir.join("plans/entity.roll"),
+    )
+    .unwrap();
+    git(&dir, &["add", "plans/entity.roll"]);
+    git(&dir, &["commit", "-q", "-m", "plan"]);
+    std::fs::copy(Path::new(ROOT).join(RISKY), dir.join("plans/entity.roll")).unwrap();
+    dir
+}
+
+/// Regression (issue 14.7): `diff -- '--output=x:y' plan.roll` ran `git show --output=x:y`,
+/// which wrote the file `x`.
+#[test]
+fn a_revision_that_looks_like_an_option_is_refused() {
+    let dir = repo("diff-git-option");
+    for spec in ["--output=x:y", "git:--output=x:y", "-p:plans/entity.roll"] {
+        let out = rollplan_in(&dir, &["diff", "--", spec, "plans/entity.roll"]);
+        assert_eq!(out.status.code(), Some(2), "{spec}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("rollplan::invalid_revision"), "{stderr}");
+        assert!(stderr.contains("starts with `-`"), "{stderr}");
+        assert!(!dir.join("x").exists(), "{spec} wrote a file");
+    }
+}
+
+/// Regression (issue 14.8): a pull request that adds a file named `main:plans/entity.roll`
+/// made `diff main:plans/entity.roll plans/entity.roll` compare the new plan with itself.
+/// `git:` always means git; the bare form still reads the file but warns.
+#[test]
+fn git_prefix_is_always_a_revision_and_a_file_named_like_one_is_warned_about() {
+    let dir = repo("diff-git-prefix");
+    std::fs::create_dir_all(dir.join("main:plans")).unwrap();
+    std::fs::copy(
+        dir.join("plans/entity.roll"),
+        dir.join("main:plans/entity.roll"),
+    )
+    .unwrap();
+
+    let out = rollplan_in(
+        &dir,
+        &["diff", "git:main:plans/entity.roll", "plans/entity.roll"],
+    );
+    assert_eq!(out.status.code(), Some(1), "the risky change is found");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = rollplan_in(
+        &dir,
+        &["diff", "main:plans/entity.roll", "plans/entity.roll"],
+    );
+    assert_eq!(out.status.code(), Some(0), "the planted file is compared");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning[rollplan::ambiguous_revision]: `main:plans/entity.roll` is both a file and a git revision"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("git:main:plans/entity.roll"), "{stderr}");
+
+    let out = rollplan_in(&dir, &["diff", "git:main", "plans/entity.roll"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rollplan::invalid_revision"));
+}
+
 /// Two plans of `n` phases whose every phase differs, with long texts, for the cap.
 fn big_pair(n: usize) -> (Side, Side) {
     let plan = |gate: &str, word: &str| {

@@ -169,7 +169,7 @@ fn env_values(text: &str) -> std::collections::BTreeMap<String, String> {
 fn env_value_is(read: &str, expected: &Json) -> bool {
     match expected {
         Json::String(s) => read == s,
-        Json::Bool(_) | Json::Number(_) => read == expected.to_string(),
+        // `true`, `12`, or the scoped value's object, as JSON text.
         _ => serde_json::from_str::<Json>(read).is_ok_and(|v| &v == expected),
     }
 }

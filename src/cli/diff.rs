@@ -1,5 +1,7 @@
-//! `rollplan diff OLD NEW`: the semantic diff of two plans. Each side is a file, or `REV:PATH`
-//! read with `git show` from the repository of the current folder. A side that does not parse
+//! `rollplan diff OLD NEW`: the semantic diff of two plans. Each side is a file, or
+//! `git:REV:PATH` read with `git show` from the repository of the current folder; a bare
+//! `REV:PATH` is read from git when no file has that name (and warned about when one does,
+//! since a pull request can add such a file to compare itself with itself). A side that does not parse
 //! or resolve has no model to compare: its diagnostics are printed and the exit code is 2. A
 //! side that resolves but fails `check` is compared, and the diff says it fails.
 
@@ -19,9 +21,9 @@ pub enum FailOn {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plan before: a file, or `REV:PATH` read from git (`main:plans/entity.roll`)
+    /// The plan before: a file, or `git:REV:PATH` read from git (`git:main:plans/entity.roll`)
     pub old: String,
-    /// The plan after: a file, or `REV:PATH`
+    /// The plan after: a file, or `git:REV:PATH`
     pub new: String,
     /// Output format
     #[arg(long, value_parser = formats(&[Format::Human, Format::Markdown, Format::Json]), default_value = "human")]
@@ -96,31 +98,85 @@ fn compile(loaded: &Loaded) -> Result<Side, Vec<Diagnostic>> {
     }
 }
 
-/// A file if one exists at `spec`, else `REV:PATH` through `git show`.
+/// How a side is named: `git:REV:PATH` is always git; otherwise a file when one exists at
+/// `spec`, else `REV:PATH` through git.
 fn read(spec: &str) -> Result<Loaded, UsageError> {
+    if let Some(rest) = spec.strip_prefix("git:") {
+        let Some((rev, path)) = rest
+            .split_once(':')
+            .filter(|(r, p)| !r.is_empty() && !p.is_empty())
+        else {
+            return Err(UsageError {
+                code: "invalid_revision",
+                message: format!("`{spec}` is not of the form `git:REV:PATH`"),
+                help: "name a revision and a path: `git:origin/main:plans/entity.roll`".to_owned(),
+            });
+        };
+        return git_show(spec, rev, path);
+    }
+    let revision = spec
+        .split_once(':')
+        .filter(|(r, p)| !r.is_empty() && !p.is_empty());
     if Path::new(spec).exists() {
+        if let Some((rev, path)) = revision {
+            if is_revision(rev, path) {
+                errln!(
+                    "warning[rollplan::ambiguous_revision]: `{spec}` is both a file and a git revision; comparing the file\n  help: write `git:{spec}` for the revision, or `./{spec}` for the file"
+                );
+            }
+        }
         return load(Path::new(spec));
     }
-    let Some((rev, path)) = spec
-        .split_once(':')
-        .filter(|(r, p)| !r.is_empty() && !p.is_empty())
-    else {
-        return load(Path::new(spec));
-    };
+    match revision {
+        Some((rev, path)) => git_show(spec, rev, path),
+        None => load(Path::new(spec)),
+    }
+}
+
+/// Refuses a revision git would read as an option (`--output=FILE` writes a file).
+fn checked_revision<'r>(spec: &str, rev: &'r str) -> Result<&'r str, UsageError> {
+    if rev.starts_with('-') {
+        return Err(UsageError {
+            code: "invalid_revision",
+            message: format!("the revision of `{spec}` starts with `-`, which git reads as an option"),
+            help: "name a revision that is a branch, tag or commit: `git:origin/main:plans/entity.roll`"
+                .to_owned(),
+        });
+    }
+    Ok(rev)
+}
+
+/// Whether `REV:PATH` names a file in git (quietly: no output, any failure is "no").
+fn is_revision(rev: &str, path: &str) -> bool {
+    !rev.starts_with('-')
+        && Command::new("git")
+            .args(["cat-file", "-e", "--end-of-options"])
+            .arg(format!("{rev}:{path}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// `git show --end-of-options REV:PATH --`: nothing in the argument is an option or a path.
+fn git_show(spec: &str, rev: &str, path: &str) -> Result<Loaded, UsageError> {
+    let rev = checked_revision(spec, rev)?;
     let output = Command::new("git")
-        .arg("show")
+        .args(["show", "--end-of-options"])
         .arg(format!("{rev}:{path}"))
+        // Nothing after: a file named like the revision must not make git ask which is meant.
+        .arg("--")
         .output()
         .map_err(|e| UsageError {
             code: "git_failed",
-            message: format!("cannot run `git show {spec}`: {e}"),
+            message: format!("cannot run `git show {rev}:{path}`: {e}"),
             help: "install git, or compare two files".to_owned(),
         })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(UsageError {
             code: "git_failed",
-            message: format!("`git show {spec}` failed: {}", stderr.trim()),
+            message: format!("`git show {rev}:{path}` failed: {}", stderr.trim()),
             help: "run from inside the repository, and check that the revision and path exist (`git show REV:PATH`)".to_owned(),
         });
     }

@@ -244,7 +244,7 @@ fn check_report(
                 ),
                 write::Stale::Differs { diff, .. } => {
                     errln!("stale: {} differs from the plan", path.display());
-                    super::write_stderr(&crate::escape::terminal(&diff));
+                    super::write_stderr(&crate::escape::terminal(diff));
                 }
                 write::Stale::NotRegular { kind, .. } => errln!(
                     "stale: {} is {kind}, not a regular file (not read)",

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-/// Characters with inline meaning in CommonMark or GitHub Markdown: links and images, emphasis,
+/// Characters with inline meaning in `CommonMark` or GitHub Markdown: links and images, emphasis,
 /// code spans, raw HTML, table cells, strikethrough, and the escape itself.
 const INLINE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '~'];
 
