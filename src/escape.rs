@@ -93,6 +93,12 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a file read by people (a checklist): as [`terminal`], but a carriage return is
+/// shown even before a line feed; normalise `\r\n` first where it is a line ending.
+pub fn lines(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| is_hidden(c) && c != '\n' && c != '\t')
+}
+
 /// Text that must stay on one line: every hidden character, line feed and tab included, in
 /// its visible form.
 pub fn one_line(text: &str) -> Cow<'_, str> {

@@ -4,9 +4,11 @@
 //! back to exactly the plan's flags.
 
 mod emit_common;
+mod emit_readback;
 
 use emit_common::{compile_text, input, state_json};
 use rollplan::emit::{self, Target};
+use proptest::prelude::*;
 use rollplan::model::PhaseId;
 use serde_json::Value as Json;
 
@@ -189,4 +191,63 @@ fn env_refuses_values_a_reader_would_expand() {
     assert_eq!(&source[err.span.range()], "set banner = \"${HOME}\"");
     assert!(err.help.contains("`json`"), "{}", err.help);
     assert!(emit::stdout(&input, Target::Env, None).is_err());
+}
+
+/// Text built from what breaks formats: quotes, comment and table markers, line breaks,
+/// Markdown, shell and template syntax, controls, bidirectional and separator characters.
+fn hostile() -> impl Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "a", " ", "\n", "\r", "\r\n", "\"", "'", "\\", "\\\\", "#", "[", "]", "[x]", "=",
+        "$", "${", "{", "}", "`", "<", ">", "-", "- [x] ", "|", "*", "_", "&lt;", "\u{1b}", "\u{7}",
+        "\0", "\u{7f}", "\u{85}", "\u{9b}", "\u{202e}", "\u{2028}", "\u{feff}", "é", ":", ",",
+        ";", "-->", "END:VEVENT", "kill_switch = true", "\t",
+    ];
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..8).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every file of every target, for plans whose texts and string values are hostile, reads
+    /// back to exactly the plan's flags and values (issue 14, the fuzz property: cargo-fuzz
+    /// needs nightly flags, so CI runs it as this test; `fuzz/fuzz_targets/emit.rs` runs the
+    /// same check on arbitrary bytes).
+    #[test]
+    fn hostile_texts_never_change_what_a_file_configures(
+        title in hostile(),
+        value in hostile(),
+        other in hostile(),
+        source in hostile(),
+    ) {
+        let text = format!(
+            r"plan demo {{ title {t} owner {o} start 2027-01-04 }}
+attribute region: string {o}
+flag payments.enabled: bool = false {t}
+flag banner: string = {v} {o}
+phase canary {t} {{
+  duration 1w
+  set payments.enabled = true
+  set banner = {o}
+  activity {v}
+  check {o}
+  notify after {t}
+  on_fail rollback start
+}}
+phase wide {o} {{
+  duration 1w
+  set banner = {v} when region == {o}, {t} when region in [{v}, {t}] else {o}
+}}
+phase done {v} {{
+  duration 1w
+  set banner = {t} optional {v}
+}}
+",
+            t = literal(&title),
+            o = literal(&other),
+            v = literal(&value),
+        );
+        let c = compile_text("demo.roll", &text);
+        let checked = emit_readback::check_every_target(&c, &format!("plans/{source}.roll"));
+        prop_assert!(checked.is_ok(), "{}", checked.unwrap_err());
+    }
 }

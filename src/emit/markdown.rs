@@ -41,9 +41,15 @@ fn push_continuation(out: &mut String, line: &str) {
     }
 }
 
+/// Plan text with `\r\n` line endings as `\n`, every other hidden character (a lone `\r`
+/// included) in visible form.
+fn visible(text: &str) -> String {
+    crate::escape::lines(&text.replace("\r\n", "\n")).into_owned()
+}
+
 /// Text on one line (a heading, a table cell, a sentence): line breaks become spaces.
 pub(super) fn inline(text: &str) -> String {
-    let text = crate::escape::terminal(text);
+    let text = visible(text);
     let mut out = String::with_capacity(text.len());
     push_inline(&mut out, &text.replace(['\n', '\t'], " "));
     out
@@ -52,7 +58,7 @@ pub(super) fn inline(text: &str) -> String {
 /// The text of a list item: each line break is a hard line break followed by a continuation
 /// line indented into the item, so the item keeps its lines and nothing else.
 pub(super) fn item(text: &str) -> String {
-    let text = crate::escape::terminal(text);
+    let text = visible(text);
     let mut out = String::with_capacity(text.len());
     for (n, line) in text.split('\n').enumerate() {
         if n == 0 {
