@@ -7,8 +7,8 @@ mod emit_common;
 mod emit_readback;
 
 use emit_common::{compile_text, input, state_json};
-use rollplan::emit::{self, Target};
 use proptest::prelude::*;
+use rollplan::emit::{self, Target};
 use rollplan::model::PhaseId;
 use serde_json::Value as Json;
 
@@ -197,10 +197,50 @@ fn env_refuses_values_a_reader_would_expand() {
 /// Markdown, shell and template syntax, controls, bidirectional and separator characters.
 fn hostile() -> impl Strategy<Value = String> {
     const PIECES: &[&str] = &[
-        "a", " ", "\n", "\r", "\r\n", "\"", "'", "\\", "\\\\", "#", "[", "]", "[x]", "=",
-        "$", "${", "{", "}", "`", "<", ">", "-", "- [x] ", "|", "*", "_", "&lt;", "\u{1b}", "\u{7}",
-        "\0", "\u{7f}", "\u{85}", "\u{9b}", "\u{202e}", "\u{2028}", "\u{feff}", "é", ":", ",",
-        ";", "-->", "END:VEVENT", "kill_switch = true", "\t",
+        "a",
+        " ",
+        "\n",
+        "\r",
+        "\r\n",
+        "\"",
+        "'",
+        "\\",
+        "\\\\",
+        "#",
+        "[",
+        "]",
+        "[x]",
+        "=",
+        "$",
+        "${",
+        "{",
+        "}",
+        "`",
+        "<",
+        ">",
+        "-",
+        "- [x] ",
+        "|",
+        "*",
+        "_",
+        "&lt;",
+        "\u{1b}",
+        "\u{7}",
+        "\0",
+        "\u{7f}",
+        "\u{85}",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{2028}",
+        "\u{feff}",
+        "é",
+        ":",
+        ",",
+        ";",
+        "-->",
+        "END:VEVENT",
+        "kill_switch = true",
+        "\t",
     ];
     proptest::collection::vec(proptest::sample::select(PIECES), 0..8).prop_map(|p| p.concat())
 }

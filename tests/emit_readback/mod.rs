@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use rollplan::emit::{self, Config, Input, Target};
-use rollplan::model::{ConditionTest, FlagId, Plan, PhaseId, Setting};
+use rollplan::model::{ConditionTest, FlagId, PhaseId, Plan, Setting};
 use serde_json::{Value as Json, json};
 
 /// A setting as the JSON contract writes it, built from the model's types.
@@ -37,7 +37,12 @@ fn expected(plan: &Plan, config: &Config<'_>) -> serde_json::Map<String, Json> {
     plan.flags
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.name.clone(), setting_json(plan, config.state.get(FlagId(i)))))
+        .map(|(i, f)| {
+            (
+                f.name.clone(),
+                setting_json(plan, config.state.get(FlagId(i))),
+            )
+        })
         .collect()
 }
 
@@ -63,7 +68,7 @@ fn flatten(prefix: &str, value: &Json, out: &mut serde_json::Map<String, Json>) 
 /// The variables of an env file as a POSIX shell reads this dialect: `NAME=bare`,
 /// `NAME='literal'` or `NAME="literal"` (the writer puts nothing in double quotes that a shell
 /// would interpret), quoted values running over line breaks.
-pub fn env_values(text: &str) -> Result<Vec<(String, String)>, String> {
+fn env_values(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -71,7 +76,9 @@ pub fn env_values(text: &str) -> Result<Vec<(String, String)>, String> {
             rest = rest.split_once('\n').map_or("", |(_, r)| r);
             continue;
         }
-        let (name, after) = rest.split_once('=').ok_or_else(|| format!("no `=`: {rest:?}"))?;
+        let (name, after) = rest
+            .split_once('=')
+            .ok_or_else(|| format!("no `=`: {rest:?}"))?;
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return Err(format!("not a variable name: {name:?}"));
         }
@@ -116,13 +123,20 @@ fn hidden(c: char) -> bool {
 }
 
 /// Reads one configuration file back and compares it with the plan's configuration.
-fn configuration(target: Target, text: &str, plan: &Plan, config: &Config<'_>) -> Result<(), String> {
+fn configuration(
+    target: Target,
+    text: &str,
+    plan: &Plan,
+    config: &Config<'_>,
+) -> Result<(), String> {
     let want = expected(plan, config);
     let got: serde_json::Map<String, Json> = match target {
         Target::Toml | Target::Yaml => {
             let doc: Json = if target == Target::Toml {
-                serde_json::to_value(toml::from_str::<toml::Table>(text).map_err(|e| e.to_string())?)
-                    .map_err(|e| e.to_string())?
+                serde_json::to_value(
+                    toml::from_str::<toml::Table>(text).map_err(|e| e.to_string())?,
+                )
+                .map_err(|e| e.to_string())?
             } else {
                 serde_yaml::from_str(text).map_err(|e| e.to_string())?
             };
@@ -132,19 +146,31 @@ fn configuration(target: Target, text: &str, plan: &Plan, config: &Config<'_>) -
         }
         Target::Json => {
             let doc: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            let keys: BTreeSet<&str> = doc.as_object().ok_or("not an object")?.keys().map(String::as_str).collect();
-            let allowed: BTreeSet<&str> = ["plan", "source", "generated_by", "phases", "rollback_of"].into();
+            let keys: BTreeSet<&str> = doc
+                .as_object()
+                .ok_or("not an object")?
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let allowed: BTreeSet<&str> =
+                ["plan", "source", "generated_by", "phases", "rollback_of"].into();
             if !keys.is_subset(&allowed) {
                 return Err(format!("top-level keys {keys:?}"));
             }
-            doc["phases"][0]["flags"].as_object().cloned().ok_or("no flags")?
+            doc["phases"][0]["flags"]
+                .as_object()
+                .cloned()
+                .ok_or("no flags")?
         }
         Target::Env => {
             let values = env_values(text)?;
             let mut got = serde_json::Map::new();
             for f in &plan.flags {
                 let var = variable(&f.name);
-                let read = values.iter().find(|(n, _)| *n == var).map(|(_, v)| v.as_str());
+                let read = values
+                    .iter()
+                    .find(|(n, _)| *n == var)
+                    .map(|(_, v)| v.as_str());
                 let want_value = &want[&f.name];
                 let value = match (want_value, read) {
                     (Json::String(_), Some(r)) => Json::String(r.to_owned()),
@@ -154,7 +180,11 @@ fn configuration(target: Target, text: &str, plan: &Plan, config: &Config<'_>) -
                 got.insert(f.name.clone(), value);
             }
             if values.len() != plan.flags.len() {
-                return Err(format!("{} variables for {} flags", values.len(), plan.flags.len()));
+                return Err(format!(
+                    "{} variables for {} flags",
+                    values.len(),
+                    plan.flags.len()
+                ));
             }
             got
         }
@@ -222,12 +252,11 @@ fn prose(line: &str) -> String {
                         j += 1;
                     }
                 };
-                match close {
-                    Some(end) => i = end,
-                    None => {
-                        out.extend(&chars[i..i + fence]);
-                        i += fence;
-                    }
+                if let Some(end) = close {
+                    i = end;
+                } else {
+                    out.extend(&chars[i..i + fence]);
+                    i += fence;
                 }
             }
             c => {
@@ -260,8 +289,19 @@ fn checklist(text: &str) -> Result<(), String> {
 /// A calendar: only the properties the writer writes, one event per `BEGIN:VEVENT`.
 fn calendar(text: &str) -> Result<(), String> {
     const NAMES: [&str; 13] = [
-        "BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "X-ROLLPLAN-SOURCE", "UID", "DTSTAMP",
-        "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "TRANSP",
+        "BEGIN",
+        "END",
+        "VERSION",
+        "PRODID",
+        "CALSCALE",
+        "X-ROLLPLAN-SOURCE",
+        "UID",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "DESCRIPTION",
+        "TRANSP",
     ];
     let unfolded = text.replace("\r\n ", "");
     for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
@@ -280,13 +320,19 @@ fn calendar(text: &str) -> Result<(), String> {
 /// Every file of every target for every phase (and rollback) of the compiled plan, and every
 /// stdout bundle: each read back as above. A target may refuse the plan (`EmitError`), never
 /// write something that reads back differently.
-pub fn check_every_target(compiled: &rollplan::Compiled, source: &str) -> Result<(), String> {
+pub(crate) fn check_every_target(
+    compiled: &rollplan::Compiled,
+    source: &str,
+) -> Result<(), String> {
     let plan = &compiled.plan;
     let start = plan.start.or(rollplan::model::Date::new(2027, 1, 4).ok());
     let input = Input::new(compiled, source.to_owned(), start);
     for target in Target::ALL {
         for p in 0..plan.phases.len() {
-            let configs = [Some(input.phase_config(PhaseId(p))), input.rollback_config(PhaseId(p))];
+            let configs = [
+                Some(input.phase_config(PhaseId(p))),
+                input.rollback_config(PhaseId(p)),
+            ];
             for config in configs.iter().flatten() {
                 let Ok(text) = emit::document(&input, target, config) else {
                     continue;
@@ -306,7 +352,9 @@ pub fn check_every_target(compiled: &rollplan::Compiled, source: &str) -> Result
         }
         if let Ok(text) = emit::stdout(&input, target, None) {
             let parsed = match target {
-                Target::Toml => toml::from_str::<toml::Table>(&text).map(|t| t.len()).map_err(|e| e.to_string()),
+                Target::Toml => toml::from_str::<toml::Table>(&text)
+                    .map(|t| t.len())
+                    .map_err(|e| e.to_string()),
                 Target::Yaml => serde_yaml::from_str::<Json>(&text)
                     .map_err(|e| e.to_string())
                     .map(|v| v.as_object().map_or(0, serde_json::Map::len)),
