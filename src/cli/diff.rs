@@ -1,9 +1,9 @@
 //! `rollplan diff OLD NEW`: the semantic diff of two plans. Each side is a file, or
 //! `git:REV:PATH` read with `git show` from the repository of the current folder; a bare
 //! `REV:PATH` is read from git when no file has that name (and warned about when one does,
-//! since a pull request can add such a file to compare itself with itself). A side that does not parse
-//! or resolve has no model to compare: its diagnostics are printed and the exit code is 2. A
-//! side that resolves but fails `check` is compared, and the diff says it fails.
+//! since a pull request can add such a file to compare itself with itself). A side that does
+//! not parse or resolve has no model to compare: its diagnostics are printed and the exit code
+//! is 2. A side that resolves but fails `check` is compared, and the diff says it fails.
 
 use std::path::Path;
 use std::process::Command;
