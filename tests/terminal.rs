@@ -86,6 +86,7 @@ fn simulate_graph_and_fmt_show_hidden_characters() {
         &["simulate", "plan.roll"],
         &["simulate", "--format", "json", "plan.roll"],
         &["simulate", "--format", "mermaid", "plan.roll"],
+        &["simulate", "--format", "svg", "plan.roll"],
         &["graph", "plan.roll"],
         &["graph", "--format", "mermaid", "plan.roll"],
         &["graph", "--format", "json", "plan.roll"],

@@ -197,7 +197,10 @@ fn legend(out: &mut String, y: i64) {
     }
 }
 
+/// XML text: markup characters as entities, hidden characters (controls, bidirectional
+/// overrides) in visible form, as on a terminal ([`crate::escape::terminal`]).
 fn escape(text: &str) -> String {
+    let text = crate::escape::terminal(text);
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
