@@ -87,10 +87,10 @@ fn gates(args: &Args) -> Result<ExitCode, Failure> {
             "verdict": overall,
             "gates": gates,
         });
-        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        outln!("{}", crate::cli::json_text(&doc));
         return Ok(code);
     }
-    outln!(
+    sayln!(
         "rollplan gates: phase `{}` ({}) at {at}, from {url}",
         p.id,
         p.title
@@ -106,15 +106,15 @@ fn gates(args: &Args) -> Result<ExitCode, Failure> {
         } else {
             ""
         };
-        outln!("  {word:<12}  {}{kind}", criterion_text(plan, gate));
+        sayln!("  {word:<12}  {}{kind}", criterion_text(plan, gate));
         if let Outcome::Judged(j) = &r.outcome {
-            outln!("                {}", summary_text(gate, j));
+            sayln!("                {}", summary_text(gate, j));
         }
-        outln!("                {}", outcome_reason(plan, gate, &r.outcome));
+        sayln!("                {}", outcome_reason(plan, gate, &r.outcome));
         if let crate::model::Criterion::Metric { metric, .. } = &gate.criterion
             && let Some(q) = &plan.metric(*metric).query
         {
-            outln!("                query: {}", q.text);
+            sayln!("                query: {}", q.text);
         }
     }
     let count = |w: &str| {
@@ -123,7 +123,7 @@ fn gates(args: &Args) -> Result<ExitCode, Failure> {
             .filter(|r| outcome_word(&r.outcome) == w)
             .count()
     };
-    outln!(
+    sayln!(
         "verdict: {overall} ({} pass, {} fail, {} inconclusive, {} waiting for a person)",
         count("pass"),
         count("fail"),

@@ -31,6 +31,13 @@ macro_rules! say {
     };
 }
 
+/// `println!` for people, as [`say!`].
+macro_rules! sayln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(&$crate::escape::terminal(&format!("{}\n", format_args!($($arg)*))))
+    };
+}
+
 /// Text for people on stderr, one line: `eprintln!` that escapes and survives a closed pipe.
 macro_rules! errln {
     ($($arg:tt)*) => {

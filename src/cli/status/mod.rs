@@ -229,10 +229,7 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
                 Some((report.json(), &|| report.human())),
             );
         }
-        (None, Format::Json) => outln!(
-            "{}",
-            serde_json::to_string_pretty(&report.json()).unwrap_or_default()
-        ),
+        (None, Format::Json) => outln!("{}", crate::cli::json_text(&report.json())),
         (None, _) => report.human(),
     }
     Ok(live_code)

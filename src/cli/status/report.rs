@@ -211,24 +211,24 @@ impl Report<'_> {
     pub(super) fn human(&self) {
         let p = self.phase();
         let at = self.at.as_second();
-        outln!(
+        sayln!(
             "rollplan status: phase `{}` ({}), started {}, running for {}",
             p.id,
             p.title,
             rfc3339(self.position.started),
             span(at - self.position.started)
         );
-        outln!("  at {}", self.at);
+        sayln!("  at {}", self.at);
         match self.status.due {
-            None => outln!("  gates: never due (indefinite phase)"),
-            Some(d) if self.status.gates_due => outln!("  gates due since {}", rfc3339(d)),
-            Some(d) => outln!("  gates due at {} (in {})", rfc3339(d), span(d - at)),
+            None => sayln!("  gates: never due (indefinite phase)"),
+            Some(d) if self.status.gates_due => sayln!("  gates due since {}", rfc3339(d)),
+            Some(d) => sayln!("  gates due at {} (in {})", rfc3339(d), span(d - at)),
         }
         if self.position.extensions > 0 {
             let max = crate::simulate::decide::Limits::from(p.on_fail)
                 .max_extensions
                 .map_or_else(|| "unlimited".to_owned(), |m| m.to_string());
-            outln!(
+            sayln!(
                 "  extensions used: {} of {max} ({} each)",
                 self.position.extensions,
                 crate::status::extension_length(p.on_fail)
@@ -241,25 +241,25 @@ impl Report<'_> {
                 }
                 _ => gate.text.clone().unwrap_or_default(),
             };
-            outln!(
+            sayln!(
                 "    {:<14} {}: {detail}",
                 self.gate_state(i),
                 criterion_text(self.plan, gate)
             );
         }
         if let Some(n) = self.plan.phases.get(self.position.phase.0 + 1) {
-            outln!(
+            sayln!(
                 "  next: phase `{}` ({}), planned start {}",
                 n.id,
                 n.title,
                 self.status.due.map_or_else(|| "none".to_owned(), rfc3339)
             );
         }
-        outln!("action: {}: {}", self.status.action.word(), self.reason());
+        sayln!("action: {}: {}", self.status.action.word(), self.reason());
         if let Some(changes) = self.changes() {
-            outln!("  flag changes, one at a time in this order:");
+            sayln!("  flag changes, one at a time in this order:");
             for (i, c) in changes.iter().enumerate() {
-                outln!(
+                sayln!(
                     "    {}. {}: {} -> {}",
                     i + 1,
                     self.plan.flag(c.flag).name,
