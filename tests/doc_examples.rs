@@ -52,7 +52,7 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
     ),
     (
         "docs/pr-review.md",
-        "rollplan diff main:plans/entity.roll plans/entity.roll",
+        "rollplan diff git:main:plans/entity.roll plans/entity.roll",
         "reads the old plan from git",
     ),
     (
@@ -74,6 +74,11 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
         "docs/live.md",
         "rollplan status --target unleash --url http://127.0.0.1:4242 --started 2026-12-22T09:00:00Z --prometheus http://127.0.0.1:9090 plans/entity.roll",
         "needs an Unleash server and a Prometheus server",
+    ),
+    (
+        "docs/diagnostics.md",
+        "rollplan diff origin/main:plans/entity.roll plans/entity.roll",
+        "needs a file planted under the revision's name, and git",
     ),
 ];
 
