@@ -307,18 +307,18 @@ impl Report<'_> {
                 })).collect::<Vec<Json>>(),
                 "error": error.map(UsageError::json_diagnostic),
             });
-            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", crate::cli::json_text(&doc));
             return;
         }
         let verb = if self.dry_run { "would apply" } else { "apply" };
         if self.steps.is_empty() && self.missing.is_empty() {
-            outln!(
+            sayln!(
                 "rollplan apply: the live flags are at {}: nothing to do",
                 self.target
             );
             return;
         }
-        outln!(
+        sayln!(
             "rollplan {verb}: {} change{} to reach {}, in the order `check` proved safe",
             self.steps.len(),
             super::report::plural(self.steps.len()),
@@ -332,11 +332,11 @@ impl Report<'_> {
             } else {
                 "not created"
             };
-            outln!("  {state:<12} {} (off)", self.plan.flag(*f).name);
+            sayln!("  {state:<12} {} (off)", self.plan.flag(*f).name);
         }
         for (i, s) in self.steps.iter().enumerate() {
             let state = self.state(i, failed).replace('_', " ");
-            outln!(
+            sayln!(
                 "  {:<12} {}. {}: {} -> {}",
                 state,
                 i + 1,
@@ -346,7 +346,7 @@ impl Report<'_> {
             );
         }
         if failed {
-            outln!(
+            sayln!(
                 "stopped after {} of {} changes: every state this leaves satisfies the invariants; run apply again to finish",
                 self.applied,
                 self.steps.len()

@@ -160,7 +160,7 @@ impl Live {
             } else {
                 doc["decision"] = Json::Null;
             }
-            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", crate::cli::json_text(&doc));
         } else {
             self.human(compiled);
             if let Some((_, human)) = decision {
@@ -178,14 +178,14 @@ impl Live {
         );
         if self.found.drifted() {
             let n = self.found.differences.len();
-            outln!(
+            sayln!(
                 "rollplan status: drift: the live flags ({place}) match no state of the plan; closest: {} ({n} flag{} differ{})",
                 graph.describe(plan, self.found.closest),
                 super::report::plural(n),
                 if n == 1 { "s" } else { "" }
             );
             for d in &self.found.differences {
-                outln!(
+                sayln!(
                     "  {}: live {}, plan {}",
                     plan.flag(d.flag).name,
                     describe(plan, &d.live),
@@ -193,7 +193,7 @@ impl Live {
                 );
             }
             for &i in &self.broken {
-                outln!(
+                sayln!(
                     "  the live flags break invariant `{}`",
                     plan.invariants[i].name
                 );
@@ -206,7 +206,7 @@ impl Live {
             .iter()
             .map(|&n| graph.describe(plan, n))
             .collect();
-        outln!(
+        sayln!(
             "rollplan status: the live flags ({place}) match {}",
             names.join(" and ")
         );
