@@ -1,6 +1,6 @@
 //! Bytes → a plan → every target's files: whatever a plan that compiles says in its titles,
 //! reasons, values and file name, every configuration file reads back (TOML, YAML, JSON,
-//! dotenv, flagd, LaunchDarkly, Unleash) to exactly the plan's flags and values, and the
+//! dotenv, flagd, LaunchDarkly, Unleash, Unleash import) to exactly the plan's flags and values, and the
 //! checklist and calendar hold no injected item or property and no raw hidden character. The
 //! check is `tests/emit_readback/mod.rs`, the same one the `emit_hostile` proptest runs.
 

@@ -198,7 +198,7 @@ fn configuration(
             }
             return Ok(());
         }
-        Target::Unleash => {
+        Target::Unleash | Target::UnleashImport => {
             let doc: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
             let names: BTreeSet<&str> = doc["features"]
                 .as_array()
