@@ -4,6 +4,7 @@
 
 use crate::source::SourceFile;
 use crate::syntax::comments::{Comment, comments};
+use crate::syntax::scan::{Kind, Region, regions};
 
 /// Whitespace to the grammar, byte order mark included.
 fn is_space(c: char) -> bool {
@@ -105,20 +106,21 @@ fn blank_line(chars: impl Iterator<Item = char>) -> bool {
 /// last statement, or of its header) over whitespace, comments and the opening `{`. The parser
 /// accepted the text, so only those can stand there; `None` would mean it did not.
 pub(super) fn closing_brace(text: &str, from: usize) -> Option<usize> {
-    let mut chars = text.get(from..)?.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '}' => return Some(from + i),
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
+    let rest = text.get(from..)?;
+    for Region { kind, range } in regions(rest) {
+        match kind {
+            Kind::Code => {
+                for (i, c) in rest[range.clone()].char_indices() {
+                    match c {
+                        '}' => return Some(from + range.start + i),
+                        '{' => {}
+                        c if is_space(c) => {}
+                        _ => return None,
                     }
                 }
             }
-            '{' => {}
-            c if is_space(c) => {}
-            _ => return None,
+            Kind::Comment => {}
+            Kind::String => return None,
         }
     }
     None

@@ -1,6 +1,7 @@
-//! Comments are trivia to the grammar; the formatter needs them back. This lexer finds every
-//! `#` comment outside string literals, with its span and whether code precedes it on its line.
+//! Comments are trivia to the grammar; the formatter needs them back. This lists every `#`
+//! comment that [`super::scan`] finds, with its span and whether code precedes it on its line.
 
+use super::scan::{Kind, Region, regions};
 use crate::source::{SourceFile, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,40 +12,29 @@ pub struct Comment {
 }
 
 pub fn comments(source: &SourceFile) -> Vec<Comment> {
-    let bytes = source.text.as_bytes();
+    let text: &str = &source.text;
     let mut out = Vec::new();
     let mut code_on_line = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => code_on_line = false,
-            b'"' => {
-                code_on_line = true;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+    for Region { kind, range } in regions(text) {
+        match kind {
+            Kind::Code => {
+                for &b in &text.as_bytes()[range] {
+                    match b {
+                        b'\n' => code_on_line = false,
+                        b' ' | b'\t' | b'\r' => {}
+                        _ => code_on_line = true,
+                    }
                 }
             }
-            b'#' => {
-                let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                let end = if bytes[start..i].ends_with(b"\r") {
-                    i - 1
-                } else {
-                    i
-                };
+            Kind::String => code_on_line = true,
+            Kind::Comment => {
+                let end = range.end - usize::from(text[range.clone()].ends_with('\r'));
                 out.push(Comment {
-                    span: source.span(start..end),
+                    span: source.span(range.start..end),
                     trailing: code_on_line,
                 });
-                continue;
             }
-            b' ' | b'\t' | b'\r' => {}
-            _ => code_on_line = true,
         }
-        i += 1;
     }
     out
 }

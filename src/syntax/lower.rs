@@ -14,6 +14,7 @@ use super::ast::{
     Text, TextBlock, TypeExpr, Unit,
 };
 use super::grammar::Rule;
+use super::scan::{Kind, Region, regions};
 use crate::source::{FileId, Span};
 
 pub(super) struct Lowerer {
@@ -551,32 +552,24 @@ fn trimmed_len(text: &str) -> usize {
     if !text.as_bytes().contains(&b'#') {
         return text.trim_end().len();
     }
-    // A `#` may sit inside a string: scan forwards, remembering the end of the last token.
-    let bytes = text.as_bytes();
-    let (mut i, mut end) = (0, 0);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+    // A `#` may sit inside a string: the end of the last token, found by the scanner.
+    let mut end = 0;
+    for Region { kind, range } in regions(text) {
+        match kind {
+            Kind::Code => {
+                if let Some(last) = text.as_bytes()[range.clone()]
+                    .iter()
+                    .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
+                    end = range.start + last + 1;
                 }
-                i = (i + 1).min(bytes.len());
-                end = i;
-                continue;
             }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            _ => end = i + 1,
+            Kind::String => end = range.end,
+            Kind::Comment => {}
         }
-        i += 1;
     }
-    // Never cut a multi-byte character: `end` follows an ASCII byte or a closing quote.
+    // Never cut a multi-byte character: `end` follows a string or the last byte before an
+    // ASCII space or a region's end, which always ends a character.
     end
 }
 

@@ -8,6 +8,7 @@ pub mod comments;
 mod errors;
 mod grammar;
 mod lower;
+pub mod scan;
 
 use pest::Parser as _;
 
@@ -178,27 +179,16 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
 }
 
 /// Refuses nesting deeper than [`MAX_NESTING`], counting open `(`, a run of `!`, and the `->`
-/// of one invariant (an implication chain nests to the right) outside strings and comments.
-/// Runs in one pass over the bytes.
+/// of one invariant (an implication chain nests to the right) in the code [`scan`] finds,
+/// outside strings and comments.
 fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
     let bytes = source.text.as_bytes();
     let mut depth = 0usize;
     let mut nots = 0usize;
     let mut arrows = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
+    let code = scan::regions(&source.text).filter(|r| r.kind == scan::Kind::Code);
+    for i in code.flat_map(|r| r.range) {
         match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
             b'!' if bytes.get(i + 1) != Some(&b'=') => nots += 1,
@@ -225,7 +215,6 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
                 .help("split the formula into several invariants, or remove redundant parentheses, `!` and `->`"),
             );
         }
-        i += 1;
     }
     None
 }
