@@ -186,34 +186,38 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
     let mut depth = 0usize;
     let mut nots = 0usize;
     let mut arrows = 0usize;
-    let code = scan::regions(&source.text).filter(|r| r.kind == scan::Kind::Code);
-    for i in code.flat_map(|r| r.range) {
-        match bytes[i] {
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b'!' if bytes.get(i + 1) != Some(&b'=') => nots += 1,
-            b'-' if bytes.get(i + 1) == Some(&b'>') => {
-                arrows += 1;
-                nots = 0;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            b'i' if starts_word(bytes, i, b"invariant") => {
-                arrows = 0;
-                nots = 0;
-            }
-            _ => nots = 0,
+    for region in scan::regions(&source.text) {
+        if region.kind != scan::Kind::Code {
+            continue;
         }
-        if depth + nots + arrows > MAX_NESTING {
-            let span = source.span(i..i + 1);
-            return Some(
-                Diagnostic::new(
-                    Code::NestingTooDeep,
-                    format!("expressions nest deeper than {MAX_NESTING} levels"),
-                    span,
-                    "nesting limit passed here",
-                )
-                .help("split the formula into several invariants, or remove redundant parentheses, `!` and `->`"),
-            );
+        for i in region.range {
+            match bytes[i] {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b'!' if bytes.get(i + 1) != Some(&b'=') => nots += 1,
+                b'-' if bytes.get(i + 1) == Some(&b'>') => {
+                    arrows += 1;
+                    nots = 0;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'i' if starts_word(bytes, i, b"invariant") => {
+                    arrows = 0;
+                    nots = 0;
+                }
+                _ => nots = 0,
+            }
+            if depth + nots + arrows > MAX_NESTING {
+                let span = source.span(i..i + 1);
+                return Some(
+                    Diagnostic::new(
+                        Code::NestingTooDeep,
+                        format!("expressions nest deeper than {MAX_NESTING} levels"),
+                        span,
+                        "nesting limit passed here",
+                    )
+                    .help("split the formula into several invariants, or remove redundant parentheses, `!` and `->`"),
+                );
+            }
         }
     }
     None

@@ -51,8 +51,18 @@ impl Iterator for Regions<'_> {
         let start = self.at;
         let (kind, end) = match *bytes.get(start)? {
             b'"' => (Kind::String, string_end(bytes, start + 1)),
-            b'#' => (Kind::Comment, find(bytes, start, |b| b == b'\n')),
-            _ => (Kind::Code, find(bytes, start, |b| b == b'"' || b == b'#')),
+            b'#' => (
+                Kind::Comment,
+                find(bytes, start, memchr::memchr(b'\n', rest(bytes, start))),
+            ),
+            _ => (
+                Kind::Code,
+                find(
+                    bytes,
+                    start,
+                    memchr::memchr2(b'"', b'#', rest(bytes, start)),
+                ),
+            ),
         };
         self.at = end;
         Some(Region {
@@ -62,12 +72,14 @@ impl Iterator for Regions<'_> {
     }
 }
 
-/// The first offset at or after `from` whose byte matches, or the end of `bytes`.
-fn find(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| stop(b))
-        .map_or(bytes.len(), |i| from + i)
+/// The bytes from `from` on.
+fn rest(bytes: &[u8], from: usize) -> &[u8] {
+    &bytes[from..]
+}
+
+/// The offset `found` bytes past `from`, or the end of `bytes` when nothing was found.
+fn find(bytes: &[u8], from: usize, found: Option<usize>) -> usize {
+    found.map_or(bytes.len(), |i| from + i)
 }
 
 /// The end of a string whose body starts at `from`: just past the closing quote, or the end of
@@ -75,7 +87,7 @@ fn find(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
 /// one byte of a multi-byte character never hides a quote.
 fn string_end(bytes: &[u8], mut from: usize) -> usize {
     loop {
-        let i = find(bytes, from, |b| b == b'"' || b == b'\\');
+        let i = find(bytes, from, memchr::memchr2(b'"', b'\\', rest(bytes, from)));
         match bytes.get(i) {
             Some(b'"') => return i + 1,
             Some(_) if i + 2 < bytes.len() => from = i + 2,
