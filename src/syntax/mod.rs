@@ -190,8 +190,10 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
         if region.kind != scan::Kind::Code {
             continue;
         }
-        for i in region.range {
-            match bytes[i] {
+        let start = region.range.start;
+        for (k, &b) in bytes[region.range].iter().enumerate() {
+            let i = start + k;
+            match b {
                 b'(' => depth += 1,
                 b')' => depth = depth.saturating_sub(1),
                 b'!' if bytes.get(i + 1) != Some(&b'=') => nots += 1,
