@@ -24,6 +24,7 @@ pub mod fmt;
 pub mod gates;
 pub mod http;
 pub mod live;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod plan_text;

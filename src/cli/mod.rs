@@ -54,6 +54,7 @@ pub mod gates;
 pub mod graph;
 pub mod input;
 pub mod live_status;
+pub mod lsp;
 pub mod metrics;
 pub mod plan_path;
 pub mod report;
@@ -148,6 +149,8 @@ pub enum Command {
     Status(status::Args),
     /// Move a live flag system (Unleash) to a phase, one flag at a time in the proven safe order
     Apply(apply::Args),
+    /// Run the language server on stdin and stdout, for editors
+    Lsp(lsp::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -173,6 +176,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Gates(args) => gates::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Apply(args) => apply::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 

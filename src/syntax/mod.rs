@@ -37,7 +37,7 @@ pub const RESERVED_WORDS: &[&str] = &[
 ];
 
 /// Words that start a top-level item, where parsing may resume after an error.
-const ITEM_KEYWORDS: &[&str] = &[
+pub const ITEM_KEYWORDS: &[&str] = &[
     "plan",
     "attribute",
     "flag",
