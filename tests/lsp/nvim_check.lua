@@ -1,6 +1,7 @@
--- Headless Neovim with its built-in LSP client attached to `rollplan lsp`: opens the plan given
--- on the command line, waits for diagnostics, asks for a hover, and writes what it received to
--- $OUT as JSON (lines: diagnostics, hover, server pid). Run by tests/lsp/test_neovim.py.
+-- Headless Neovim with its built-in LSP client attached to `rollplan lsp` by the editor note
+-- editors/neovim/rollplan.lua: opens the plan given on the command line, waits for diagnostics,
+-- asks for a hover, and writes what it received to $OUT as JSON (diagnostics, hover, filetype,
+-- the server's pid). Run by tests/lsp/test_neovim.py.
 local out = os.getenv("OUT")
 local rollplan = os.getenv("ROLLPLAN")
 local result = { diagnostics = {}, hover = nil, pid = nil, error = nil }
@@ -12,25 +13,35 @@ local function finish()
   vim.cmd("qa!")
 end
 
--- The init file runs before the file named on the command line is loaded: start on VimEnter.
-vim.api.nvim_create_autocmd("VimEnter", { callback = function()
-  vim.cmd("filetype on")
-  vim.filetype.add({ extension = { roll = "rollplan" } })
+-- The editor note, as a user would install it.
+vim.g.rollplan_cmd = rollplan
+dofile(os.getenv("PLUGIN"))
 
+local function rollplan_client()
+  local clients = (vim.lsp.get_clients or vim.lsp.get_active_clients)()
+  for _, c in ipairs(clients) do
+    if c.name == "rollplan" then
+      return c
+    end
+  end
+end
+
+-- The init file runs before the file named on the command line is loaded: go on at VimEnter,
+-- once the plugin's autocommands have attached the server to it.
+vim.api.nvim_create_autocmd("VimEnter", { callback = function()
   local bufnr = vim.api.nvim_get_current_buf()
-  local client_id = vim.lsp.start_client({
-    name = "rollplan",
-    cmd = { rollplan, "lsp" },
-    root_dir = vim.fn.getcwd(),
-  })
-  if not client_id then
-    result.error = "the client did not start"
+  -- Neovim 0.7 lists a client only once it is initialised.
+  vim.wait(10000, function()
+    return rollplan_client() ~= nil
+  end, 50)
+  local client = rollplan_client()
+  if not client then
+    result.error = "the plugin did not start the server (filetype: " .. vim.bo.filetype .. ")"
     finish()
     return
   end
-  vim.lsp.buf_attach_client(bufnr, client_id)
-  local client = vim.lsp.get_client_by_id(client_id)
   result.pid = client.rpc.pid
+  result.filetype = vim.bo.filetype
 
   local got = vim.wait(10000, function()
     return #vim.diagnostic.get(bufnr) > 0

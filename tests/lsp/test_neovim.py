@@ -1,5 +1,6 @@
-"""Neovim from the distribution, headless, with its built-in LSP client attached to
-`rollplan lsp` (tests/lsp/nvim_check.lua): the client receives the diagnostics and a hover."""
+"""Neovim from the distribution, headless, configured by the editor note
+editors/neovim/rollplan.lua (tests/lsp/nvim_check.lua): its built-in LSP client, attached to
+`rollplan lsp`, receives the diagnostics and a hover."""
 
 import json
 import os
@@ -11,6 +12,7 @@ import subprocess
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLLPLAN = os.environ.get("ROLLPLAN", str(ROOT / "target" / "debug" / "rollplan"))
 SCRIPT = pathlib.Path(__file__).parent / "nvim_check.lua"
+PLUGIN = ROOT / "editors" / "neovim" / "rollplan.lua"
 
 
 def test_neovim_receives_diagnostics_and_hover(tmp_path):
@@ -20,16 +22,17 @@ def test_neovim_receives_diagnostics_and_hover(tmp_path):
     text = (pathlib.Path(__file__).parent / "demo.roll").read_text(encoding="utf-8")
     plan.write_text(text.replace("set mode = modern", "set mdoe = modern"), encoding="utf-8")
     out = tmp_path / "out.json"
-    env = dict(os.environ, OUT=str(out), ROLLPLAN=ROLLPLAN, HOME=str(tmp_path))
+    env = dict(os.environ, OUT=str(out), ROLLPLAN=ROLLPLAN, PLUGIN=str(PLUGIN), HOME=str(tmp_path))
     subprocess.run(
         [nvim, "--headless", "--clean", "-u", str(SCRIPT), str(plan)],
         cwd=tmp_path, env=env, timeout=60, check=True,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     result = json.loads(out.read_text())
-    pid = result["pid"]
+    pid = result.get("pid")
     try:
         assert "error" not in result, result
+        assert result["filetype"] == "rollplan"
         [d] = result["diagnostics"]
         assert d["code"] == "rollplan::undefined_flag"
         assert "help: declare it: `flag mdoe: bool = false" in d["message"]
