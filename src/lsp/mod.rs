@@ -310,3 +310,42 @@ pub fn complete_at(doc: &Document, position: lsp_types::Position) -> Vec<String>
         .map(|i| i.label)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request on prefixes of a real plan (an editor sees each of them while the plan is
+    /// typed) answers without panicking at every position, and every declaration that parsed
+    /// has a hover and a place in the outline.
+    #[test]
+    fn no_request_panics_on_a_half_typed_plan() {
+        let plan = include_str!("../../plans/entity.roll");
+        let cuts = (0..plan.len())
+            .step_by(211)
+            .filter(|&i| plan.is_char_boundary(i));
+        for cut in cuts {
+            let doc = open("file:///entity.roll", plan[..cut].to_owned()).expect("a URI");
+            let _ = diagnostics_of(&doc);
+            let _ = edit::format(&doc);
+            // Whatever parsed hovers, whether or not the plan resolves.
+            for d in &doc.index.declarations {
+                let at = doc.position(d.name_range.start);
+                assert!(
+                    hover_at(&doc, at).is_some(),
+                    "no hover on `{}` at {cut}",
+                    d.name
+                );
+            }
+            assert_eq!(symbols::outline(&doc).len(), doc.index.declarations.len());
+            for offset in (0..=cut).step_by(13) {
+                let position = doc.position(offset);
+                let _ = hover_at(&doc, position);
+                let _ = complete_at(&doc, position);
+                let _ = edit::prepare_rename(&doc, offset);
+                let _ = edit::rename(&doc, offset, "renamed");
+                let _ = edit::code_actions(&doc, offset..offset);
+            }
+        }
+    }
+}

@@ -251,3 +251,27 @@ async def test_outline(client: LanguageClient):
     full = symbols[-1]
     assert full.kind == types.SymbolKind.Function
     assert full.range.end.line == PLAN.count("\n") - 1
+
+
+async def test_code_action_declares_an_undefined_flag(client: LanguageClient):
+    await open_plan(client)
+    text = PLAN.replace("  set mode = modern\n", "  set mode = modern\n  set brand_new = true\n")
+    await change(client, text)
+    [d] = client.diagnostics[URI]
+    assert d.code == "rollplan::undefined_flag"
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    [action] = actions
+    assert action.title == "Declare `brand_new`"
+    [edit] = action.edit.changes[URI]
+    # Inserted before the first phase, as the help line writes it.
+    assert edit.range.start == where(text, "phase canary")
+    assert edit.new_text == 'flag brand_new: bool = false "what it controls"\n'
+    fixed = text.replace("phase canary", edit.new_text + "phase canary", 1)
+    await change(client, fixed, version=3)
+    assert [x.code for x in client.diagnostics[URI]] == [], "the fix leaves the plan clean"
