@@ -144,6 +144,7 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
     };
     if is_number(out.partial) {
         return match first {
+            "gate" if prev == "over" => out.units(kw::WINDOW_UNITS),
             "duration" => out.units(kw::DURATION_UNITS),
             _ if matches!(prev, "extend" | "wait" | ".." | "likely") => {
                 out.units(kw::DURATION_UNITS)
@@ -207,6 +208,7 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
         },
         "flag" | "attribute" if prev == ":" => out.add(kw::TYPES, kw),
         "metric" if prev == ":" => out.add(kw::METRIC_UNITS, kw),
+        "metric" if kw::METRIC_UNITS.contains(&prev) => out.add(kw::METRIC_OPTIONS, kw),
         _ => out,
     }
 }
@@ -371,6 +373,15 @@ mod tests {
         assert_eq!(labels("invariant i: dark -> mode == m|"), ["modern"]);
         assert_eq!(labels("flag f: |"), ["bool", "int", "string", "enum"]);
         assert_eq!(labels("metric m: c|"), ["count"]);
+        assert_eq!(labels("metric m: count |"), ["query"]);
+        assert_eq!(
+            labels("phase b \"B\" {\n  gate error_rate < 1% |"),
+            ["over", "pass", "inconclusive"]
+        );
+        assert_eq!(
+            labels("phase b \"B\" {\n  gate error_rate < 1% over 30|"),
+            ["30m", "30h", "30d", "30w"]
+        );
     }
 
     #[test]

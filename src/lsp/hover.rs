@@ -103,9 +103,10 @@ fn phase(plan: &Plan, id: PhaseId) -> String {
         out.push_str("\n\ngates:\n");
         for g in &p.gates {
             let line = match &g.criterion {
-                Criterion::Metric { op, threshold, .. } => {
-                    format!("{} {} {threshold}", g.id, op.symbol())
-                }
+                Criterion::Metric { op, threshold, .. } => match g.window {
+                    Some(w) => format!("{} {} {threshold} over {}", g.id, op.symbol(), w.length),
+                    None => format!("{} {} {threshold}", g.id, op.symbol()),
+                },
                 Criterion::Manual => g.id.clone(),
             };
             match &g.text {
@@ -138,6 +139,9 @@ fn metric(plan: &Plan, id: MetricId) -> String {
     let mut out = format!("```roll\nmetric {}: {}\n```\n", m.name, m.unit.keyword());
     if let Some(d) = &m.description {
         let _ = writeln!(out, "\n{d}");
+    }
+    if let Some(q) = &m.query {
+        let _ = writeln!(out, "\nPrometheus query: `{}`", q.text);
     }
     let uses: Vec<String> = plan
         .phases

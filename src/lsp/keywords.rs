@@ -53,7 +53,13 @@ pub(super) const ROLLBACK_WORDS: &[&str] = &["previous", "start"];
 pub(super) const AFTER_SET_VALUE: &[&str] = &["when", "optional", "else"];
 
 /// Words after a gate's threshold.
-pub(super) const GATE_OPTIONS: &[&str] = &["pass", "inconclusive"];
+pub(super) const GATE_OPTIONS: &[&str] = &["over", "pass", "inconclusive"];
+
+/// Suffixes after the number of a gate's `over` window.
+pub(super) const WINDOW_UNITS: &[&str] = &["m", "h", "d", "w"];
+
+/// Words after a metric's unit.
+pub(super) const METRIC_OPTIONS: &[&str] = &["query"];
 
 /// Duration words.
 pub(super) const DURATION_WORDS: &[&str] = &["indefinite"];
@@ -84,6 +90,8 @@ mod tests {
             .chain(MOMENTS.iter().copied())
             .chain(AFTER_SET_VALUE.iter().copied())
             .chain(GATE_OPTIONS.iter().copied())
+            .chain(WINDOW_UNITS.iter().copied())
+            .chain(METRIC_OPTIONS.iter().copied())
             .chain(DURATION_WORDS.iter().copied());
         for word in all {
             assert!(
