@@ -9,10 +9,12 @@
 //!                                         simulate · emit · fmt · diff · graph
 //! ```
 //!
-//! [`compile`] runs the front of it (parse, resolve, analyse) and returns every diagnostic.
+//! [`compile::compilation`] runs the front of it (parse, resolve, analyse) once for every
+//! command and returns everything found; [`compile`] is its form for a plan that must be valid.
 
 pub mod analysis;
 pub mod cli;
+pub mod compile;
 pub mod diagnostic;
 pub mod diagram;
 pub mod diff;
@@ -22,6 +24,7 @@ pub mod fmt;
 pub mod gates;
 pub mod http;
 pub mod live;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod plan_text;
@@ -48,24 +51,18 @@ pub struct Compiled {
 /// Parses, resolves and analyses the plan in `file`. On failure, every error and warning found
 /// is returned (at least one of them an error).
 pub fn compile(sources: &SourceMap, file: FileId) -> Result<Compiled, diagnostic::Errors> {
-    let source = sources.get(file);
-    let ast = syntax::parse(source)?;
-    let (plan, mut diagnostics) = model::resolve(&ast, source);
-    // The plan owns what it needs: free the syntax tree before analysis, which is where
-    // memory peaks.
-    drop(ast);
-    let Some(plan) = plan else {
-        return Err(diagnostic::Errors::from_diagnostics(diagnostics)
-            .expect("the resolver returns no plan only with an error"));
-    };
-    let analysis = analysis::analyse(&plan);
-    diagnostics.extend(analysis.diagnostics.iter().cloned());
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostic::Errors::from_diagnostics(diagnostics).expect("holds an error"));
+    let compilation = compile::compilation(sources.get(file));
+    if compilation.has_errors() {
+        return Err(
+            diagnostic::Errors::from_diagnostics(compilation.diagnostics).expect("holds an error"),
+        );
     }
-    Ok(Compiled {
-        plan,
-        analysis,
-        warnings: diagnostics,
-    })
+    match (compilation.plan, compilation.analysis) {
+        (Some(plan), Some(analysis)) => Ok(Compiled {
+            plan,
+            analysis,
+            warnings: compilation.diagnostics,
+        }),
+        _ => unreachable!("a compilation without errors has a plan and its analysis"),
+    }
 }

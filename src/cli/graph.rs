@@ -29,17 +29,11 @@ pub fn run(args: &Args) -> ExitCode {
         Err(failure) => return failure.report(json_out),
     };
     let fail = |diagnostics: &[Diagnostic]| report_diagnostics(diagnostics, &sources, false);
-    let source = sources.get(file);
-    let ast = match crate::syntax::parse(source) {
-        Ok(ast) => ast,
-        Err(e) => return fail(e.as_slice()),
+    let compilation = crate::compile::compilation(sources.get(file));
+    let (Some(plan), Some(analysis)) = (&compilation.plan, &compilation.analysis) else {
+        return fail(&compilation.diagnostics);
     };
-    let (plan, diagnostics) = crate::model::resolve(&ast, source);
-    let Some(plan) = plan else {
-        return fail(&diagnostics);
-    };
-    let analysis = crate::analysis::analyse(&plan);
-    let diagram = Diagram::build(&plan, &analysis);
+    let diagram = Diagram::build(plan, analysis);
     out!(
         "{}",
         match args.format {
@@ -49,10 +43,11 @@ pub fn run(args: &Args) -> ExitCode {
             _ => dot::render(&diagram),
         }
     );
-    let errors: Vec<Diagnostic> = diagnostics
-        .into_iter()
-        .chain(analysis.diagnostics)
-        .filter(Diagnostic::is_error)
+    let errors: Vec<Diagnostic> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
         .collect();
     if errors.is_empty() {
         ExitCode::Ok

@@ -2,7 +2,6 @@
 //! usage errors (exit 2) for what cannot be read.
 
 use std::fmt;
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use super::report::Failure;
@@ -338,12 +337,12 @@ pub fn add_bytes(
     }
 }
 
-/// Whether to colour output written to stderr: only on a terminal, and never under `NO_COLOR`.
+/// Whether to colour output written to stderr (see [`super::color`]).
 pub fn stderr_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    super::color::stderr()
 }
 
-/// Whether to colour output written to stdout, by the same rule as [`stderr_color`].
+/// Whether to colour output written to stdout (see [`super::color`]).
 pub fn stdout_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    super::color::stdout()
 }

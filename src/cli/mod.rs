@@ -47,6 +47,8 @@ macro_rules! errln {
 
 pub mod apply;
 pub mod check;
+pub mod color;
+pub mod completions;
 pub mod diff;
 pub mod emit;
 pub mod fmt;
@@ -54,6 +56,7 @@ pub mod gates;
 pub mod graph;
 pub mod input;
 pub mod live_status;
+pub mod lsp;
 pub mod metrics;
 pub mod plan_path;
 pub mod report;
@@ -126,6 +129,9 @@ pub enum Deny {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour diagnostics and reports
+    #[arg(long, global = true, value_enum, default_value_t = color::ColorChoice::Auto)]
+    pub color: color::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +154,12 @@ pub enum Command {
     Status(status::Args),
     /// Move a live flag system (Unleash) to a phase, one flag at a time in the proven safe order
     Apply(apply::Args),
+    /// Run the language server on stdin and stdout, for editors
+    Lsp(lsp::Args),
+    /// Print a shell completion script
+    Completions(completions::CompletionsArgs),
+    /// Write man pages for rollplan and every subcommand
+    Man(completions::ManArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -163,6 +175,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             };
         }
     };
+    color::set(cli.color);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Emit(args) => emit::run(&args),
@@ -173,6 +186,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Gates(args) => gates::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Apply(args) => apply::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     }
 }
 

@@ -69,18 +69,15 @@ impl Side {
     /// compare (the plan does not parse or resolve); analysis errors go into [`Side::check`].
     pub fn compile(sources: &SourceMap, file: FileId) -> Result<Side, Errors> {
         let source = sources.get(file);
-        let ast = crate::syntax::parse(source)?;
-        let (plan, mut diagnostics) = crate::model::resolve(&ast, source);
-        let Some(plan) = plan else {
-            return Err(Errors::from_diagnostics(diagnostics)
-                .expect("the resolver returns no plan only with an error"));
-        };
-        let analysis = crate::analysis::analyse(&plan);
-        diagnostics.extend(analysis.diagnostics);
-        Ok(Side {
-            label: source.name.clone(),
-            check: CheckStatus::of(&diagnostics),
-            plan,
-        })
+        let compilation = crate::compile::compilation(source);
+        match compilation.plan {
+            Some(plan) if compilation.broken.is_empty() => Ok(Side {
+                label: source.name.clone(),
+                check: CheckStatus::of(&compilation.diagnostics),
+                plan,
+            }),
+            _ => Err(Errors::from_diagnostics(compilation.diagnostics)
+                .expect("a plan that does not parse or resolve has an error")),
+        }
     }
 }

@@ -13,7 +13,7 @@ pub mod scan;
 use pest::Parser as _;
 
 use crate::diagnostic::{Code, Diagnostic, Errors};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use grammar::{RollplanParser, Rule};
 
 /// Deeper nesting of parentheses or `!` than this is refused before pest sees the text: it
@@ -38,7 +38,7 @@ pub const RESERVED_WORDS: &[&str] = &[
 ];
 
 /// Words that start a top-level item, where parsing may resume after an error.
-const ITEM_KEYWORDS: &[&str] = &[
+pub const ITEM_KEYWORDS: &[&str] = &[
     "plan",
     "attribute",
     "flag",
@@ -63,13 +63,44 @@ const SLICE_BYTES: usize = 256 * 1024;
 
 /// Parses a plan. On failure every syntax error found is returned.
 pub fn parse(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
+    let parsed = parse_recovering(source);
+    match Errors::from_diagnostics(parsed.errors) {
+        Some(errors) => Err(errors),
+        None => Ok(parsed.file),
+    }
+}
+
+/// What [`parse_recovering`] found: the items that parsed, the syntax errors, and the text of
+/// the items that did not parse.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    /// Every item that parsed, in order; all of them when `errors` is empty.
+    pub file: ast::File<'a>,
+    /// Syntax errors only; empty when the whole text parsed.
+    pub errors: Vec<Diagnostic>,
+    /// Where the items that did not parse are: from the start of the broken item to the next
+    /// item parsing resumed at (or the end of the text).
+    pub broken: Vec<Span>,
+}
+
+/// Parses a plan, keeping every item that parsed when others did not: an editor still needs
+/// the rest of the file while one item is half-typed. The errors are those of [`parse`].
+pub fn parse_recovering(source: &SourceFile) -> Parsed<'_> {
     let text: &str = &source.text;
     if let Some(diagnostic) = check_nesting(source) {
-        return Err(Errors::one(diagnostic));
+        return Parsed {
+            file: ast::File::default(),
+            errors: vec![diagnostic],
+            broken: vec![source.span(0..text.len())],
+        };
     }
     if text.len() > SLICE_BYTES {
         if let Some(file) = parse_in_slices(source) {
-            return Ok(file);
+            return Parsed {
+                file,
+                errors: Vec::new(),
+                broken: Vec::new(),
+            };
         }
         // A slice failed: parse the whole text, so that errors are reported (and recovered
         // from) exactly as for a small plan.
@@ -77,11 +108,15 @@ pub fn parse(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
     parse_whole(source)
 }
 
-/// Parses the whole text in one piece, resuming after each syntax error at the next item.
-fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
+/// Parses the whole text in one piece, resuming after each syntax error at the next item. The
+/// complete items before a broken one are parsed again on their own, so they are kept.
+fn parse_whole(source: &SourceFile) -> Parsed<'_> {
     let text: &str = &source.text;
-    let mut file = ast::File::default();
-    let mut diagnostics = Vec::new();
+    let mut parsed = Parsed {
+        file: ast::File::default(),
+        errors: Vec::new(),
+        broken: Vec::new(),
+    };
     let mut offset = 0;
     loop {
         let rest = &text[offset..];
@@ -91,7 +126,10 @@ fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
                     file: source.id,
                     offset,
                 };
-                lowerer.file(pairs.next().expect("pest returns the file rule"), &mut file);
+                lowerer.file(
+                    pairs.next().expect("pest returns the file rule"),
+                    &mut parsed.file,
+                );
                 break;
             }
             Err(error) => {
@@ -100,18 +138,70 @@ fn parse_whole(source: &SourceFile) -> Result<ast::File<'_>, Errors> {
                 let detailed = parse_in_detail(rest).unwrap_or(error);
                 let diagnostic = errors::to_diagnostic(&detailed, source, offset);
                 let at = diagnostic.primary.span.range().start;
-                diagnostics.push(diagnostic);
-                match resume_point(text, at) {
-                    Some(next) if diagnostics.len() < MAX_SYNTAX_ERRORS => offset = next,
-                    _ => break,
+                parsed.errors.push(diagnostic);
+                let item_start = item_start(text, offset, at);
+                let broken_from = lower_prefix(source, offset, item_start, &mut parsed.file);
+                let next =
+                    resume_point(text, at).filter(|_| parsed.errors.len() < MAX_SYNTAX_ERRORS);
+                parsed
+                    .broken
+                    .push(source.span(broken_from..next.unwrap_or(text.len())));
+                match next {
+                    Some(next) => offset = next,
+                    None => break,
                 }
             }
         }
     }
-    match Errors::from_diagnostics(diagnostics) {
-        Some(errors) => Err(errors),
-        None => Ok(file),
+    parsed
+}
+
+/// Parses the complete items in `start..end` (before a broken item) and appends them to
+/// `file`. Returns where the text that could not be kept starts: `end`, or `start` when the
+/// items did not parse on their own (a keyword at the start of a line inside a string).
+fn lower_prefix<'a>(
+    source: &'a SourceFile,
+    start: usize,
+    end: usize,
+    file: &mut ast::File<'a>,
+) -> usize {
+    if start == end {
+        return start;
     }
+    match RollplanParser::parse(Rule::file, &source.text[start..end]) {
+        Ok(mut pairs) => {
+            if let Some(pair) = pairs.next() {
+                lower::Lowerer {
+                    file: source.id,
+                    offset: start,
+                }
+                .file(pair, file);
+            }
+            end
+        }
+        Err(_) => start,
+    }
+}
+
+/// The start of the item that holds offset `at`: the last line at or before it, not before
+/// `from`, that begins with a top-level keyword (`from` when there is none).
+fn item_start(text: &str, from: usize, at: usize) -> usize {
+    let mut line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    while line_start > from {
+        if starts_item(&text[line_start..]) {
+            return line_start;
+        }
+        line_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    from
+}
+
+/// Whether `line` begins (without indentation) with a top-level keyword.
+fn starts_item(line: &str) -> bool {
+    let word_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    ITEM_KEYWORDS.contains(&&line[..word_end])
 }
 
 /// pest's error detail is one process-wide switch, read when a parse starts. Holding this lock
@@ -167,14 +257,10 @@ fn parse_in_slices(source: &SourceFile) -> Option<ast::File<'_>> {
 fn resume_point(text: &str, at: usize) -> Option<usize> {
     let mut line_start = text[at..].find('\n')? + at + 1;
     loop {
-        let line = &text[line_start..];
-        let word_end = line
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(line.len());
-        if ITEM_KEYWORDS.contains(&&line[..word_end]) {
+        if starts_item(&text[line_start..]) {
             return Some(line_start);
         }
-        line_start += line.find('\n')? + 1;
+        line_start += text[line_start..].find('\n')? + 1;
     }
 }
 
@@ -320,6 +406,38 @@ mod tests {
         }
     }
 
+    /// The items around a broken one are kept, and the broken text is located.
+    #[test]
+    fn items_before_and_after_a_broken_one_are_kept() {
+        let text = "plan x {}\nflag a: bool = false\nflag b: = true\nflag c: bool = false\n";
+        let source = SourceFile::new(FileId(0), "t.roll", text);
+        let parsed = parse_recovering(&source);
+        assert_eq!(parsed.errors.len(), 1);
+        let names: Vec<&str> = parsed
+            .file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Flag(f) => Some(f.name.node),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["a", "c"]);
+        let broken: Vec<&str> = parsed.broken.iter().map(|s| source.slice(*s)).collect();
+        assert_eq!(broken, ["flag b: = true\n"]);
+        // `parse` reports the same error and no file.
+        let errors = parse(&source).expect_err("broken");
+        assert_eq!(errors.as_slice(), parsed.errors.as_slice());
+    }
+
+    #[test]
+    fn a_clean_plan_has_nothing_broken() {
+        let source = SourceFile::new(FileId(0), "t.roll", "plan x {}\nflag a: bool = false\n");
+        let parsed = parse_recovering(&source);
+        assert!(parsed.errors.is_empty() && parsed.broken.is_empty());
+        assert_eq!(parsed.file.items.len(), 2);
+    }
+
     const ENTITY: &str = include_str!("../../plans/entity.roll");
 
     /// The entity plan with its phases copied (ids renamed) until the text passes `bytes`, every
@@ -350,7 +468,7 @@ mod tests {
     fn slices_give_the_items_and_spans_of_the_whole_text() {
         let source = large_plan(3 * SLICE_BYTES, "  # a comment\n");
         let sliced = parse_in_slices(&source).expect("every slice of a valid plan parses");
-        assert_eq!(shown(&Ok(sliced)), shown(&parse_whole(&source)));
+        assert_eq!(shown(&Ok(sliced)), shown(&parse(&source)));
     }
 
     #[test]
@@ -363,8 +481,8 @@ mod tests {
             "a cut fell inside a string"
         );
         let whole = parse_whole(&source);
-        assert!(whole.is_ok(), "{whole:?}");
-        assert_eq!(shown(&parse(&source)), shown(&whole));
+        assert!(whole.errors.is_empty(), "{whole:?}");
+        assert_eq!(shown(&parse(&source)), shown(&Ok(whole.file)));
     }
 
     #[test]
@@ -372,6 +490,10 @@ mod tests {
         let source = large_plan(3 * SLICE_BYTES, "  set = oops\n");
         let errors = parse(&source).expect_err("syntax errors");
         assert_eq!(errors.as_slice().len(), MAX_SYNTAX_ERRORS);
-        assert_eq!(shown(&Err(errors)), shown(&parse_whole(&source)));
+        let whole = parse_whole(&source);
+        assert_eq!(
+            shown(&Err(errors)),
+            shown(&Err(Errors::from_diagnostics(whole.errors).expect("errors")))
+        );
     }
 }
