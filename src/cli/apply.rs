@@ -55,14 +55,6 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn invalid(message: String, help: String) -> UsageError {
-    UsageError {
-        code: "invalid_argument",
-        message,
-        help,
-    }
-}
-
 /// The target state and its name.
 fn target(compiled: &Compiled, args: &Args) -> Result<(FlagState, String), UsageError> {
     let plan = &compiled.plan;
@@ -75,7 +67,7 @@ fn target(compiled: &Compiled, args: &Args) -> Result<(FlagState, String), Usage
     let mut skip = Vec::new();
     for name in &args.skip_optional {
         let flag = plan.flag_named(name).ok_or_else(|| {
-            invalid(
+            UsageError::invalid_argument(
                 format!("--skip-optional `{name}`: the plan has no flag `{name}`"),
                 "name a flag whose value the phase sets `optional`".to_owned(),
             )
@@ -83,7 +75,7 @@ fn target(compiled: &Compiled, args: &Args) -> Result<(FlagState, String), Usage
         skip.push(flag);
     }
     let node = target_node(compiled, phase_id, &skip).ok_or_else(|| {
-        invalid(
+        UsageError::invalid_argument(
             format!(
                 "phase `{id}` has no optional value for {}",
                 args.skip_optional

@@ -34,6 +34,15 @@ impl fmt::Display for UsageError {
 }
 
 impl UsageError {
+    /// An argument whose value cannot be used: `message` says which and why, `help` how to fix it.
+    pub fn invalid_argument(message: String, help: String) -> Self {
+        UsageError {
+            code: "invalid_argument",
+            message,
+            help,
+        }
+    }
+
     /// The error as one entry of a JSON `diagnostics` list.
     pub fn json_diagnostic(&self) -> serde_json::Value {
         serde_json::json!({

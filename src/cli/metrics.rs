@@ -54,17 +54,7 @@ pub fn phase(plan: &Plan, id: &str) -> Result<PhaseId, UsageError> {
 /// The server at `url`, with the token from the environment when it is set; each request may
 /// take `timeout` seconds.
 pub fn connect(url: &str, timeout: f64) -> Result<Prometheus, UsageError> {
-    let timeout = Duration::try_from_secs_f64(timeout)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| UsageError {
-            code: "invalid_argument",
-            message: format!("--timeout `{timeout}` is not a positive number of seconds"),
-            help: format!(
-                "give --timeout in seconds, like `--timeout 30`; it is {} by default",
-                DEFAULT_TIMEOUT.as_secs()
-            ),
-        })?;
+    let timeout = request_timeout(timeout)?;
     Ok(Prometheus::new(
         url,
         Secret::from_env(TOKEN_VARIABLE),
@@ -205,4 +195,20 @@ pub fn gate_json(plan: &Plan, phase: &Phase, result: &GateResult) -> Json {
         }
     }
     value
+}
+
+/// `--timeout SECONDS` as a duration: positive and finite, or a usage error.
+pub fn request_timeout(seconds: f64) -> Result<Duration, UsageError> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            UsageError::invalid_argument(
+                format!("--timeout `{seconds}` is not a positive number of seconds"),
+                format!(
+                    "give --timeout in seconds, like `--timeout 30`; it is {} by default",
+                    DEFAULT_TIMEOUT.as_secs()
+                ),
+            )
+        })
 }

@@ -2,11 +2,9 @@
 //! the environment, reading every flag of the plan, and Admin API failures as usage errors
 //! (exit 2) with a code that says what went wrong.
 
-use std::time::Duration;
-
 use super::input::UsageError;
 use crate::Compiled;
-use crate::http::{DEFAULT_TIMEOUT, HttpError, HttpErrorKind, Secret};
+use crate::http::{HttpError, HttpErrorKind, Secret};
 use crate::live::{LiveSetting, Shape, decode};
 use crate::unleash::{LiveFlag, TOKEN_VARIABLE, Unleash};
 
@@ -41,17 +39,7 @@ pub fn connect(connection: &Connection, timeout: f64) -> Result<Unleash, UsageEr
                 .to_owned(),
         });
     };
-    let timeout = Duration::try_from_secs_f64(timeout)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| UsageError {
-            code: "invalid_argument",
-            message: format!("--timeout `{timeout}` is not a positive number of seconds"),
-            help: format!(
-                "give --timeout in seconds, like `--timeout 30`; it is {} by default",
-                DEFAULT_TIMEOUT.as_secs()
-            ),
-        })?;
+    let timeout = super::metrics::request_timeout(timeout)?;
     let token = Secret::from_env(TOKEN_VARIABLE).ok_or_else(|| UsageError {
         code: "unleash_no_token",
         message: format!("{TOKEN_VARIABLE} is not set"),

@@ -67,14 +67,6 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn invalid(message: String, help: String) -> UsageError {
-    UsageError {
-        code: "invalid_argument",
-        message,
-        help,
-    }
-}
-
 /// `--started PHASE@TIME`, or `--started TIME` with the phase the live flags are in.
 fn position(
     plan: &Plan,
@@ -86,7 +78,7 @@ fn position(
         (Some((id, time)), _) => (phase(plan, id.trim())?, time),
         (None, Some(phase)) => (phase, started),
         (None, None) => {
-            return Err(invalid(
+            return Err(UsageError::invalid_argument(
                 format!("--started `{started}` does not name a phase and a time"),
                 "write --started PHASE@RFC3339, like `full_production@2026-12-22T09:00:00Z`"
                     .to_owned(),
@@ -118,7 +110,7 @@ fn check_confirmed(p: &crate::model::Phase, confirm: &[String]) -> Result<(), Us
                 .filter(|g| g.criterion == Criterion::Manual)
                 .map(|g| format!("`{}`", g.id))
                 .collect();
-            return Err(invalid(
+            return Err(UsageError::invalid_argument(
                 format!(
                     "--confirm `{name}`: phase `{}` has no manual gate `{name}`",
                     p.id
@@ -159,7 +151,7 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
             return Ok(live_code);
         }
         (None, None) => {
-            return Err(invalid(
+            return Err(UsageError::invalid_argument(
                 "status needs where the rollout stands".to_owned(),
                 "give --started PHASE@RFC3339, or read it from the live flags with --target unleash --url URL".to_owned(),
             )
@@ -173,7 +165,7 @@ fn status(args: &Args) -> Result<ExitCode, Failure> {
     };
     let at = at_time(args.at.as_deref())?;
     if at < started {
-        return Err(invalid(
+        return Err(UsageError::invalid_argument(
             format!("--at {at} is before the phase started ({started})"),
             "give --at a time after --started, or leave it out for now".to_owned(),
         )
