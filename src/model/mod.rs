@@ -6,6 +6,7 @@ mod file_name;
 mod formula;
 mod plan;
 mod resolve;
+mod resolve_gate;
 mod resolve_names;
 mod resolve_phase;
 mod time;

@@ -1,20 +1,20 @@
-//! Resolution of phases: durations, `set` statements (scoped and optional values), gates,
-//! failure policies, and each phase's effective flag states, inherited from the phase before.
+//! Resolution of phases: durations, `set` statements (scoped and optional values), failure
+//! policies, and each phase's effective flag states, inherited from the phase before. Gates are
+//! resolved in `resolve_gate.rs`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::plan::FlagId;
 use super::plan::{
-    Assignment, Criterion, FailurePolicy, Gate, GateWindow, InconclusiveAction, Phase, PhaseId,
-    Quantity, RollbackTarget, Variant,
+    Assignment, FailurePolicy, InconclusiveAction, Phase, PhaseId, RollbackTarget, Variant,
 };
 use super::resolve::{Resolver, text_item};
-use super::time::{Hours, PhaseDuration, Window};
+use super::time::{Hours, PhaseDuration};
 use super::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::syntax::ast::{self, Item, Unit};
+use crate::syntax::ast::{self, Item};
 
 /// Optional values in one phase, at most: each doubles the phase's variants.
 const MAX_OPTIONAL_PER_PHASE: usize = 6;
@@ -84,7 +84,7 @@ impl Resolver<'_> {
     }
 
     /// Keeps the first of a statement that may appear once, and reports the others.
-    fn once<'x, T>(
+    pub(super) fn once<'x, T>(
         &mut self,
         what: &str,
         span: Span,
@@ -246,67 +246,6 @@ impl Resolver<'_> {
         }
     }
 
-    /// Each `on_fail` that directly follows a gate statement of the phase.
-    fn on_fail_after_gates(&mut self, decl: &ast::Phase<'_>) {
-        for pair in decl.statements.windows(2) {
-            if let [ast::PhaseStmt::Gate(gate), ast::PhaseStmt::OnFail(f)] = pair {
-                self.on_fail_after_gate(f, gate, decl.id.node);
-            }
-        }
-    }
-
-    /// `gate error_rate < 1% on_fail rollback start` reads as a policy for that gate, but
-    /// `on_fail` is a statement of its own and the policy is the phase's: say so when it
-    /// follows a gate on the gate's line.
-    fn on_fail_after_gate(&mut self, on_fail: &ast::OnFail<'_>, gate: &ast::Gate<'_>, phase: &str) {
-        let between = self
-            .source
-            .text
-            .get(gate.span.range().end..on_fail.span.range().start)
-            .unwrap_or("\n");
-        if between.contains('\n') {
-            return;
-        }
-        self.report(
-            Diagnostic::new(
-                Code::OnFailAfterGate,
-                format!(
-                    "this `on_fail` is phase `{phase}`'s failure policy, not gate `{}`'s",
-                    gate.id.node
-                ),
-                on_fail.span,
-                "applies when any gate of the phase fails",
-            )
-            .related(gate.span, "this gate has no policy of its own")
-            .help("put `on_fail` on a line of its own in the phase; a policy applies to every gate of its phase"),
-        );
-    }
-
-    /// A named gate declared twice is renamed; a metric gate has no name of its own, so two on
-    /// one metric are merged instead.
-    fn check_unique_gate<'a>(
-        &mut self,
-        gate: &ast::Gate<'a>,
-        seen: &mut HashMap<&'a str, Span>,
-    ) -> bool {
-        match (seen.get(gate.id.node), &gate.threshold) {
-            (Some(&first), Some(_)) => {
-                self.report(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        format!("metric `{}` is gated twice in one phase", gate.id.node),
-                        gate.id.span,
-                        "gated again here",
-                    )
-                    .related(first, "first gate on this metric")
-                    .help("a phase checks each metric once: keep the gate with the threshold you mean and delete the other"),
-                );
-                false
-            }
-            _ => self.check_unique("gate", gate.id, seen),
-        }
-    }
-
     fn check_unique_set<'a>(
         &mut self,
         set: &ast::SetStmt<'a>,
@@ -460,7 +399,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn inconclusive(
+    pub(super) fn inconclusive(
         &mut self,
         action: &ast::Spanned<ast::InconclusiveAction<'_>>,
     ) -> Option<InconclusiveAction> {
@@ -540,174 +479,6 @@ impl Resolver<'_> {
                 None
             }
         }
-    }
-
-    fn gate(
-        &mut self,
-        gate: &ast::Gate<'_>,
-        phase_inconclusive: InconclusiveAction,
-    ) -> Option<Gate> {
-        let mut pass_probability = 1.0;
-        let mut on_inconclusive = phase_inconclusive;
-        let mut seen_pass = None;
-        let mut seen_inconclusive = None;
-        let mut ok = true;
-        for option in &gate.options {
-            match option {
-                ast::GateOption::Pass(raw) => {
-                    self.once("`pass`", raw.span, &mut seen_pass, raw);
-                    match raw.node.parse::<f64>() {
-                        Ok(p) if (0.0..=1.0).contains(&p) => pass_probability = p,
-                        _ => {
-                            ok = false;
-                            self.report(
-                                Diagnostic::new(
-                                    Code::InvalidNumber,
-                                    format!("pass probability `{}` is not between 0 and 1", raw.node),
-                                    raw.span,
-                                    "not a probability",
-                                )
-                                .help("write the chance the gate passes as a number from 0 to 1, like `pass 0.95`"),
-                            );
-                        }
-                    }
-                }
-                ast::GateOption::Inconclusive(action) => {
-                    self.once(
-                        "`inconclusive`",
-                        action.span,
-                        &mut seen_inconclusive,
-                        action,
-                    );
-                    match self.inconclusive(action) {
-                        Some(a) => on_inconclusive = a,
-                        None => ok = false,
-                    }
-                }
-            }
-        }
-        let criterion = match &gate.threshold {
-            None => Criterion::Manual,
-            Some((op, raw)) => {
-                let implied = if raw.node.ends_with('%') {
-                    Unit::Percent
-                } else if raw.node.ends_with("ms") {
-                    Unit::Ms
-                } else if raw.node.contains('.') {
-                    Unit::Ratio
-                } else {
-                    Unit::Count
-                };
-                let metric = self.metric(gate.id, Some(implied))?;
-                let threshold = self.quantity(*raw, metric)?;
-                Criterion::Metric {
-                    metric,
-                    op: op.node,
-                    threshold,
-                }
-            }
-        };
-        let window = match gate.over {
-            Some(raw) => Some(self.window(raw)?),
-            None => None,
-        };
-        ok.then(|| Gate {
-            id: gate.id.node.to_owned(),
-            span: gate.span,
-            criterion,
-            window,
-            text: gate.text.as_ref().map(|t| t.node.to_string()),
-            pass_probability,
-            on_inconclusive,
-        })
-    }
-
-    /// A gate's `over` window: at least a minute, at most 1000 years.
-    fn window(&mut self, raw: ast::Raw<'_>) -> Option<GateWindow> {
-        let (message, label) = match Window::parse(raw.node) {
-            Some(Window(0)) => (format!("window `{}` is zero", raw.node), "zero length"),
-            None => (
-                format!("window `{}` is longer than 1000 years", raw.node),
-                "too long",
-            ),
-            Some(length) => {
-                return Some(GateWindow {
-                    length,
-                    span: raw.span,
-                });
-            }
-        };
-        self.report(
-            Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(
-                "judge the gate over a window of at least a minute, like `over 30m` or `over 1h`",
-            ),
-        );
-        None
-    }
-
-    /// Parses a threshold and checks that its unit fits the metric's.
-    fn quantity(&mut self, raw: ast::Raw<'_>, metric: super::MetricId) -> Option<Quantity> {
-        let (unit, span, name) = {
-            let m = &self.metrics[metric.0];
-            (m.unit, m.span, m.name.clone())
-        };
-        let (number, suffix) = if let Some(n) = raw.node.strip_suffix('%') {
-            (n, Some(Unit::Percent))
-        } else if let Some(n) = raw.node.strip_suffix("ms") {
-            (n, Some(Unit::Ms))
-        } else {
-            (raw.node, None)
-        };
-        let Some(value) = number.parse::<f64>().ok().filter(|v| v.is_finite()) else {
-            self.report(
-                Diagnostic::new(
-                    Code::InvalidNumber,
-                    format!(
-                        "a threshold with {} digits before the point is too large to compare with",
-                        number.split('.').next().map_or(0, |w| w.trim_start_matches('-').len())
-                    ),
-                    raw.span,
-                    "out of range",
-                )
-                .help("write a threshold the metric can reach, with at most 300 digits before the point"),
-            );
-            return None;
-        };
-        let fits = match unit {
-            Unit::Percent => suffix == Some(Unit::Percent),
-            Unit::Ms => suffix == Some(Unit::Ms),
-            Unit::Count => suffix.is_none() && !number.contains('.') && value >= 0.0,
-            Unit::Ratio => suffix.is_none(),
-        };
-        if !fits {
-            let example = match unit {
-                Unit::Percent => format!("`{number}%`"),
-                Unit::Ms => format!("`{number}ms`"),
-                Unit::Count => "a whole number without a unit, like `0` or `5`".to_owned(),
-                Unit::Ratio => "a plain number, like `0.02`".to_owned(),
-            };
-            self.report(
-                Diagnostic::new(
-                    Code::UnitMismatch,
-                    format!(
-                        "threshold `{}` does not fit metric `{name}`, which is measured in {}",
-                        raw.node,
-                        unit.keyword()
-                    ),
-                    raw.span,
-                    format!("expected {}", unit.keyword()),
-                )
-                .related(
-                    span,
-                    format!("`{name}` is declared in {} here", unit.keyword()),
-                )
-                .help(format!(
-                    "write the threshold in the metric's unit: {example}"
-                )),
-            );
-            return None;
-        }
-        Some(Quantity { value, unit })
     }
 
     fn variants(
