@@ -3,13 +3,15 @@
 //! files under `--check`, the folder lock, failures halfway, leftovers of killed runs, and
 //! file modes. See `docs/security.md`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/workspace.rs"]
+mod workspace;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use workspace::{names, workspace};
 
 fn rollplan(args: &[&str], cwd: &Path) -> Output {
     cli::rollplan_in(cwd, args)
@@ -17,25 +19,6 @@ fn rollplan(args: &[&str], cwd: &Path) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A temporary folder holding a copy of `plans/entity.roll` as `entity.roll`.
-fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("entity.roll");
-    std::fs::copy(Path::new(ROOT).join("plans/entity.roll"), &plan).unwrap();
-    (dir, plan)
-}
-
-/// The names in `dir`, sorted, without the lock file every `--out` run leaves.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".rollplan.lock")
-        .collect();
-    names.sort();
-    names
 }
 
 const EMIT: [&str; 6] = ["emit", "-t", "toml", "--out", "configs", "entity.roll"];
