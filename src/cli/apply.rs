@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value as Json, json};
 
+use super::input::phase;
 use super::input::{UsageError, compile_plan};
-use super::metrics::phase;
 use super::report::Failure;
 use super::unleash::{
     Connection, LiveTarget, connect, describe, read_all, request_failed, settings,

@@ -107,18 +107,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
     let plan = &compiled.plan;
     let only = match &args.phase {
         None => None,
-        Some(id) => Some(plan.phase_named(id).ok_or_else(|| UsageError {
-            code: "unknown_phase",
-            message: format!("the plan has no phase `{id}`"),
-            help: format!(
-                "name one of: {}",
-                plan.phases
-                    .iter()
-                    .map(|p| format!("`{}`", p.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        })?),
+        Some(id) => Some(super::input::phase(plan, id)?),
     };
     // The header records the plan's path as the same text from any working directory.
     let name = super::plan_path::recorded(Path::new(&sources.get(file).name), args.out.as_deref());

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::input::compile_plan;
+use super::input::{compile_plan, phase};
 use super::metrics::{
-    at_time, connect, criterion_text, gate_json, outcome_reason, outcome_word, phase,
-    request_failed, summary_text,
+    at_time, connect, criterion_text, gate_json, outcome_reason, outcome_word, request_failed,
+    summary_text,
 };
 use super::report::Failure;
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};

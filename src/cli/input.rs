@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::report::Failure;
 use crate::Compiled;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{PhaseId, Plan};
 use crate::read::{Links, ReadError, read_bounded, read_file};
 use crate::source::{FileId, SourceMap, decode};
 
@@ -354,4 +355,20 @@ pub fn stderr_color() -> bool {
 /// Whether to colour output written to stdout (see [`super::color`]).
 pub fn stdout_color() -> bool {
     super::color::stdout()
+}
+
+/// The phase `id` names, or a usage error listing the plan's phases.
+pub fn phase(plan: &Plan, id: &str) -> Result<PhaseId, UsageError> {
+    plan.phase_named(id).ok_or_else(|| UsageError {
+        code: "unknown_phase",
+        message: format!("the plan has no phase `{id}`"),
+        help: format!(
+            "name one of: {}",
+            plan.phases
+                .iter()
+                .map(|p| format!("`{}`", p.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
 }

@@ -11,7 +11,7 @@ use serde_json::{Value as Json, json};
 use super::input::UsageError;
 use crate::gates::{GateResult, Judgement, Outcome, show, time_text, verdict_word};
 use crate::http::{DEFAULT_TIMEOUT, HttpError, HttpErrorKind, Secret};
-use crate::model::{Criterion, Gate, Phase, PhaseId, Plan};
+use crate::model::{Criterion, Gate, Phase, Plan};
 use crate::prometheus::{Prometheus, TOKEN_VARIABLE};
 
 /// `--at`: an RFC 3339 time, or now.
@@ -32,22 +32,6 @@ pub fn timestamp(flag: &str, text: &str) -> Result<Timestamp, UsageError> {
         code: "invalid_argument",
         message: format!("{flag} `{text}` is not an RFC 3339 time: {e}"),
         help: format!("write {flag} like `2026-12-15T09:30:00Z` (or with an offset, `+01:00`)"),
-    })
-}
-
-/// The phase `id` names, or a usage error listing the plan's phases.
-pub fn phase(plan: &Plan, id: &str) -> Result<PhaseId, UsageError> {
-    plan.phase_named(id).ok_or_else(|| UsageError {
-        code: "unknown_phase",
-        message: format!("the plan has no phase `{id}`"),
-        help: format!(
-            "name one of: {}",
-            plan.phases
-                .iter()
-                .map(|p| format!("`{}`", p.id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     })
 }
 

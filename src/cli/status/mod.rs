@@ -15,9 +15,10 @@ mod report;
 
 use report::Report;
 
+use super::input::phase;
 use super::input::{UsageError, compile_plan};
 use super::live_status;
-use super::metrics::{at_time, connect, phase, request_failed, timestamp};
+use super::metrics::{at_time, connect, request_failed, timestamp};
 use super::report::Failure;
 use super::unleash::{Connection, LiveTarget};
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
