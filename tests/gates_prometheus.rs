@@ -5,27 +5,13 @@
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
 
 #[path = "common/prometheus.rs"]
 mod prometheus;
 
-use prometheus::{Server, at, rfc3339};
+use prometheus::{Server, at, rfc3339, rollplan};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn rollplan(args: &[&str], token: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rollplan"));
-    command
-        .args(args)
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .env_remove("ROLLPLAN_PROMETHEUS_TOKEN");
-    if let Some(token) = token {
-        command.env("ROLLPLAN_PROMETHEUS_TOKEN", token);
-    }
-    command.output().expect("rollplan runs")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

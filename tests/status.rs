@@ -4,7 +4,6 @@
 //! `on_inconclusive wait 2d`) advances, extends and rolls back at the right times.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rollplan::model::{Hours, PhaseId, RollbackTarget};
 use rollplan::simulate::engine::Verdict;
@@ -14,7 +13,7 @@ use rollplan::status::{Action, GateInput, Keep, Position, decide};
 #[path = "common/prometheus.rs"]
 mod prometheus;
 
-use prometheus::{Server, at, rfc3339};
+use prometheus::{Server, at, rfc3339, rollplan};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const WEEK: i64 = 7 * 86_400;
@@ -183,19 +182,6 @@ fn status_and_simulate_follow_one_rule() {
 }
 
 // ---- the command against a real server ----------------------------------------------------
-
-fn rollplan(args: &[&str], token: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rollplan"));
-    command
-        .args(args)
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .env_remove("ROLLPLAN_PROMETHEUS_TOKEN");
-    if let Some(token) = token {
-        command.env("ROLLPLAN_PROMETHEUS_TOKEN", token);
-    }
-    command.output().expect("rollplan runs")
-}
 
 /// `status --format json` of Phase 3, started `weeks` before `HH:MM`, judged then.
 fn status(

@@ -324,3 +324,18 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs rollplan from the repository root, with `token` (or none) as the Prometheus token and
+/// colours off.
+pub(crate) fn rollplan(args: &[&str], token: Option<&str>) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rollplan"));
+    command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("ROLLPLAN_PROMETHEUS_TOKEN");
+    if let Some(token) = token {
+        command.env("ROLLPLAN_PROMETHEUS_TOKEN", token);
+    }
+    command.output().expect("rollplan runs")
+}
