@@ -3,7 +3,9 @@
 //! simulator's reports, diff and graph labels. One writer keeps these texts identical, which
 //! diff relies on when it compares two plans by text rather than by id.
 
-use crate::model::{Condition, ConditionTest, FlagId, FlagType, Plan, Setting, Value};
+use std::fmt::Write as _;
+
+use crate::model::{Condition, ConditionTest, FlagId, FlagType, Plan, ScopedRule, Setting, Value};
 
 /// `true`, or `true when http.method == "GET" else false`.
 pub fn setting(plan: &Plan, setting: &Setting) -> String {
@@ -12,15 +14,46 @@ pub fn setting(plan: &Plan, setting: &Setting) -> String {
         Setting::Scoped { rules, default } => {
             let rules: Vec<String> = rules
                 .iter()
-                .map(|r| format!("{} when {}", r.value, condition(plan, &r.condition)))
+                .map(|r| {
+                    rule(
+                        plan,
+                        r.value.to_string(),
+                        r,
+                        condition(plan, r.condition.as_ref()),
+                    )
+                })
                 .collect();
             format!("{} else {default}", rules.join(", "))
         }
     }
 }
 
-/// `http.method == "GET"`, or `region in ["eu", "us"]`.
-pub fn condition(plan: &Plan, c: &Condition) -> String {
+/// A rule from its value and its condition as written: `true when region == "eu" for 25% of
+/// early`.
+fn rule(plan: &Plan, value: String, r: &ScopedRule, condition: Option<String>) -> String {
+    let mut out = value;
+    if let Some(condition) = condition {
+        out.push_str(" when ");
+        out.push_str(&condition);
+    }
+    if let Some(rollout) = &r.rollout {
+        let _ = write!(
+            out,
+            " for {} {}",
+            rollout.percent,
+            plan.describe_bucketing(rollout.bucketing)
+        );
+    }
+    out
+}
+
+/// `http.method == "GET"`, or `region in ["eu", "us"]`; `None` for a rule that applies
+/// everywhere.
+pub fn condition(plan: &Plan, c: Option<&Condition>) -> Option<String> {
+    c.map(|c| written_condition(plan, c))
+}
+
+fn written_condition(plan: &Plan, c: &Condition) -> String {
     let attribute = &plan.attribute(c.attribute).name;
     match &c.test {
         ConditionTest::Equals { negated, value } => {
@@ -43,20 +76,23 @@ pub fn flag_setting(plan: &Plan, flag: FlagId, setting: &Setting) -> String {
             let rules: Vec<String> = rules
                 .iter()
                 .map(|r| {
-                    let a = plan.attribute(r.condition.attribute);
-                    let test = match &r.condition.test {
-                        ConditionTest::Equals { negated, value } => format!(
-                            "{} {}",
-                            if *negated { "!=" } else { "==" },
-                            typed(&a.ty, value)
-                        ),
-                        ConditionTest::In(values) => {
-                            let list: Vec<String> =
-                                values.iter().map(|v| typed(&a.ty, v)).collect();
-                            format!("in [{}]", list.join(", "))
-                        }
-                    };
-                    format!("{} when {} {test}", typed(ty, &r.value), a.name)
+                    let condition = r.condition.as_ref().map(|c| {
+                        let a = plan.attribute(c.attribute);
+                        let test = match &c.test {
+                            ConditionTest::Equals { negated, value } => format!(
+                                "{} {}",
+                                if *negated { "!=" } else { "==" },
+                                typed(&a.ty, value)
+                            ),
+                            ConditionTest::In(values) => {
+                                let list: Vec<String> =
+                                    values.iter().map(|v| typed(&a.ty, v)).collect();
+                                format!("in [{}]", list.join(", "))
+                            }
+                        };
+                        format!("{} {test}", a.name)
+                    });
+                    rule(plan, typed(ty, &r.value), r, condition)
                 })
                 .collect();
             format!("{} else {}", rules.join(", "), typed(ty, default))

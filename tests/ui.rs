@@ -197,11 +197,13 @@ fn cases_sit_in_the_stage_that_reports_them() {
         Code::InvariantViolated
         | Code::UnsafeTransition
         | Code::TransitionUnproven
+        | Code::TooManyClasses
         | Code::RollbackNotEarlier
         | Code::UnreachablePhase
         | Code::TrapPhase => "analysis",
         Code::UnusedFlag
         | Code::UnusedAttribute
+        | Code::UnusedCohort
         | Code::UnchangedPhase
         | Code::IndefiniteNotLast
         | Code::EmptyGate

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{AttributeId, FlagId, FlagState, Formula, Setting, Value};
+use crate::model::{AttributeId, FlagId, FlagState, Setting, Value};
 
 /// Attribute values of one context class; an attribute left out has a value no condition names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,9 +46,9 @@ pub fn classes<'s>(
     for state in states {
         for &flag in flags {
             if let Setting::Scoped { rules, .. } = state.get(flag) {
-                for rule in rules {
-                    let entry = values.entry(rule.condition.attribute).or_default();
-                    for v in rule.condition.values() {
+                for condition in rules.iter().filter_map(|r| r.condition.as_ref()) {
+                    let entry = values.entry(condition.attribute).or_default();
+                    for v in condition.values() {
                         if !entry.contains(v) {
                             entry.push(v.clone());
                         }
@@ -75,18 +75,4 @@ pub fn classes<'s>(
         }
     }
     classes
-}
-
-/// Whether `formula` holds in `state` for a context.
-pub fn holds(formula: &Formula, state: &FlagState, context: &Context) -> bool {
-    formula.eval(&|flag| state.get(flag).value_in(&|a| context.get(a)))
-}
-
-/// The first context class in which `formula` fails, if any.
-pub fn failing_context<'c>(
-    formula: &Formula,
-    state: &FlagState,
-    contexts: &'c [Context],
-) -> Option<&'c Context> {
-    contexts.iter().find(|c| !holds(formula, state, c))
 }

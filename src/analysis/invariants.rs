@@ -8,8 +8,9 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::context::{Context, classes, failing_context};
 use super::graph::{EdgeKind, Node, StateGraph};
+use super::units::{MAX_BUCKETINGS, MAX_CLASSES, Share, TooManyClasses, UnitClass};
+use super::units::{failing_class, unit_classes};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{FlagId, FlagState, Invariant, Plan, Setting};
 
@@ -53,19 +54,88 @@ pub(super) fn check(
         };
         for i in candidates {
             let inv = &plan.invariants[i];
-            let contexts = classes(&inv.flags, [state]);
-            let Some(context) = failing_context(&inv.formula, state, &contexts) else {
-                continue;
-            };
             let phase = match sg.graph[node] {
                 Node::Phase { phase, .. } => Some(phase.0),
                 _ => None,
             };
+            let found = match unit_classes(&inv.flags, [state]) {
+                Ok(units) => failing_class(&inv.formula, state, &units),
+                Err(too_many) => {
+                    if reported.insert((i, phase)) {
+                        out.push(too_many_classes(plan, sg, node, inv, too_many));
+                    }
+                    continue;
+                }
+            };
+            let Some((unit, share)) = found else {
+                continue;
+            };
             if reported.insert((i, phase)) {
-                out.push(violation(plan, sg, node, inv, state, context));
+                out.push(violation(plan, sg, node, inv, state, &unit, share));
             }
         }
     }
+}
+
+/// Too many classes of units to decide an invariant in a state: said, never guessed.
+fn too_many_classes(
+    plan: &Plan,
+    sg: &StateGraph,
+    node: NodeIndex,
+    inv: &Invariant,
+    too_many: TooManyClasses,
+) -> Diagnostic {
+    let span = match sg.graph[node] {
+        Node::Phase { phase, .. } => plan.phase(phase).span,
+        _ => inv.span,
+    };
+    Diagnostic::new(
+        Code::TooManyClasses,
+        format!(
+            "invariant `{}` cannot be checked in {}: its flags split the units into {} classes over {} bucketings",
+            inv.name,
+            sg.describe(plan, node),
+            if too_many.classes == usize::MAX { "too many".to_owned() } else { too_many.classes.to_string() },
+            too_many.bucketings,
+        ),
+        span,
+        "here",
+    )
+    .related(inv.formula_span, "the invariant")
+    .help(format!(
+        "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
+    ))
+}
+
+/// Too many classes of units to judge a transition on an invariant, where neither end alone
+/// had too many.
+pub(super) fn too_many_classes_in_transition(
+    plan: &Plan,
+    sg: &StateGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    invariant: usize,
+) -> Diagnostic {
+    let inv = &plan.invariants[invariant];
+    let span = match sg.graph[to] {
+        Node::Phase { phase, .. } => plan.phase(phase).span,
+        _ => inv.span,
+    };
+    Diagnostic::new(
+        Code::TooManyClasses,
+        format!(
+            "invariant `{}` cannot be checked between {} and {}: the shares of both ends split the units into too many classes",
+            inv.name,
+            sg.describe(plan, from),
+            sg.describe(plan, to),
+        ),
+        span,
+        "here",
+    )
+    .related(inv.formula_span, "the invariant")
+    .help(format!(
+        "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
+    ))
 }
 
 fn violation(
@@ -74,16 +144,20 @@ fn violation(
     node: NodeIndex,
     inv: &Invariant,
     state: &FlagState,
-    context: &Context,
+    context: &UnitClass,
+    share: Share,
 ) -> Diagnostic {
-    let values = describe_values(plan, &inv.flags, state, context);
+    let values =
+        describe_values(plan, &inv.flags, state, context) + &context.bucket_qualifier(plan);
     let where_ = sg.describe(plan, node);
-    let in_context = if context.0.is_empty() {
-        String::new()
+    let in_context = if context.buckets.is_empty() {
+        context.qualifier(plan)
+    } else if context.context.0.is_empty() {
+        format!(" for {share} of units")
     } else {
         format!(
-            " when {}",
-            context.describe(|a| plan.attribute(a).name.clone())
+            " for {share} of units when {}",
+            context.context.describe(|a| plan.attribute(a).name.clone())
         )
     };
     let message = match sg.graph[node] {
@@ -165,10 +239,25 @@ fn violation(
             }
         }
     }
-    diagnostic.help(format!(
-        "change the values so that `{}` holds, or fix the invariant if the plan is right",
-        inv.name
-    ))
+    diagnostic.help(violation_help(inv, context))
+}
+
+/// How to fix a violation: nest the shares when units of different buckets break it.
+fn violation_help(inv: &Invariant, context: &UnitClass) -> String {
+    match context.buckets.len() {
+        0 => format!(
+            "change the values so that `{}` holds, or fix the invariant if the plan is right",
+            inv.name
+        ),
+        1 => format!(
+            "make the shares nest so that `{}` holds for every unit: a flag that needs another gets a share no larger than that flag's, of the same cohort",
+            inv.name
+        ),
+        _ => format!(
+            "roll these flags out `of` one cohort (`cohort NAME by ATTRIBUTE`), so that their shares nest unit by unit: bucketed apart (`by`), their units are independent, and some get one flag without the other that `{}` needs",
+            inv.name
+        ),
+    }
 }
 
 /// Whether giving `flag` another value (the opposite for a bool; its value before the phase or
@@ -177,24 +266,21 @@ fn is_to_blame(
     plan: &Plan,
     inv: &Invariant,
     state: &FlagState,
-    context: &Context,
+    context: &UnitClass,
     flag: FlagId,
     before: &FlagState,
 ) -> bool {
-    let current = state.get(flag).value_in(&|a| context.get(a));
+    let current = context.value(state, flag);
     let alternatives = match current {
         crate::model::Value::Bool(b) => vec![crate::model::Value::Bool(!b)],
-        _ => vec![
-            before.get(flag).value_in(&|a| context.get(a)),
-            plan.flag(flag).initial.clone(),
-        ],
+        _ => vec![context.value(before, flag), plan.flag(flag).initial.clone()],
     };
     alternatives.into_iter().filter(|v| *v != current).any(|v| {
         inv.formula.eval(&|f| {
             if f == flag {
                 v.clone()
             } else {
-                state.get(f).value_in(&|a| context.get(a))
+                context.value(state, f)
             }
         })
     })
@@ -205,14 +291,15 @@ pub(super) fn describe_values(
     plan: &Plan,
     flags: &[FlagId],
     state: &FlagState,
-    context: &Context,
+    context: &UnitClass,
 ) -> String {
     flags
         .iter()
         .map(|f| {
             let setting = state.get(*f);
-            let value = setting.value_in(&|a| context.get(a));
-            let scoped = if matches!(setting, Setting::Scoped { .. }) {
+            let value = context.value(state, *f);
+            let scoped = if matches!(setting, Setting::Scoped { .. }) && context.buckets.is_empty()
+            {
                 " (scoped)"
             } else {
                 ""

@@ -27,7 +27,11 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (i, attribute) in plan.attributes.iter().enumerate() {
         let used = plan.phases.iter().any(|p| {
             p.assignments.iter().any(|a| match &a.setting {
-                Setting::Scoped { rules, .. } => rules.iter().any(|r| r.condition.attribute.0 == i),
+                Setting::Scoped { rules, .. } => rules.iter().any(|r| {
+                    r.condition.as_ref().is_some_and(|c| c.attribute.0 == i)
+                        || r.rollout
+                            .is_some_and(|o| plan.bucketing_attribute(o.bucketing).0 == i)
+                }),
                 Setting::Fixed(_) => false,
             })
         });
@@ -49,6 +53,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    unused_cohorts(plan, out);
     let mut previous = &plan.initial;
     let last = plan.phases.len() - 1;
     for (i, phase) in plan.phases.iter().enumerate() {
@@ -126,4 +131,30 @@ fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
             crate::model::Window(shortest.0 * 30)
         )),
     );
+}
+
+fn unused_cohorts(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    for (i, cohort) in plan.cohorts.iter().enumerate() {
+        let used = plan.phases.iter().any(|p| {
+            p.assignments.iter().any(|a| {
+                a.setting.rollouts().any(|r| {
+                    r.bucketing == crate::model::Bucketing::Cohort(crate::model::CohortId(i))
+                })
+            })
+        });
+        if !used {
+            out.push(
+                Diagnostic::new(
+                    Code::UnusedCohort,
+                    format!("cohort `{}` is declared but no share uses it", cohort.name),
+                    cohort.span,
+                    "never used",
+                )
+                .help(format!(
+                    "roll a flag out in it (`set flag = true for 5% of {} else false`), or delete the declaration",
+                    cohort.name
+                )),
+            );
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod graph;
 pub(crate) mod invariants;
 mod lints;
 pub mod ordering;
+pub mod units;
 
 use std::collections::HashSet;
 
@@ -82,8 +83,22 @@ pub fn analyse(plan: &Plan) -> Analysis {
             ..
         } = &flips
         {
-            // Once per pair of phases: the variants of one phase are usually stuck alike.
-            if reported_unproven.insert((kind, phase_of(from), phase_of(to))) {
+            let inv = &plan.invariants[*invariant];
+            let too_many_classes =
+                ordering::judged_classes(&inv.formula, &inv.flags, from_state, to_state).is_err();
+            let said = |d: &Diagnostic| {
+                d.code == Code::TooManyClasses && d.message.contains(&format!("`{}`", inv.name))
+            };
+            if too_many_classes {
+                // Not a search that ran out: the units could not be split into classes to
+                // judge it, which the states' own check says once per invariant.
+                if !diagnostics.iter().any(said) {
+                    diagnostics.push(invariants::too_many_classes_in_transition(
+                        plan, &sg, from, to, *invariant,
+                    ));
+                }
+            } else if reported_unproven.insert((kind, phase_of(from), phase_of(to))) {
+                // Once per pair of phases: the variants of one phase are usually stuck alike.
                 diagnostics.push(unproven(plan, &sg, from, to, kind, done, *next, *invariant));
             }
         } else if let FlipPlan::Blocked {
@@ -261,7 +276,6 @@ fn unproven(
 
 #[expect(
     clippy::too_many_arguments,
-    clippy::too_many_lines,
     reason = "one diagnostic needs every part of the blocked search, and names each blocked flip"
 )]
 fn blocked(
@@ -273,7 +287,7 @@ fn blocked(
     done: &[crate::model::FlagId],
     next: crate::model::FlagId,
     invariant: usize,
-    context: &context::Context,
+    context: &units::UnitClass,
 ) -> Diagnostic {
     let (from_state, to_state) = (sg.state(plan, from), sg.state(plan, to));
     let mut reached = from_state.clone();
@@ -282,7 +296,7 @@ fn blocked(
     }
     // The search stopped in `reached`: flipping `next` breaks `invariant`, and so does every
     // other flip of its group. Name each, so the reader sees why no order works.
-    let mut breaks: Vec<(crate::model::FlagId, usize, context::Context)> =
+    let mut breaks: Vec<(crate::model::FlagId, usize, units::UnitClass)> =
         vec![(next, invariant, context.clone())];
     for other in from_state.changed_flags(to_state) {
         if other == next || done.contains(&other) {
@@ -294,25 +308,22 @@ fn blocked(
             if !inv.flags.contains(&other) {
                 return None;
             }
-            ordering::judged_contexts(&inv.formula, &inv.flags, from_state, to_state)
+            ordering::judged_classes(&inv.formula, &inv.flags, from_state, to_state)
+                .unwrap_or_default()
                 .into_iter()
-                .find(|c| !context::holds(&inv.formula, &state, c))
+                .find(|c| !c.holds(&inv.formula, &state))
                 .map(|c| (i, c))
         });
         if let Some((i, c)) = broken {
             breaks.push((other, i, c));
         }
     }
-    let flip_text = |flag: crate::model::FlagId, inv: usize, ctx: &context::Context| {
+    let flip_text = |flag: crate::model::FlagId, inv: usize, ctx: &units::UnitClass| {
         let mut state = reached.clone();
         state.set(flag, to_state.get(flag).clone());
         let inv = &plan.invariants[inv];
         let values = invariants::describe_values(plan, &inv.flags, &state, ctx);
-        let when = if ctx.0.is_empty() {
-            String::new()
-        } else {
-            format!(" when {}", ctx.describe(|a| plan.attribute(a).name.clone()))
-        };
+        let when = ctx.qualifier(plan);
         format!(
             "flipping `{}` {} gives {values}{when}",
             plan.flag(flag).name,

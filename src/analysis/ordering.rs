@@ -23,8 +23,9 @@ use std::collections::{HashMap, VecDeque};
 
 use petgraph::graph::NodeIndex;
 
-use super::context::{Context, classes, holds};
+use super::context::Context;
 use super::graph::EdgeKind;
+use super::units::{UnitClass, unit_classes};
 use crate::model::{FlagId, FlagState, Formula, Plan};
 
 /// Components larger than this are searched greedily only: 2^20 subsets is the most we visit.
@@ -60,7 +61,8 @@ pub enum FlipPlan {
         done: Vec<FlagId>,
         next: FlagId,
         invariant: usize,
-        context: Context,
+        /// The units for which that flip breaks it.
+        context: UnitClass,
         proven: bool,
     },
 }
@@ -71,18 +73,18 @@ struct Checker<'a> {
     flags: Vec<FlagId>,
     /// Position of each flag of the component in `flags`.
     position: HashMap<FlagId, usize>,
-    invariants: Vec<(&'a Formula, usize, Vec<Context>)>,
+    invariants: Vec<(&'a Formula, usize, Vec<UnitClass>)>,
 }
 
 impl Checker<'_> {
     /// The first invariant broken by the state with the component's flags in `mask` flipped.
-    fn broken(&self, mask: u64) -> Option<(usize, &Context)> {
+    fn broken(&self, mask: u64) -> Option<(usize, &UnitClass)> {
         self.broken_by(&|bit| mask & (1 << bit) != 0)
     }
 
     /// The first invariant broken when exactly the flags at the positions `flipped` accepts
     /// have their new value.
-    fn broken_by(&self, flipped: &dyn Fn(usize) -> bool) -> Option<(usize, &Context)> {
+    fn broken_by(&self, flipped: &dyn Fn(usize) -> bool) -> Option<(usize, &UnitClass)> {
         let value_of = |f: FlagId| {
             let is_flipped = self.position.get(&f).is_some_and(|&bit| flipped(bit));
             if is_flipped {
@@ -91,11 +93,12 @@ impl Checker<'_> {
                 self.from.get(f)
             }
         };
-        for (formula, index, contexts) in &self.invariants {
-            for context in contexts {
-                let ok = formula.eval(&|f| value_of(f).value_in(&|a| context.get(a)));
+        for (formula, index, units) in &self.invariants {
+            for unit in units {
+                let ok = formula
+                    .eval(&|f| value_of(f).value_for(&|a| unit.attribute(a), &|b| unit.bucket(b)));
                 if !ok {
-                    return Some((*index, context));
+                    return Some((*index, unit));
                 }
             }
         }
@@ -128,17 +131,31 @@ pub fn order(
             .collect();
         invariant_ids.sort_unstable();
         invariant_ids.dedup();
+        let mut invariants = Vec::with_capacity(invariant_ids.len());
+        for &i in &invariant_ids {
+            let inv = &plan.invariants[i];
+            match judged_classes(&inv.formula, &inv.flags, from, to) {
+                Ok(units) if units.is_empty() => {}
+                Ok(units) => invariants.push((&inv.formula, i, units)),
+                // Too many classes of units to judge: the transition is not proven either
+                // way (the states' own check reports the classes).
+                Err(_) => {
+                    let mut done = order;
+                    done.extend(component.iter().skip(1));
+                    return FlipPlan::Blocked {
+                        done,
+                        next: component[0],
+                        invariant: i,
+                        context: UnitClass::whole(Context::default()),
+                        proven: false,
+                    };
+                }
+            }
+        }
         let checker = Checker {
             from,
             to,
-            invariants: invariant_ids
-                .iter()
-                .filter_map(|&i| {
-                    let inv = &plan.invariants[i];
-                    let contexts = judged_contexts(&inv.formula, &inv.flags, from, to);
-                    (!contexts.is_empty()).then_some((&inv.formula, i, contexts))
-                })
-                .collect(),
+            invariants,
             position: component.iter().enumerate().map(|(i, f)| (*f, i)).collect(),
             flags: component,
         };
@@ -178,18 +195,18 @@ pub fn order(
     FlipPlan::Safe(order)
 }
 
-/// The classes of contexts in which a transition `from → to` is judged on an invariant: those
-/// in which it holds at both ends.
-pub(super) fn judged_contexts(
+/// The classes of units for which a transition `from → to` is judged on an invariant: those
+/// for which it holds at both ends.
+pub(super) fn judged_classes(
     formula: &Formula,
     flags: &[FlagId],
     from: &FlagState,
     to: &FlagState,
-) -> Vec<Context> {
-    classes(flags, [from, to])
+) -> Result<Vec<UnitClass>, super::units::TooManyClasses> {
+    Ok(unit_classes(flags, [from, to])?
         .into_iter()
-        .filter(|c| holds(formula, from, c) && holds(formula, to, c))
-        .collect()
+        .filter(|c| c.holds(formula, from) && c.holds(formula, to))
+        .collect())
 }
 
 /// Groups changed flags that share an invariant (union-find over the invariants' flags).

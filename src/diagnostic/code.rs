@@ -64,6 +64,8 @@ catalogue! {
     UndefinedMetric = ("undefined_metric", Error),
     /// Returned when a scoped value's `when` names a context attribute that is not declared.
     UndefinedAttribute = ("undefined_attribute", Error),
+    /// Returned when a share (`for 5% of NAME`) names a cohort that is not declared.
+    UndefinedCohort = ("undefined_cohort", Error),
     /// Returned when a rollback names a phase that does not exist.
     UndefinedPhase = ("undefined_phase", Error),
     /// Returned when a phase sets the same flag twice.
@@ -88,6 +90,10 @@ catalogue! {
     /// outside 1..=1000, an int beyond 64 bits, a threshold too large for a number, more optional
     /// values or configurations in a phase than are checked.
     InvalidNumber = ("invalid_number", Error),
+    /// Returned when a share is not from 0.001% to 100% or has more than three decimals.
+    InvalidPercent = ("invalid_percent", Error),
+    /// Returned when units are bucketed by an attribute that cannot identify a unit (a bool or an enum).
+    InvalidBucketing = ("invalid_bucketing", Error),
     /// Returned when a phase has no `duration`.
     MissingDuration = ("missing_duration", Error),
     /// Returned when a metric's `query` is an empty string.
@@ -100,6 +106,8 @@ catalogue! {
     UnsafeTransition = ("unsafe_transition", Error),
     /// Returned when the search for a one-flag-at-a-time order of a transition runs out of its budget without finding an order or proving that none exists.
     TransitionUnproven = ("transition_unproven", Error),
+    /// Returned when an invariant reads flags rolled out in more bucketings, or with more distinct shares, than the check splits the units into classes for.
+    TooManyClasses = ("too_many_classes", Error),
     /// Returned when a rollback target is not earlier in the plan than the phase that rolls back.
     RollbackNotEarlier = ("rollback_not_earlier", Error),
     /// Returned when a phase cannot be reached from the start of the rollout.
@@ -112,6 +120,8 @@ catalogue! {
     UnusedFlag = ("unused_flag", Warning),
     /// Returned when a context attribute is declared but no scoped value reads it.
     UnusedAttribute = ("unused_attribute", Warning),
+    /// Returned when a cohort is declared but no share uses it.
+    UnusedCohort = ("unused_cohort", Warning),
     /// Returned when a phase leaves every flag as the previous phase had it.
     UnchangedPhase = ("unchanged_phase", Warning),
     /// Returned when a phase other than the last one lasts `indefinite`ly.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Plan, Setting, Value};
+use crate::model::{Bucketing, Plan, Setting, Value};
 
 /// Past this many classes of contexts the settings are not compared: the change counts as
 /// widening, which is the cautious answer.
@@ -36,11 +36,11 @@ pub(super) fn reach(
     let mut named: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
     for (plan, setting) in [(old_plan, old), (new_plan, new)] {
         if let Setting::Scoped { rules, .. } = setting {
-            for rule in rules {
+            for condition in rules.iter().filter_map(|r| r.condition.as_ref()) {
                 let values = named
-                    .entry(plan.attribute(rule.condition.attribute).name.as_str())
+                    .entry(plan.attribute(condition.attribute).name.as_str())
                     .or_default();
-                for v in rule.condition.values() {
+                for v in condition.values() {
                     if !values.contains(&v) {
                         values.push(v);
                     }
@@ -73,20 +73,66 @@ pub(super) fn reach(
             k /= values.len() + 1;
             context.insert(name, values.get(choice).copied());
         }
-        let value_in = |plan: &Plan, setting: &Setting| {
-            setting.value_in(&|a| {
-                context
-                    .get(plan.attribute(a).name.as_str())
-                    .copied()
-                    .flatten()
-                    .cloned()
-            })
+        let attribute = |plan: &Plan, a| {
+            context
+                .get(plan.attribute(a).name.as_str())
+                .copied()
+                .flatten()
+                .cloned()
         };
-        let (a, b) = (value_in(old_plan, old), value_in(new_plan, new));
-        if a != b {
-            reach.widened |= b != *rest;
-            reach.narrowed |= a != *rest;
-        }
+        let old_units = old.distribution(&|a| attribute(old_plan, a));
+        let new_units = new.distribution(&|a| attribute(new_plan, a));
+        compare(old_plan, &old_units, new_plan, &new_units, rest, &mut reach);
     }
     reach
+}
+
+/// Compares who gets each value other than `rest` in one context class: a larger share is
+/// widening, a smaller one narrowing, and the same share picked by another bucketing is both
+/// (the buckets are reshuffled: some units lose the value and others gain it).
+fn compare(
+    old_plan: &Plan,
+    old: &[(Value, u32, Option<Bucketing>)],
+    new_plan: &Plan,
+    new: &[(Value, u32, Option<Bucketing>)],
+    rest: &Value,
+    reach: &mut Reach,
+) {
+    let share = |units: &[(Value, u32, Option<Bucketing>)], v: &Value| {
+        units
+            .iter()
+            .find(|(value, ..)| value == v)
+            .map(|&(_, share, bucketing)| (share, bucketing))
+    };
+    for (value, ..) in old.iter().chain(new) {
+        if value == rest {
+            continue;
+        }
+        let (before, after) = (share(old, value), share(new, value));
+        let (before_share, after_share) = (before.map_or(0, |s| s.0), after.map_or(0, |s| s.0));
+        reach.widened |= after_share > before_share;
+        reach.narrowed |= after_share < before_share;
+        if let (Some((b, Some(old_bucketing))), Some((a, Some(new_bucketing)))) = (before, after)
+            && a == b
+            && bucketing_name(old_plan, old_bucketing) != bucketing_name(new_plan, new_bucketing)
+        {
+            reach.widened = true;
+            reach.narrowed = true;
+        }
+    }
+}
+
+/// A bucketing by names, which match across two plans: `of early`, or `by user.id` with the
+/// flag's name.
+fn bucketing_name(plan: &Plan, bucketing: Bucketing) -> String {
+    match bucketing {
+        Bucketing::Cohort(_) => plan.describe_bucketing(bucketing),
+        Bucketing::Flag { flag, .. } => {
+            format!(
+                "{} {}",
+                plan.flag(flag).name,
+                plan.describe_bucketing(bucketing)
+            )
+        }
+    }
 }

@@ -53,9 +53,13 @@ fn flag(plan: &Plan, setting: &Setting) -> Json {
     });
     if let Setting::Scoped { rules, .. } = setting {
         let mut branches = Vec::new();
-        for r in rules {
+        // Every rule has a condition here: `emit` refuses rollouts before it gets this far.
+        for (r, c) in rules
+            .iter()
+            .filter_map(|r| Some((r, r.condition.as_ref()?)))
+        {
             variants.insert(variant(&r.value), r.value.to_json());
-            branches.push(condition(plan, &r.condition));
+            branches.push(condition(plan, c));
             branches.push(json!(variant(&r.value)));
         }
         branches.push(json!(variant(default)));

@@ -27,15 +27,16 @@ fn compile<'r>(rules: &'r [ScopedRule], default: &Value) -> (Vec<(Vec<Clause<'r>
     let Some((first, rest)) = rules.split_first() else {
         return (Vec::new(), default.clone());
     };
+    // Every rule has a condition here: `emit` refuses rollouts before it gets this far.
+    let Some(condition) = &first.condition else {
+        return compile(rest, default);
+    };
     let (later, fallthrough) = compile(rest, default);
-    let negated = matches!(
-        first.condition.test,
-        ConditionTest::Equals { negated: true, .. }
-    );
+    let negated = matches!(condition.test, ConditionTest::Equals { negated: true, .. });
     if !negated {
         let mut out = vec![(
             vec![Clause {
-                condition: &first.condition,
+                condition,
                 negate: false,
             }],
             first.value.clone(),
@@ -45,7 +46,7 @@ fn compile<'r>(rules: &'r [ScopedRule], default: &Value) -> (Vec<(Vec<Clause<'r>
     }
     // `a != c → v`: where `a == c`, the later rules decide; everywhere else (absent too), `v`.
     let guard = Clause {
-        condition: &first.condition,
+        condition,
         negate: false,
     };
     let mut out: Vec<(Vec<Clause<'r>>, Value)> = later
@@ -149,7 +150,7 @@ mod tests {
             setting in settings(),
             context in proptest::collection::vec(context_value(), 2),
         ) {
-            let want = setting.value_in(&|a| context[a.0].clone());
+            let want = setting.value_for(&|a| context[a.0].clone(), &|_| 0);
             let (rules, fallthrough) = match &setting {
                 Setting::Fixed(v) => (Vec::new(), v.clone()),
                 Setting::Scoped { rules, default } => compile(rules, default),

@@ -182,6 +182,30 @@ fn safe_component(id: &str, span: Span) -> Result<&str, EmitError> {
     }
 }
 
+/// Percentage rollouts are proven and simulated, but not yet written in configuration formats:
+/// refuse them rather than write a file that gives every unit the value.
+fn rollouts_written(plan: &Plan, target: Target) -> Result<(), EmitError> {
+    if !target.is_configuration() {
+        return Ok(());
+    }
+    for phase in &plan.phases {
+        for a in &phase.assignments {
+            if a.setting.rollouts().next().is_some() {
+                return Err(EmitError {
+                    message: format!(
+                        "`{target}` does not write percentage rollouts yet: flag `{}` in phase `{}`",
+                        plan.flag(a.flag).name,
+                        phase.id
+                    ),
+                    help: "emit the checklist or calendar for this plan; configuration targets for rollouts are being added".to_owned(),
+                    span: a.span,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The file name of a configuration.
 pub fn file_name(plan: &Plan, target: Target, config: &Config<'_>) -> Result<String, EmitError> {
     let phase = plan.phase(config.phase);
@@ -202,6 +226,7 @@ pub fn files(
     only: Option<PhaseId>,
 ) -> Result<Vec<OutFile>, EmitError> {
     let plan = input.plan();
+    rollouts_written(plan, target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }
@@ -245,6 +270,7 @@ pub fn document(
     target: Target,
     config: &Config<'_>,
 ) -> Result<String, EmitError> {
+    rollouts_written(input.plan(), target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }
@@ -272,6 +298,7 @@ pub fn stdout(
     if let Some(phase) = only {
         return document(input, target, &input.phase_config(phase));
     }
+    rollouts_written(input.plan(), target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }

@@ -30,7 +30,7 @@ pub(super) fn setting_json(plan: &Plan, setting: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| json!({
-                "when": condition_json(plan, &r.condition),
+                "when": r.condition.as_ref().map(|c| condition_json(plan, c)),
                 "value": r.value.to_json(),
             })).collect::<Vec<_>>(),
         }),
@@ -218,8 +218,9 @@ pub(super) mod tests {
     /// Settings with up to five rules over two attributes, integer values.
     pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {
         let rule = (condition(), 0..4i64).prop_map(|(condition, v)| ScopedRule {
-            condition,
+            condition: Some(condition),
             value: Value::Int(v),
+            rollout: None,
         });
         prop_oneof![
             (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),

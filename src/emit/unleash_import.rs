@@ -23,9 +23,10 @@ fn context_fields(input: &Input<'_>, config: &Config<'_>) -> Vec<Json> {
         .iter()
         .flat_map(|s| match s {
             Setting::Fixed(_) => Vec::new(),
-            Setting::Scoped { rules, .. } => {
-                rules.iter().map(|r| r.condition.attribute.0).collect()
-            }
+            Setting::Scoped { rules, .. } => rules
+                .iter()
+                .filter_map(|r| Some(r.condition.as_ref()?.attribute.0))
+                .collect(),
         })
         .collect();
     used.sort_unstable();

@@ -32,7 +32,7 @@ enum Group {
 
 fn group(item: &Item<'_>) -> Group {
     match item {
-        Item::Attribute(_) => Group::Attribute,
+        Item::Attribute(_) | Item::Cohort(_) => Group::Attribute,
         Item::Flag(_) => Group::Flag,
         Item::Metric(_) => Group::Metric,
         Item::Invariant(_) => Group::Invariant,
@@ -170,6 +170,10 @@ impl Printer<'_> {
         self.block(keyword, header_end, blank, body, None);
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per kind of item, each a few lines"
+    )]
     fn item(&mut self, item: &Item<'_>, blank: bool) {
         match item {
             Item::Plan(plan) => {
@@ -184,6 +188,10 @@ impl Printer<'_> {
             Item::Attribute(a) => {
                 let end = a.description.as_ref().map_or(a.ty.span, |d| d.span);
                 self.line(0, &text::attribute(a), end.range().end, blank);
+            }
+            Item::Cohort(c) => {
+                let end = c.description.as_ref().map_or(c.attribute.span, |d| d.span);
+                self.line(0, &text::cohort(c), end.range().end, blank);
             }
             Item::Flag(f) => {
                 let end = f.description.as_ref().map_or(f.initial.span, |d| d.span);

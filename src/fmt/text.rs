@@ -5,9 +5,10 @@
 use std::fmt::Write as _;
 
 use crate::syntax::ast::{
-    AttributeDecl, Condition, ConditionTest, DurationSpec, ExprKind, FailAction, FlagDecl, Freeze,
-    Gate, GateOption, Holiday, InconclusiveAction, Literal, LiteralKind, MetricDecl, Moment,
-    MonitorEntry, PhaseStmt, PlanField, SetStmt, SetValue, TypeExpr,
+    AttributeDecl, CohortDecl, Condition, ConditionTest, DurationSpec, ExprKind, FailAction,
+    FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction, Literal, LiteralKind,
+    MetricDecl, Moment, MonitorEntry, PhaseStmt, PlanField, SetStmt, SetValue, Share,
+    ShareBucketing, TypeExpr,
 };
 
 /// A string literal that the parser's `unescape` turns back into `text`: quotes, backslashes,
@@ -116,6 +117,15 @@ pub(super) fn attribute(a: &AttributeDecl<'_>) -> String {
         a.name.node,
         type_expr(&a.ty.node),
         opt_string(a.description.as_ref())
+    )
+}
+
+pub(super) fn cohort(c: &CohortDecl<'_>) -> String {
+    format!(
+        "cohort {} by {}{}",
+        c.name.node,
+        c.attribute.node,
+        opt_string(c.description.as_ref())
     )
 }
 
@@ -233,14 +243,17 @@ fn set_stmt(set: &SetStmt<'_>) -> String {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                let _ = write!(
-                    out,
-                    "{} when {}",
-                    literal(&rule.value),
-                    condition(&rule.condition)
-                );
+                out.push_str(&literal(&rule.value));
+                if let Some(c) = &rule.condition {
+                    let _ = write!(out, " when {}", condition(c));
+                }
+                if let Some(s) = &rule.share {
+                    let _ = write!(out, " {}", share(s));
+                }
             }
-            let _ = write!(out, " else {}", literal(default));
+            if let Some(default) = default {
+                let _ = write!(out, " else {}", literal(default));
+            }
         }
     }
     if let Some(optional) = &set.optional {
@@ -248,6 +261,13 @@ fn set_stmt(set: &SetStmt<'_>) -> String {
         out.push_str(&opt_string(optional.node.as_ref()));
     }
     out
+}
+
+fn share(s: &Share<'_>) -> String {
+    match &s.bucketing {
+        ShareBucketing::Cohort(c) => format!("for {} of {}", s.percent.node, c.node),
+        ShareBucketing::Attribute(a) => format!("for {} by {}", s.percent.node, a.node),
+    }
 }
 
 fn condition(c: &Condition<'_>) -> String {

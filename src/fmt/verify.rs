@@ -83,6 +83,7 @@ fn item_span(item: &Item<'_>) -> Span {
     match item {
         Item::Plan(p) => p.keyword,
         Item::Attribute(a) => a.name.span,
+        Item::Cohort(c) => c.name.span,
         Item::Flag(f) => f.name.span,
         Item::Metric(m) => m.name.span,
         Item::Invariant(i) => i.name.span,

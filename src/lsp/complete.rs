@@ -75,6 +75,7 @@ impl Completions<'_> {
         let item_kind = match kind {
             Kind::Flag => CompletionItemKind::VARIABLE,
             Kind::Attribute => CompletionItemKind::FIELD,
+            Kind::Cohort => CompletionItemKind::ENUM,
             Kind::Metric => CompletionItemKind::EVENT,
             Kind::Phase => CompletionItemKind::MODULE,
             Kind::Plan | Kind::Invariant => CompletionItemKind::REFERENCE,
@@ -175,9 +176,11 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
                 "set" => out.names(Kind::Flag),
                 "[" | "," if open_list => out.values_of(before("in")),
                 "=" | "else" | "," => out.values_of(flag),
-                "when" => out.names(Kind::Attribute),
+                "when" | "by" => out.names(Kind::Attribute),
+                "of" => out.names(Kind::Cohort),
+                p if p.ends_with('%') => out.add(kw::SHARE_BUCKETINGS, kw),
                 "==" | "!=" => out.values_of(before(prev)),
-                "in" => out,
+                "in" | "for" => out,
                 _ => out.add(kw::AFTER_SET_VALUE, kw),
             }
         }
@@ -206,6 +209,7 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
                 .add(&["true", "false"], CompletionItemKind::VALUE),
             _ => out,
         },
+        "cohort" if prev == "by" => out.names(Kind::Attribute),
         "flag" | "attribute" if prev == ":" => out.add(kw::TYPES, kw),
         "metric" if prev == ":" => out.add(kw::METRIC_UNITS, kw),
         "metric" if kw::METRIC_UNITS.contains(&prev) => out.add(kw::METRIC_OPTIONS, kw),

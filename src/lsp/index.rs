@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use crate::syntax::ast::{self, ExprKind, FailAction, Item, MonitorEntry, PhaseStmt, SetValue};
+use crate::syntax::ast::{
+    self, ExprKind, FailAction, Item, MonitorEntry, PhaseStmt, SetValue, ShareBucketing,
+};
 
 /// What a name names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,6 +13,7 @@ pub(super) enum Kind {
     Plan,
     Flag,
     Attribute,
+    Cohort,
     Metric,
     Invariant,
     Phase,
@@ -22,6 +25,7 @@ impl Kind {
             Kind::Plan => "plan",
             Kind::Flag => "flag",
             Kind::Attribute => "attribute",
+            Kind::Cohort => "cohort",
             Kind::Metric => "metric",
             Kind::Invariant => "invariant",
             Kind::Phase => "phase",
@@ -152,6 +156,11 @@ impl Builder<'_> {
                     variants(&a.ty.node),
                 );
             }
+            Item::Cohort(c) => {
+                let end = c.description.as_ref().map_or(c.attribute.span, |d| d.span);
+                self.declare(Kind::Cohort, &c.name, end.range().end, Vec::new());
+                self.use_of(Kind::Attribute, &c.attribute);
+            }
             Item::Flag(f) => {
                 let end = f.description.as_ref().map_or(f.initial.span, |d| d.span);
                 self.declare(Kind::Flag, &f.name, end.range().end, variants(&f.ty.node));
@@ -193,7 +202,16 @@ impl Builder<'_> {
                     self.use_of(Kind::Flag, &s.flag);
                     if let SetValue::Scoped { rules, .. } = &s.value {
                         for rule in rules {
-                            self.use_of(Kind::Attribute, &rule.condition.attribute);
+                            if let Some(c) = &rule.condition {
+                                self.use_of(Kind::Attribute, &c.attribute);
+                            }
+                            match rule.share.as_ref().map(|s| &s.bucketing) {
+                                Some(ShareBucketing::Cohort(c)) => self.use_of(Kind::Cohort, c),
+                                Some(ShareBucketing::Attribute(a)) => {
+                                    self.use_of(Kind::Attribute, a);
+                                }
+                                None => {}
+                            }
                         }
                     }
                 }

@@ -50,7 +50,10 @@ pub(super) const MOMENTS: &[&str] = &["before", "after"];
 pub(super) const ROLLBACK_WORDS: &[&str] = &["previous", "start"];
 
 /// Words after a `set` value.
-pub(super) const AFTER_SET_VALUE: &[&str] = &["when", "optional", "else"];
+pub(super) const AFTER_SET_VALUE: &[&str] = &["when", "for", "optional", "else"];
+
+/// Words after a share (`for 5%`): a cohort's bucketing or the flag's own.
+pub(super) const SHARE_BUCKETINGS: &[&str] = &["of", "by"];
 
 /// Words after a gate's threshold.
 pub(super) const GATE_OPTIONS: &[&str] = &["over", "pass", "inconclusive"];
@@ -90,6 +93,7 @@ mod tests {
             .chain(MOMENTS.iter().copied())
             .chain(AFTER_SET_VALUE.iter().copied())
             .chain(GATE_OPTIONS.iter().copied())
+            .chain(SHARE_BUCKETINGS.iter().copied())
             .chain(WINDOW_UNITS.iter().copied())
             .chain(METRIC_OPTIONS.iter().copied())
             .chain(DURATION_WORDS.iter().copied());

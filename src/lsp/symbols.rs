@@ -22,6 +22,7 @@ pub(super) fn outline(doc: &Document) -> Vec<DocumentSymbol> {
                     Kind::Plan => SymbolKind::NAMESPACE,
                     Kind::Flag => SymbolKind::VARIABLE,
                     Kind::Attribute => SymbolKind::FIELD,
+                    Kind::Cohort => SymbolKind::ENUM,
                     Kind::Metric => SymbolKind::EVENT,
                     Kind::Invariant => SymbolKind::BOOLEAN,
                     Kind::Phase => SymbolKind::FUNCTION,

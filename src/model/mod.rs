@@ -9,6 +9,7 @@ mod resolve;
 mod resolve_gate;
 mod resolve_names;
 mod resolve_phase;
+mod resolve_share;
 mod time;
 mod value;
 
@@ -18,5 +19,6 @@ pub use plan::*;
 pub use resolve::resolve;
 pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, Window, parse_date};
 pub use value::{
-    Condition, ConditionTest, FlagState, FlagType, ScopedRule, Setting, Settings, Value,
+    Bucketing, Condition, ConditionTest, FlagState, FlagType, Percent, Rollout, ScopedRule,
+    Setting, Settings, Value,
 };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::formula::Formula;
 use super::time::{Date, Hours, PhaseDuration, Window};
-use super::value::{FlagState, FlagType, Setting, Value};
+use super::value::{Bucketing, FlagState, FlagType, Setting, Value};
 use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Unit};
 
@@ -16,6 +16,9 @@ pub struct FlagId(pub usize);
 /// Index into [`Plan::attributes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AttributeId(pub usize);
+/// Index into [`Plan::cohorts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CohortId(pub usize);
 /// Index into [`Plan::metrics`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MetricId(pub usize);
@@ -40,6 +43,7 @@ pub struct Plan {
     pub start: Option<Date>,
     pub header_span: Span,
     pub attributes: Vec<Attribute>,
+    pub cohorts: Vec<Cohort>,
     pub flags: Vec<Flag>,
     pub metrics: Vec<Metric>,
     pub invariants: Vec<Invariant>,
@@ -94,6 +98,26 @@ impl Plan {
         &self.attributes[id.0]
     }
 
+    pub fn cohort(&self, id: CohortId) -> &Cohort {
+        &self.cohorts[id.0]
+    }
+
+    /// `of early` or `by user.id`, as a plan writes the bucketing.
+    pub fn describe_bucketing(&self, bucketing: Bucketing) -> String {
+        match bucketing {
+            Bucketing::Cohort(c) => format!("of {}", self.cohort(c).name),
+            Bucketing::Flag { attribute, .. } => format!("by {}", self.attribute(attribute).name),
+        }
+    }
+
+    /// The attribute whose value identifies a unit of a bucketing.
+    pub fn bucketing_attribute(&self, bucketing: Bucketing) -> AttributeId {
+        match bucketing {
+            Bucketing::Cohort(c) => self.cohort(c).attribute,
+            Bucketing::Flag { attribute, .. } => attribute,
+        }
+    }
+
     /// The flag state a rollback target stands for.
     pub fn target_state(&self, target: RollbackTarget) -> &FlagState {
         match target {
@@ -115,6 +139,17 @@ impl Plan {
 pub struct Attribute {
     pub name: String,
     pub ty: FlagType,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+/// `cohort early by user.id`: units bucketed together. Every flag rolled out `of` a cohort
+/// shares its buckets, so a unit inside a smaller share of it is inside every larger one.
+#[derive(Debug, Clone)]
+pub struct Cohort {
+    pub name: String,
+    /// The attribute whose value identifies a unit: the bucketing hashes it.
+    pub attribute: AttributeId,
     pub description: Option<String>,
     pub span: Span,
 }

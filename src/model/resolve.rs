@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::plan::{
-    Attribute, AttributeId, Flag, FlagId, Freeze, Holiday, Invariant, Metric, MetricId, Monitor,
-    Plan, TextItem,
+    Attribute, AttributeId, Cohort, CohortId, Flag, FlagId, Freeze, Holiday, Invariant, Metric,
+    MetricId, Monitor, Plan, TextItem,
 };
 use super::resolve_names::placeholder;
 use super::time::parse_date;
@@ -39,6 +39,9 @@ pub(super) struct Resolver<'s> {
     pub(super) attribute_ids: HashMap<String, AttributeId>,
     pub(super) metrics: Vec<Metric>,
     pub(super) metric_ids: HashMap<String, MetricId>,
+    pub(super) cohorts: Vec<Cohort>,
+    /// `None` for a cohort declared with a wrong attribute (reported where it is declared).
+    pub(super) cohort_ids: HashMap<String, Option<CohortId>>,
     /// Code and primary span of each diagnostic reported, so none is reported twice.
     reported: HashSet<(Code, Span)>,
 }
@@ -54,6 +57,8 @@ impl<'s> Resolver<'s> {
             attribute_ids: HashMap::new(),
             metrics: Vec::new(),
             metric_ids: HashMap::new(),
+            cohorts: Vec::new(),
+            cohort_ids: HashMap::new(),
             reported: HashSet::new(),
         }
     }
@@ -100,6 +105,7 @@ impl<'s> Resolver<'s> {
             start: header.start,
             header_span: header.span,
             attributes: std::mem::take(&mut self.attributes),
+            cohorts: std::mem::take(&mut self.cohorts),
             flags: std::mem::take(&mut self.flags),
             metrics: std::mem::take(&mut self.metrics),
             invariants: wide.invariants,
@@ -349,6 +355,7 @@ impl<'s> Resolver<'s> {
                 _ => {}
             }
         }
+        self.cohorts(file);
     }
 
     /// Records `name` in `seen`; reports and returns `false` when it is there already.

@@ -279,15 +279,30 @@ impl Resolver<'_> {
                 let mut ok = true;
                 for rule in rules {
                     let value = self.literal(&rule.value, &ty, &what, declared);
-                    let condition = self.condition(&rule.condition);
-                    match (value, condition) {
-                        (Some(value), Some(condition)) => {
-                            resolved.push(ScopedRule { condition, value });
+                    let condition = rule.condition.as_ref().map(|c| self.condition(c));
+                    let rollout = rule.share.as_ref().map(|s| self.rollout(s, flag));
+                    // `Some(None)`: written, and reported as wrong.
+                    match (value, condition, rollout) {
+                        (
+                            Some(value),
+                            condition @ (None | Some(Some(_))),
+                            rollout @ (None | Some(Some(_))),
+                        ) => {
+                            resolved.push(ScopedRule {
+                                condition: condition.flatten(),
+                                value,
+                                rollout: rollout.flatten(),
+                            });
                         }
                         _ => ok = false,
                     }
                 }
-                let default = self.literal(default, &ty, &what, declared)?;
+                // Without `else`, the units no rule gives a value keep the flag's declared
+                // value, as a flag system's fallthrough gives them its default.
+                let default = match default {
+                    Some(default) => self.literal(default, &ty, &what, declared)?,
+                    None => self.flags[flag.0].initial.clone(),
+                };
                 if !ok {
                     return None;
                 }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::plan::{AttributeId, FlagId};
+use super::plan::{AttributeId, CohortId, FlagId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FlagType {
@@ -90,14 +90,92 @@ impl Condition {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ScopedRule {
-    pub condition: Condition,
-    pub value: Value,
+/// A share of units, in thousandths of a percent: `for 0.5% …` is `Percent(500)`. Every
+/// system rollplan emits for weighs rollouts at this resolution or a coarser one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Percent(u32);
+
+impl Percent {
+    /// The buckets of a bucketing: a unit's bucket is in `0..ALL_THOUSANDTHS`.
+    pub const ALL_THOUSANDTHS: u32 = 100_000;
+    /// 100%: every unit.
+    pub const ALL: Percent = Percent(Self::ALL_THOUSANDTHS);
+
+    /// Thousandths of a percent, when in `1..=100_000`.
+    pub fn from_thousandths(thousandths: u32) -> Option<Percent> {
+        (1..=Self::ALL.0)
+            .contains(&thousandths)
+            .then_some(Percent(thousandths))
+    }
+
+    pub fn thousandths(self) -> u32 {
+        self.0
+    }
+
+    /// Whether a unit in `bucket` (of `0..100_000`) is inside the share: the units of the
+    /// lowest buckets are, so a larger share of the same bucketing holds every unit of a
+    /// smaller one.
+    pub fn contains(self, bucket: u32) -> bool {
+        bucket < self.0
+    }
 }
 
-/// What a flag is set to: one value everywhere, or values that depend on the evaluation
-/// context (the first rule whose condition holds wins; `default` where none does).
+impl fmt::Display for Percent {
+    /// `5%`, `0.5%`, `12.125%`: no trailing zeros.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (whole, thousandths) = (self.0 / 1000, self.0 % 1000);
+        if thousandths == 0 {
+            return write!(f, "{whole}%");
+        }
+        let decimals = format!("{thousandths:03}");
+        write!(f, "{whole}.{}%", decimals.trim_end_matches('0'))
+    }
+}
+
+/// How units are assigned to buckets: a unit's bucket is a stable hash of the identifying
+/// attribute's value, salted per bucketing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bucketing {
+    /// `of COHORT`: one bucketing for every flag rolled out in the cohort, so their shares
+    /// nest unit by unit.
+    Cohort(CohortId),
+    /// `by ATTRIBUTE`: this flag's own bucketing, independent of every other flag's.
+    Flag {
+        flag: FlagId,
+        attribute: AttributeId,
+    },
+}
+
+/// `for 5% of early`: the rule's value goes to this share of the units its condition selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rollout {
+    pub percent: Percent,
+    pub bucketing: Bucketing,
+}
+
+/// One rule of a scoped setting. It applies to a unit when its condition holds (always, with
+/// none); it gives `value` to the units inside its rollout (all of them, with none), and the
+/// setting's `default` to the rest: the first rule that applies decides, as in `LaunchDarkly`
+/// and flagd.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScopedRule {
+    pub condition: Option<Condition>,
+    pub value: Value,
+    pub rollout: Option<Rollout>,
+}
+
+impl ScopedRule {
+    /// Whether the rule applies in a context (the unit's bucket aside).
+    pub fn applies(&self, attribute: &impl Fn(AttributeId) -> Option<Value>) -> bool {
+        self.condition
+            .as_ref()
+            .is_none_or(|c| c.holds(attribute(c.attribute).as_ref()))
+    }
+}
+
+/// What a flag is set to: one value for every unit, or values that depend on the evaluation
+/// context and the unit's bucket (the first rule that applies decides; `default` where none
+/// does).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Setting {
     Fixed(Value),
@@ -108,14 +186,64 @@ pub enum Setting {
 }
 
 impl Setting {
-    /// The value in a context, given the attribute values of that context.
-    pub fn value_in(&self, context: &impl Fn(AttributeId) -> Option<Value>) -> Value {
+    /// The value for a unit, given the attribute values of its context and its bucket in each
+    /// bucketing (`0..100_000`).
+    pub fn value_for(
+        &self,
+        attribute: &impl Fn(AttributeId) -> Option<Value>,
+        bucket: &impl Fn(Bucketing) -> u32,
+    ) -> Value {
         match self {
             Setting::Fixed(v) => v.clone(),
-            Setting::Scoped { rules, default } => rules
-                .iter()
-                .find(|r| r.condition.holds(context(r.condition.attribute).as_ref()))
-                .map_or_else(|| default.clone(), |r| r.value.clone()),
+            Setting::Scoped { rules, default } => match rules.iter().find(|r| r.applies(attribute))
+            {
+                Some(rule)
+                    if rule
+                        .rollout
+                        .is_none_or(|r| r.percent.contains(bucket(r.bucketing))) =>
+                {
+                    rule.value.clone()
+                }
+                _ => default.clone(),
+            },
+        }
+    }
+
+    /// Who gets which value in a context: each value with its share of the context's units,
+    /// in thousandths of a percent, and the bucketing that picks the units (`None` when every
+    /// unit of the context gets it).
+    pub fn distribution(
+        &self,
+        attribute: &impl Fn(AttributeId) -> Option<Value>,
+    ) -> Vec<(Value, u32, Option<Bucketing>)> {
+        let all = Percent::ALL_THOUSANDTHS;
+        match self {
+            Setting::Fixed(v) => vec![(v.clone(), all, None)],
+            Setting::Scoped { rules, default } => {
+                match rules.iter().find(|r| r.applies(attribute)) {
+                    None => vec![(default.clone(), all, None)],
+                    Some(ScopedRule {
+                        value,
+                        rollout: None,
+                        ..
+                    }) => vec![(value.clone(), all, None)],
+                    Some(ScopedRule {
+                        value,
+                        rollout: Some(r),
+                        ..
+                    }) if value == default || r.percent == Percent::ALL => {
+                        vec![(value.clone(), all, None)]
+                    }
+                    Some(ScopedRule {
+                        value,
+                        rollout: Some(r),
+                        ..
+                    }) => vec![
+                        (value.clone(), r.percent.0, Some(r.bucketing)),
+                        (default.clone(), all - r.percent.0, Some(r.bucketing)),
+                    ],
+                }
+            }
         }
     }
 
@@ -124,6 +252,15 @@ impl Setting {
         match self {
             Setting::Fixed(v) | Setting::Scoped { default: v, .. } => v,
         }
+    }
+
+    /// The rollouts of the setting's rules.
+    pub fn rollouts(&self) -> impl Iterator<Item = &Rollout> {
+        let rules: &[ScopedRule] = match self {
+            Setting::Fixed(_) => &[],
+            Setting::Scoped { rules, .. } => rules,
+        };
+        rules.iter().filter_map(|r| r.rollout.as_ref())
     }
 }
 

@@ -44,6 +44,7 @@ pub struct File<'a> {
 pub enum Item<'a> {
     Plan(PlanHeader<'a>),
     Attribute(AttributeDecl<'a>),
+    Cohort(CohortDecl<'a>),
     Flag(FlagDecl<'a>),
     Metric(MetricDecl<'a>),
     Invariant(InvariantDecl<'a>),
@@ -88,6 +89,15 @@ pub enum PlanField<'a> {
 pub struct AttributeDecl<'a> {
     pub name: Name<'a>,
     pub ty: Spanned<TypeExpr<'a>>,
+    pub description: Option<Text<'a>>,
+}
+
+/// `cohort early by user.id "…"`: a bucketing that flags share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortDecl<'a> {
+    pub name: Name<'a>,
+    /// The attribute whose value identifies a unit.
+    pub attribute: Name<'a>,
     pub description: Option<Text<'a>>,
 }
 
@@ -295,17 +305,38 @@ pub struct SetStmt<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetValue<'a> {
     Plain(Literal<'a>),
-    /// `v1 when cond, v2 when cond else v0`.
+    /// `v1 when cond, v2 for 5% of early else v0`: the first rule that applies gives the
+    /// value; `else` where none does (left out: the flag's declared value).
     Scoped {
         rules: Vec<ScopedRule<'a>>,
-        default: Literal<'a>,
+        default: Option<Literal<'a>>,
     },
 }
 
+/// `value [when condition] [for P% of COHORT | for P% by ATTRIBUTE]`, with at least one of
+/// the two tails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopedRule<'a> {
     pub value: Literal<'a>,
-    pub condition: Condition<'a>,
+    pub condition: Option<Condition<'a>>,
+    pub share: Option<Share<'a>>,
+}
+
+/// `for 5% of early` or `for 50% by user.id`.
+#[derive(Debug, Clone, Eq)]
+pub struct Share<'a> {
+    pub span: Span,
+    /// `5%`, as written.
+    pub percent: Raw<'a>,
+    pub bucketing: ShareBucketing<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareBucketing<'a> {
+    /// `of COHORT`: the cohort's bucketing, shared with every flag rolled out in it.
+    Cohort(Name<'a>),
+    /// `by ATTRIBUTE`: a bucketing of this flag's own.
+    Attribute(Name<'a>),
 }
 
 #[derive(Debug, Clone, Eq)]
@@ -406,6 +437,10 @@ eq_ignoring_spans!(Phase {
 eq_ignoring_spans!(SetStmt {
     spans: [span],
     fields: [flag, value, optional]
+});
+eq_ignoring_spans!(Share {
+    spans: [span],
+    fields: [percent, bucketing]
 });
 eq_ignoring_spans!(Condition {
     spans: [span],

@@ -4,14 +4,14 @@
 
 use std::borrow::Cow;
 
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 use super::ast::{
-    AttributeDecl, CmpOp, Communicate, Condition, ConditionTest, DurationSpec, Expr, ExprKind,
-    FailAction, File, FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction,
+    AttributeDecl, CmpOp, CohortDecl, Communicate, Condition, ConditionTest, DurationSpec, Expr,
+    ExprKind, FailAction, File, FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction,
     InvariantDecl, Item, Literal, LiteralKind, MetricDecl, Moment, Monitor, MonitorEntry, Name,
-    OnFail, Phase, PhaseStmt, PlanField, PlanHeader, Raw, ScopedRule, SetStmt, SetValue, Spanned,
-    Text, TextBlock, TypeExpr, Unit,
+    OnFail, Phase, PhaseStmt, PlanField, PlanHeader, Raw, ScopedRule, SetStmt, SetValue, Share,
+    ShareBucketing, Spanned, Text, TextBlock, TypeExpr, Unit,
 };
 use super::grammar::Rule;
 use super::scan::{Kind, Region, regions};
@@ -25,7 +25,7 @@ pub(super) struct Lowerer {
 
 type P<'a> = Pair<'a, Rule>;
 
-fn next<'a>(pairs: &mut Pairs<'a, Rule>, what: &str) -> P<'a> {
+fn next<'a>(pairs: &mut impl Iterator<Item = P<'a>>, what: &str) -> P<'a> {
     pairs
         .next()
         .unwrap_or_else(|| panic!("grammar promises {what}"))
@@ -68,6 +68,17 @@ impl Lowerer {
                 Item::Attribute(AttributeDecl {
                     name,
                     ty,
+                    description,
+                })
+            }
+            Rule::cohort_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.name(&next(&mut inner, "cohort name"));
+                let attribute = self.name(&next(&mut inner, "cohort attribute"));
+                let description = inner.next().map(|p| self.text(&p));
+                Item::Cohort(CohortDecl {
+                    name,
+                    attribute,
                     description,
                 })
             }
@@ -487,24 +498,25 @@ impl Lowerer {
         let mut inner = pair.into_inner();
         let flag = self.name(&next(&mut inner, "flag"));
         let set_value = next(&mut inner, "set value");
-        // `value` alone, or `value condition scoped_rule* value`: the first rule's value and
-        // condition, the other rules, then the `else` value.
-        let mut parts = set_value.into_inner();
+        // `value` alone, or `value tail scoped_rule* [else value]`: the first rule's value and
+        // tail (a condition, a share, or both), the other rules, then the `else` value.
+        let mut parts = set_value.into_inner().peekable();
         let first = next(&mut parts, "value");
-        let value = match parts.next() {
-            None => SetValue::Plain(self.value(first)),
-            Some(condition) => {
-                let mut rest: Vec<P<'a>> = parts.collect();
-                let default = self.value(rest.pop().expect("grammar promises an else value"));
-                let mut rules = Vec::with_capacity(rest.len() + 1);
-                rules.push(self.scoped(first, condition));
-                rules.extend(rest.into_iter().map(|rule| {
-                    let mut inner = rule.into_inner();
+        let value = if parts.peek().is_none() {
+            SetValue::Plain(self.value(first))
+        } else {
+            let mut rules = vec![self.rule_tail(first, &mut parts)];
+            let mut default = None;
+            for part in parts {
+                if part.as_rule() == Rule::scoped_rule {
+                    let mut inner = part.into_inner().peekable();
                     let value = next(&mut inner, "scoped value");
-                    self.scoped(value, next(&mut inner, "condition"))
-                }));
-                SetValue::Scoped { rules, default }
+                    rules.push(self.rule_tail(value, &mut inner));
+                } else {
+                    default = Some(self.value(part));
+                }
             }
+            SetValue::Scoped { rules, default }
         };
         let optional = inner.next().map(|mark| {
             let mark_span = self.span(&mark);
@@ -518,9 +530,46 @@ impl Lowerer {
         }
     }
 
-    /// A scoped rule from its value and its condition.
-    fn scoped<'a>(&self, value: P<'a>, condition: P<'a>) -> ScopedRule<'a> {
+    /// A scoped rule from its value and the tail that follows it: a condition, a share, or a
+    /// condition and a share. Takes only the tail's pairs from `parts`.
+    fn rule_tail<'a>(
+        &self,
+        value: P<'a>,
+        parts: &mut std::iter::Peekable<impl Iterator<Item = P<'a>>>,
+    ) -> ScopedRule<'a> {
         let value = self.value(value);
+        let condition = parts
+            .next_if(|p| p.as_rule() == Rule::condition)
+            .map(|p| self.condition(p));
+        let share = parts
+            .next_if(|p| p.as_rule() == Rule::share)
+            .map(|p| self.share(p));
+        ScopedRule {
+            value,
+            condition,
+            share,
+        }
+    }
+
+    fn share<'a>(&self, share: P<'a>) -> Share<'a> {
+        let span = self.span(&share);
+        let mut parts = share.into_inner();
+        let percent = self.raw(&next(&mut parts, "percent"));
+        let how = next(&mut parts, "bucketing");
+        let name = self.name(&next(&mut how.clone().into_inner(), "bucketing name"));
+        let bucketing = if how.as_rule() == Rule::share_of {
+            ShareBucketing::Cohort(name)
+        } else {
+            ShareBucketing::Attribute(name)
+        };
+        Share {
+            span,
+            percent,
+            bucketing,
+        }
+    }
+
+    fn condition<'a>(&self, condition: P<'a>) -> Condition<'a> {
         let span = self.span(&condition);
         let mut parts = condition.into_inner();
         let attribute = self.name(&next(&mut parts, "attribute"));
@@ -536,13 +585,10 @@ impl Lowerer {
             }
             _ => ConditionTest::In(test.into_inner().map(|v| self.value(v)).collect()),
         };
-        ScopedRule {
-            value,
-            condition: Condition {
-                span,
-                attribute,
-                test,
-            },
+        Condition {
+            span,
+            attribute,
+            test,
         }
     }
 }

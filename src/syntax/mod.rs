@@ -41,6 +41,7 @@ pub const RESERVED_WORDS: &[&str] = &[
 pub const ITEM_KEYWORDS: &[&str] = &[
     "plan",
     "attribute",
+    "cohort",
     "flag",
     "metric",
     "invariant",

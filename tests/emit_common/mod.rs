@@ -63,8 +63,11 @@ pub(crate) fn setting_json(plan: &Plan, s: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| {
-                let attribute = &plan.attribute(r.condition.attribute).name;
-                let when = match &r.condition.test {
+                let Some(condition) = &r.condition else {
+                    panic!("the plans these tests emit have no rollouts")
+                };
+                let attribute = &plan.attribute(condition.attribute).name;
+                let when = match &condition.test {
                     ConditionTest::Equals { negated: false, value } =>
                         json!({"attribute": attribute, "op": "==", "value": value.to_json()}),
                     ConditionTest::Equals { negated: true, value } =>

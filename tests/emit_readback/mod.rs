@@ -17,8 +17,11 @@ fn setting_json(plan: &Plan, s: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| {
-                let attribute = &plan.attribute(r.condition.attribute).name;
-                let (op, value) = match &r.condition.test {
+                let Some(condition) = &r.condition else {
+                    panic!("the plans these tests emit have no rollouts")
+                };
+                let attribute = &plan.attribute(condition.attribute).name;
+                let (op, value) = match &condition.test {
                     ConditionTest::Equals { negated, value } =>
                         (if *negated { "!=" } else { "==" }, value.to_json()),
                     ConditionTest::In(values) => (
