@@ -456,3 +456,29 @@ fn every_truncated_case_is_reported_on() {
         }
     }
 }
+
+/// Every usage code (exit 2) is named in a heading of the "Usage errors" section of
+/// `docs/diagnostics.md`, and every code named there is in the catalogue.
+#[test]
+fn docs_name_exactly_the_usage_codes() {
+    use rollplan::diagnostic::UsageCode;
+    let text = docs_text();
+    let start = text
+        .find("## Usage errors")
+        .expect("a Usage errors section");
+    let end = text[start..]
+        .find("### Argument errors")
+        .map_or(text.len(), |e| start + e);
+    let mut named = BTreeSet::new();
+    for heading in text[start..end].lines().filter(|l| l.starts_with("### ")) {
+        for part in heading.split('`').skip(1).step_by(2) {
+            named.insert(part.trim_start_matches("rollplan::").to_owned());
+        }
+    }
+    named.remove("ambiguous_revision"); // a warning, printed without a usage error
+    let catalogue: BTreeSet<String> = UsageCode::ALL.iter().map(|c| c.name().to_owned()).collect();
+    assert_eq!(
+        named, catalogue,
+        "docs/diagnostics.md usage headings vs UsageCode::ALL"
+    );
+}

@@ -5,6 +5,7 @@
 //! what was applied and what was not; run again, it carries on from where the flags are.
 //! Exit 0 applied (or nothing to do, or a dry run); 2 on any failure.
 
+use crate::diagnostic::UsageCode;
 use std::path::PathBuf;
 
 use serde_json::{Value as Json, json};
@@ -100,7 +101,7 @@ fn refused(plan: &Plan, refusal: &Refusal) -> UsageError {
     };
     match refusal {
         Refusal::Unknown(flags) => UsageError {
-            code: "live_unknown_configuration",
+            code: UsageCode::LiveUnknownConfiguration,
             message: format!(
                 "{} {} live in a configuration no state of the plan has, and invariants read {}: no safe order can be proven from there",
                 names(flags),
@@ -115,7 +116,7 @@ fn refused(plan: &Plan, refusal: &Refusal) -> UsageError {
             invariant,
             proven,
         } => UsageError {
-            code: "live_no_safe_order",
+            code: UsageCode::LiveNoSafeOrder,
             message: format!(
                 "{} keeps invariant `{}`: after {}changing `{}` breaks it",
                 if *proven {
@@ -241,7 +242,7 @@ fn run_steps(
 
 fn not_confirmed(flag: &str, why: &str) -> UsageError {
     UsageError {
-        code: "unleash_not_confirmed",
+        code: UsageCode::UnleashNotConfirmed,
         message: format!("flag `{flag}` was changed but not confirmed: {why}"),
         help: "another client may be changing the flag: compare with `rollplan status --target unleash` and run apply again".to_owned(),
     }

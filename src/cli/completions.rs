@@ -2,6 +2,7 @@
 //! (`clap_complete`) and man pages (`clap_mangen`), both generated from the one clap definition, so
 //! they cannot drift from the commands.
 
+use crate::diagnostic::UsageCode;
 use std::path::PathBuf;
 
 use clap::CommandFactory as _;
@@ -54,7 +55,7 @@ pub fn man(args: &ManArgs) -> ExitCode {
 
 fn write_failed(e: &std::io::Error, place: &str) -> ExitCode {
     UsageError {
-        code: "io_error",
+        code: UsageCode::IoError,
         message: format!("cannot write the man pages to `{place}`: {e}"),
         help: "name a folder you can write to with `--out`".to_owned(),
     }

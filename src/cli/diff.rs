@@ -5,6 +5,7 @@
 //! not parse or resolve has no model to compare: its diagnostics are printed and the exit code
 //! is 2. A side that resolves but fails `check` is compared, and the diff says it fails.
 
+use crate::diagnostic::UsageCode;
 use std::path::Path;
 use std::process::Command;
 
@@ -107,7 +108,7 @@ fn read(spec: &str) -> Result<Loaded, UsageError> {
             .filter(|(r, p)| !r.is_empty() && !p.is_empty())
         else {
             return Err(UsageError {
-                code: "invalid_revision",
+                code: UsageCode::InvalidRevision,
                 message: format!("`{spec}` is not of the form `git:REV:PATH`"),
                 help: "name a revision and a path: `git:origin/main:plans/entity.roll`".to_owned(),
             });
@@ -137,7 +138,7 @@ fn read(spec: &str) -> Result<Loaded, UsageError> {
 fn checked_revision<'r>(spec: &str, rev: &'r str) -> Result<&'r str, UsageError> {
     if rev.starts_with('-') {
         return Err(UsageError {
-            code: "invalid_revision",
+            code: UsageCode::InvalidRevision,
             message: format!("the revision of `{spec}` starts with `-`, which git reads as an option"),
             help: "name a revision that is a branch, tag or commit: `git:origin/main:plans/entity.roll`"
                 .to_owned(),
@@ -168,14 +169,14 @@ fn git_show(spec: &str, rev: &str, path: &str) -> Result<Loaded, UsageError> {
         .arg("--")
         .output()
         .map_err(|e| UsageError {
-            code: "git_failed",
+            code: UsageCode::GitFailed,
             message: format!("cannot run `git show {rev}:{path}`: {e}"),
             help: "install git, or compare two files".to_owned(),
         })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(UsageError {
-            code: "git_failed",
+            code: UsageCode::GitFailed,
             message: format!("`git show {rev}:{path}` failed: {}", stderr.trim()),
             help: "run from inside the repository, and check that the revision and path exist (`git show REV:PATH`)".to_owned(),
         });

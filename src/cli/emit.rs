@@ -2,6 +2,7 @@
 //! configuration) in a flag system's format, or the checklists and calendar, to stdout or to
 //! `--out DIR`; `--check` compares `DIR` with what would be written.
 
+use crate::diagnostic::UsageCode;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -92,7 +93,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         .as_deref()
         .map(|s| {
             parse_date(s).ok_or_else(|| UsageError {
-                code: "invalid_argument",
+                code: UsageCode::InvalidArgument,
                 message: format!("`--start {s}` is not a calendar date"),
                 help: "write the date as YYYY-MM-DD, e.g. `--start 2026-12-01`".to_owned(),
             })
@@ -166,7 +167,7 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
 fn lock_error(dir: &Path, e: write::LockError) -> UsageError {
     match e {
         write::LockError::Held(lock) => UsageError {
-            code: "output_locked",
+            code: UsageCode::OutputLocked,
             message: format!(
                 "another `rollplan emit` is writing to `{}` (it holds `{}`)",
                 dir.display(),
@@ -180,7 +181,7 @@ fn lock_error(dir: &Path, e: write::LockError) -> UsageError {
 
 fn io_error(e: &write::WriteError) -> UsageError {
     UsageError {
-        code: "io_error",
+        code: UsageCode::IoError,
         message: format!("cannot write `{}`: {}", e.path.display(), e.error),
         help: "check that the output folder exists or can be created, and is writable".to_owned(),
     }

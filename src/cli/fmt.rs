@@ -3,6 +3,7 @@
 //! changes nothing and shows a unified diff of each file that is not formatted; `-` formats
 //! stdin to stdout. A plan that does not parse is reported and left alone.
 
+use crate::diagnostic::UsageCode;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -106,7 +107,7 @@ fn targets(named: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
             if found.is_empty() {
                 // A check that passes because it found nothing to check would hide a wrong path.
                 return Err(UsageError {
-                    code: "plan_not_found",
+                    code: UsageCode::PlanNotFound,
                     message: format!("no `*.roll` file in `{}`", path.display()),
                     help: "name a folder that holds plans, or the plan files themselves".to_owned(),
                 });
@@ -141,7 +142,7 @@ fn collect_plans(folder: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError
 
 fn io_error(path: &Path, verb: &str, e: &std::io::Error) -> UsageError {
     UsageError {
-        code: "io_error",
+        code: UsageCode::IoError,
         message: format!("cannot {verb} `{}`: {e}", path.display()),
         help: "check that the path exists and that you may read and write it".to_owned(),
     }

@@ -1,6 +1,7 @@
 //! Reading plans: finding the plan when no file is named, reading bytes, decoding them, and
 //! usage errors (exit 2) for what cannot be read.
 
+use crate::diagnostic::UsageCode;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug)]
 pub struct UsageError {
     /// Stable code, printed as `rollplan::<code>`.
-    pub code: &'static str,
+    pub code: UsageCode,
     pub message: String,
     pub help: String,
 }
@@ -38,7 +39,7 @@ impl UsageError {
     /// An argument whose value cannot be used: `message` says which and why, `help` how to fix it.
     pub fn invalid_argument(message: String, help: String) -> Self {
         UsageError {
-            code: "invalid_argument",
+            code: UsageCode::InvalidArgument,
             message,
             help,
         }
@@ -94,7 +95,7 @@ pub fn locate_plan(named: Option<&Path>) -> Result<PathBuf, UsageError> {
                     .map(|p| format!("  {}", p.display()))
                     .collect();
                 return Err(UsageError {
-                    code: "ambiguous_plan",
+                    code: UsageCode::AmbiguousPlan,
                     message: format!(
                         "{} plans found in `{}`, so which one to use is unclear:\n{}",
                         candidates.len(),
@@ -107,7 +108,7 @@ pub fn locate_plan(named: Option<&Path>) -> Result<PathBuf, UsageError> {
         }
     }
     Err(UsageError {
-        code: "plan_not_found",
+        code: UsageCode::PlanNotFound,
         message: "no plan named, and no `*.roll` file in `plans/` or the current folder".to_owned(),
         help: "name the plan: `rollplan check path/to/plan.roll`".to_owned(),
     })
@@ -177,7 +178,7 @@ pub fn read_source(
         Err(ReadError::TooLarge { size }) => Ok(too_large(sources, name, size, kind)),
         Err(ReadError::NotRegular(what)) => Err(not_a_file(&name, what, kind)),
         Err(ReadError::Io(e)) => Err(UsageError {
-            code: "io_error",
+            code: UsageCode::IoError,
             message: match kind {
                 SourceKind::Plan => format!("cannot read `{name}`: {e}"),
                 SourceKind::Scenario => format!("cannot read scenario `{name}`: {e}"),
@@ -194,7 +195,7 @@ pub fn read_stdin(sources: &mut SourceMap, kind: SourceKind) -> Result<SourceRea
         Ok(bytes) => Ok(add_bytes(sources, name, &bytes, kind)),
         Err(ReadError::TooLarge { size }) => Ok(too_large(sources, name, size, kind)),
         Err(e) => Err(UsageError {
-            code: "io_error",
+            code: UsageCode::IoError,
             message: format!("cannot read stdin: {e}"),
             help: "pipe a plan into stdin, or name the file".to_owned(),
         }),
@@ -204,7 +205,7 @@ pub fn read_stdin(sources: &mut SourceMap, kind: SourceKind) -> Result<SourceRea
 fn not_a_file(name: &str, what: &str, kind: SourceKind) -> UsageError {
     if what == "a folder" {
         return UsageError {
-            code: "io_error",
+            code: UsageCode::IoError,
             message: format!("`{name}` is a folder, not a {} file", kind.noun()),
             help: match kind {
                 SourceKind::Plan => "name a `.roll` file inside it",
@@ -214,7 +215,7 @@ fn not_a_file(name: &str, what: &str, kind: SourceKind) -> UsageError {
         };
     }
     UsageError {
-        code: "not_a_file",
+        code: UsageCode::NotAFile,
         message: format!(
             "`{name}` is {what}, not a regular file, so rollplan does not read it as a {}",
             kind.noun()
@@ -360,7 +361,7 @@ pub fn stdout_color() -> bool {
 /// The phase `id` names, or a usage error listing the plan's phases.
 pub fn phase(plan: &Plan, id: &str) -> Result<PhaseId, UsageError> {
     plan.phase_named(id).ok_or_else(|| UsageError {
-        code: "unknown_phase",
+        code: UsageCode::UnknownPhase,
         message: format!("the plan has no phase `{id}`"),
         help: format!(
             "name one of: {}",

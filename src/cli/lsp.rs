@@ -2,6 +2,7 @@
 
 use super::ExitCode;
 use super::input::UsageError;
+use crate::diagnostic::UsageCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,7 +16,7 @@ pub fn run(_args: &Args) -> ExitCode {
         Ok(()) => ExitCode::Ok,
         Err(e) => {
             UsageError {
-                code: "io_error",
+                code: UsageCode::IoError,
                 message: format!("the language server stopped: {e}"),
                 help:
                     "start it from an editor's language client, which talks LSP on stdin and stdout"

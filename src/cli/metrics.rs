@@ -2,6 +2,7 @@
 //! Prometheus connection (its token from [`TOKEN_VARIABLE`]), a failed request as a usage
 //! error (exit 2), and one gate's result as text and JSON.
 
+use crate::diagnostic::UsageCode;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ pub fn at_time(at: Option<&str>) -> Result<Timestamp, UsageError> {
 /// An RFC 3339 time given to `flag`.
 pub fn timestamp(flag: &str, text: &str) -> Result<Timestamp, UsageError> {
     text.trim().parse::<Timestamp>().map_err(|e| UsageError {
-        code: "invalid_argument",
+        code: UsageCode::InvalidArgument,
         message: format!("{flag} `{text}` is not an RFC 3339 time: {e}"),
         help: format!("write {flag} like `2026-12-15T09:30:00Z` (or with an offset, `+01:00`)"),
     })
@@ -50,23 +51,23 @@ pub fn connect(url: &str, timeout: f64) -> Result<Prometheus, UsageError> {
 pub fn request_failed(e: HttpError) -> UsageError {
     let (code, help) = match e.kind {
         HttpErrorKind::Unreachable => (
-            "prometheus_unreachable",
+            UsageCode::PrometheusUnreachable,
             "check that Prometheus runs and that `--prometheus` is its base URL, like `http://127.0.0.1:9090`",
         ),
         HttpErrorKind::Timeout => (
-            "prometheus_timeout",
+            UsageCode::PrometheusTimeout,
             "check the server's load, query a shorter window, or allow more time with `--timeout SECONDS`",
         ),
         HttpErrorKind::Status(401 | 403) => (
-            "prometheus_http_error",
+            UsageCode::PrometheusHttpError,
             "the server refused the credentials: set ROLLPLAN_PROMETHEUS_TOKEN to a token it accepts",
         ),
         HttpErrorKind::Status(_) => (
-            "prometheus_http_error",
+            UsageCode::PrometheusHttpError,
             "read the server's message above: a 400 usually means the metric's `query` is not valid PromQL",
         ),
         HttpErrorKind::Malformed => (
-            "prometheus_bad_answer",
+            UsageCode::PrometheusBadAnswer,
             "check that `--prometheus` points at a Prometheus server (its API is under `/api/v1/`)",
         ),
     };

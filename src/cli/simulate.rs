@@ -2,6 +2,7 @@
 //! `--scenario`) and Monte Carlo forecasts (`--runs`), in human, JSON, Mermaid or SVG form.
 //! Argument checking and printing only; the simulation is in [`crate::simulate`].
 
+use crate::diagnostic::UsageCode;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -66,7 +67,7 @@ pub struct Args {
     pub format: Format,
 }
 
-fn usage(code: &'static str, message: String, help: impl Into<String>) -> UsageError {
+fn usage(code: UsageCode, message: String, help: impl Into<String>) -> UsageError {
     UsageError {
         code,
         message,
@@ -79,7 +80,7 @@ fn date_arg(flag: &str, text: &str) -> Result<Date, UsageError> {
         .filter(|_| text.len() == 10)
         .ok_or_else(|| {
             usage(
-                "invalid_argument",
+                UsageCode::InvalidArgument,
                 format!("`--{flag} {text}` is not a date"),
                 format!("write the date as YYYY-MM-DD, like `--{flag} 2026-12-01`"),
             )
@@ -105,14 +106,14 @@ fn check_limits(args: &Args) -> Result<(), UsageError> {
     match args.runs {
         Some(0) => {
             return Err(usage(
-                "invalid_argument",
+                UsageCode::InvalidArgument,
                 "`--runs 0` asks for a forecast of no runs".to_owned(),
                 "give at least 1 run; 10000 (`--runs 10000`) gives percentiles to about a day",
             ));
         }
         Some(n) if n > MAX_RUNS => {
             return Err(usage(
-                "invalid_argument",
+                UsageCode::InvalidArgument,
                 format!("`--runs {n}` is more than the {MAX_RUNS} runs a forecast takes"),
                 format!(
                     "give at most {MAX_RUNS} runs; a million (`--runs 1000000`) already gives stable percentiles"
@@ -123,12 +124,12 @@ fn check_limits(args: &Args) -> Result<(), UsageError> {
     }
     match args.threads {
         Some(0) => Err(usage(
-            "invalid_argument",
+            UsageCode::InvalidArgument,
             "`--threads 0` leaves no thread to run the forecast".to_owned(),
             "give at least 1 thread, or leave `--threads` out to use one per core",
         )),
         Some(n) if n > MAX_THREADS => Err(usage(
-            "invalid_argument",
+            UsageCode::InvalidArgument,
             format!("`--threads {n}` is more than the {MAX_THREADS} threads a forecast uses"),
             format!(
                 "give at most {MAX_THREADS} threads, or leave `--threads` out to use one per core"
@@ -143,7 +144,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     check_limits(args)?;
     if args.runs.is_some() && matches!(args.format, Format::Mermaid | Format::Svg) {
         return Err(usage(
-            "invalid_argument",
+            UsageCode::InvalidArgument,
             "a forecast (`--runs`) is a distribution, not a timeline, so it has no Mermaid or SVG form".to_owned(),
             "use `--format human` or `--format json` with `--runs`, or drop `--runs` to draw the timeline",
         )
@@ -160,7 +161,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         (None, Some(d)) => d,
         (None, None) => {
             return Err(usage(
-                "missing_start",
+                UsageCode::MissingStart,
                 format!("plan `{}` states no `start` date", plan.name),
                 "pass the first day of the rollout: `--start 2026-12-01`",
             )
@@ -257,7 +258,7 @@ fn run_forecast(
             .build()
             .map_err(|e| {
                 usage(
-                    "invalid_argument",
+                    UsageCode::InvalidArgument,
                     format!("cannot start {n} threads: {e}"),
                     "use fewer `--threads`",
                 )
@@ -287,7 +288,7 @@ fn run_forecast(
 fn check_calendar(clock: &Clock, last_day: Option<i64>) -> Result<(), UsageError> {
     match last_day {
         Some(day) if !clock.holds(day) => Err(usage(
-            "date_out_of_range",
+            UsageCode::DateOutOfRange,
             format!(
                 "starting on {}, the rollout runs {day} days, past {}, the last day the calendar holds",
                 clock.start,
@@ -306,7 +307,7 @@ fn pretty(value: &serde_json::Value) -> String {
 fn unknown_phase(plan: &crate::model::Plan, flag: &str, name: &str) -> UsageError {
     let ids = plan.phases.iter().map(|p| p.id.as_str());
     usage(
-        "invalid_argument",
+        UsageCode::InvalidArgument,
         format!("`--{flag}` names phase `{name}`, which the plan does not declare"),
         did_you_mean(name, ids, || {
             format!(
@@ -327,7 +328,7 @@ fn forced_failure(plan: &crate::model::Plan, spec: &str) -> Result<ForcedFailure
         Some((name, n)) => {
             let times = n.parse::<u32>().ok().filter(|&t| t > 0).ok_or_else(|| {
                 usage(
-                    "invalid_argument",
+                    UsageCode::InvalidArgument,
                     format!("`--fail {spec}`: `{n}` is not a positive number of failures"),
                     "write `--fail PHASE` for one failure or `--fail PHASE:3` for three in a row",
                 )
@@ -352,7 +353,7 @@ fn apply_pass_rate(
 ) -> Result<(), UsageError> {
     let bad = || {
         usage(
-            "invalid_argument",
+            UsageCode::InvalidArgument,
             format!("`--pass-rate {spec}` is not `GATE=P` with P between 0 and 1"),
             "write `--pass-rate error_rate=0.8` or `--pass-rate full_production.error_rate=0.8`",
         )
@@ -371,7 +372,7 @@ fn apply_pass_rate(
             .flat_map(|ph| ph.gates.iter().map(|g| g.id.as_str()))
             .collect();
         return Err(usage(
-            "invalid_argument",
+            UsageCode::InvalidArgument,
             format!("`--pass-rate` names gate `{name}`, which no phase evaluates"),
             did_you_mean(name, gates, || {
                 "name a gate as the plan declares it (a metric gate by its metric)".to_owned()

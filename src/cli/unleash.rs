@@ -4,6 +4,7 @@
 
 use super::input::UsageError;
 use crate::Compiled;
+use crate::diagnostic::UsageCode;
 use crate::http::{HttpError, HttpErrorKind, Secret};
 use crate::live::{LiveSetting, Shape, decode};
 use crate::unleash::{LiveFlag, TOKEN_VARIABLE, Unleash};
@@ -33,7 +34,7 @@ pub struct Connection {
 pub fn connect(connection: &Connection, timeout: f64) -> Result<Unleash, UsageError> {
     let Some(url) = connection.url.as_deref() else {
         return Err(UsageError {
-            code: "invalid_argument",
+            code: UsageCode::InvalidArgument,
             message: "--target unleash needs the server's --url".to_owned(),
             help: "give --url with the server's base URL, like `--url http://127.0.0.1:4242`"
                 .to_owned(),
@@ -41,7 +42,7 @@ pub fn connect(connection: &Connection, timeout: f64) -> Result<Unleash, UsageEr
     };
     let timeout = super::metrics::request_timeout(timeout)?;
     let token = Secret::from_env(TOKEN_VARIABLE).ok_or_else(|| UsageError {
-        code: "unleash_no_token",
+        code: UsageCode::UnleashNoToken,
         message: format!("{TOKEN_VARIABLE} is not set"),
         help: format!("set {TOKEN_VARIABLE} to an Unleash admin API token (it is never printed)"),
     })?;
@@ -58,34 +59,34 @@ pub fn connect(connection: &Connection, timeout: f64) -> Result<Unleash, UsageEr
 pub fn request_failed(server: &Unleash, e: HttpError) -> UsageError {
     let (code, help) = match e.kind {
         HttpErrorKind::Unreachable => (
-            "unleash_unreachable",
+            UsageCode::UnleashUnreachable,
             "check that the Unleash server runs and that `--url` is its base URL, like `http://127.0.0.1:4242`".to_owned(),
         ),
         HttpErrorKind::Timeout => (
-            "unleash_timeout",
+            UsageCode::UnleashTimeout,
             "check the server's load, or allow more time with `--timeout SECONDS`".to_owned(),
         ),
         HttpErrorKind::Status(401 | 403) => (
-            "unleash_unauthorized",
+            UsageCode::UnleashUnauthorized,
             format!("the server refused the token: set {TOKEN_VARIABLE} to an admin API token of this server"),
         ),
         HttpErrorKind::Status(404) => (
-            "unleash_not_found",
+            UsageCode::UnleashNotFound,
             format!(
                 "check that project `{}` and environment `{}` exist on the server (--project, --environment)",
                 server.project, server.environment
             ),
         ),
         HttpErrorKind::Status(409) => (
-            "unleash_conflict",
+            UsageCode::UnleashConflict,
             "another change got there first (or the flag is archived): read the live state with `rollplan status --target unleash` and run again".to_owned(),
         ),
         HttpErrorKind::Status(_) => (
-            "unleash_http_error",
+            UsageCode::UnleashHttpError,
             "read the server's message above".to_owned(),
         ),
         HttpErrorKind::Malformed => (
-            "unleash_bad_answer",
+            UsageCode::UnleashBadAnswer,
             "check that `--url` points at an Unleash server (its Admin API is under `/api/admin/`)".to_owned(),
         ),
     };

@@ -4,8 +4,10 @@
 
 mod code;
 pub mod render;
+mod usage;
 
 pub use code::{Code, Severity};
+pub use usage::UsageCode;
 
 use crate::source::Span;
 
