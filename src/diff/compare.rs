@@ -300,8 +300,8 @@ mod tests {
 
     #[test]
     fn shorter_means_less_planned_time() {
-        use crate::model::Hours;
-        let fixed = |d: u64| PhaseDuration::Fixed(Hours(24 * d));
+        use crate::model::Minutes;
+        let fixed = |d: u64| PhaseDuration::Fixed(Minutes(24 * 60 * d));
         assert!(is_shorter(fixed(7), fixed(3)));
         assert!(!is_shorter(fixed(3), fixed(7)));
         assert!(is_shorter(PhaseDuration::Indefinite, fixed(3)));

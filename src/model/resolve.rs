@@ -389,10 +389,10 @@ impl<'s> Resolver<'s> {
     fn check_calendar_end(&mut self, start: super::Date, phases: &[super::Phase]) {
         let mut day = start;
         for phase in phases {
-            let Some(hours) = phase.duration.planned() else {
+            let Some(length) = phase.duration.planned() else {
                 return;
             };
-            let days = i64::try_from(hours.0.div_ceil(24)).unwrap_or(i64::MAX);
+            let days = i64::try_from(length.0.div_ceil(super::Minutes::DAY.0)).unwrap_or(i64::MAX);
             let Some(end) = day.checked_add(jiff::Span::new().days(days)).ok() else {
                 self.report(
                     Diagnostic::new(

@@ -2,95 +2,56 @@
 
 use std::fmt;
 
-/// A length of time in whole hours: the resolution of the language (`2w`, `3d`, `12h`).
+/// A length of time in whole minutes: the resolution of the language (`2w`, `3d`, `12h`,
+/// `30m`). Phase durations, extensions, waits and gate windows all take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Hours(pub u64);
+pub struct Minutes(pub u64);
 
-impl Hours {
-    pub const DAY: Hours = Hours(24);
-    pub const WEEK: Hours = Hours(24 * 7);
+impl Minutes {
+    pub const HOUR: Minutes = Minutes(60);
+    pub const DAY: Minutes = Minutes(24 * 60);
+    pub const WEEK: Minutes = Minutes(7 * 24 * 60);
 
-    /// Parses `2w`, `3d` or `12h`. `None` when the number overflows.
-    pub fn parse(text: &str) -> Option<Hours> {
+    /// Parses `2w`, `3d`, `12h` or `30m`. `None` when the number overflows or passes
+    /// [`MAX_MINUTES`].
+    pub fn parse(text: &str) -> Option<Minutes> {
         let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
         let n: u64 = digits.parse().ok()?;
         let per = match unit {
-            "w" => Hours::WEEK.0,
-            "d" => Hours::DAY.0,
-            "h" => 1,
-            _ => return None,
-        };
-        n.checked_mul(per).filter(|&h| h <= MAX_HOURS).map(Hours)
-    }
-
-    /// Whole days, rounded down.
-    pub fn days(self) -> u64 {
-        self.0 / 24
-    }
-}
-
-/// 1,000 years: longer durations are typos, and the cap keeps date arithmetic in range.
-pub const MAX_HOURS: u64 = 1000 * 366 * 24;
-
-impl fmt::Display for Hours {
-    /// The largest unit that divides it evenly: `2w`, `10d`, `36h`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let h = self.0;
-        if h != 0 && h % Hours::WEEK.0 == 0 {
-            write!(f, "{}w", h / Hours::WEEK.0)
-        } else if h != 0 && h % 24 == 0 {
-            write!(f, "{}d", h / 24)
-        } else {
-            write!(f, "{h}h")
-        }
-    }
-}
-
-/// A gate's window (`over 30m`) in whole minutes. Minutes are accepted only here for now; a
-/// phase's duration and the failure policy count whole hours ([`Hours`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Window(pub u64);
-
-impl Window {
-    /// Parses `30m`, `1h`, `2d` or `1w`. `None` when the number overflows or passes
-    /// [`MAX_HOURS`].
-    pub fn parse(text: &str) -> Option<Window> {
-        let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
-        let n: u64 = digits.parse().ok()?;
-        let per = match unit {
-            "w" => Hours::WEEK.0 * 60,
-            "d" => Hours::DAY.0 * 60,
-            "h" => 60,
+            "w" => Minutes::WEEK.0,
+            "d" => Minutes::DAY.0,
+            "h" => Minutes::HOUR.0,
             "m" => 1,
             _ => return None,
         };
         n.checked_mul(per)
-            .filter(|&m| m <= MAX_HOURS * 60)
-            .map(Window)
-    }
-
-    pub fn minutes(self) -> u64 {
-        self.0
+            .filter(|&m| m <= MAX_MINUTES)
+            .map(Minutes)
     }
 
     pub fn seconds(self) -> u64 {
         self.0 * 60
     }
 
-    /// Whether the window is shorter than `hours`.
-    pub fn shorter_than(self, hours: Hours) -> bool {
-        self.0 < hours.0.saturating_mul(60)
+    /// Whether it is a whole number of days (zero included).
+    pub fn is_whole_days(self) -> bool {
+        self.0 % Minutes::DAY.0 == 0
     }
 }
 
-impl fmt::Display for Window {
-    /// The largest unit that divides it evenly: `1w`, `2d`, `1h`, `90m`.
+/// 1,000 years: longer durations are typos, and the cap keeps date arithmetic in range.
+pub const MAX_MINUTES: u64 = 1000 * 366 * 24 * 60;
+
+impl fmt::Display for Minutes {
+    /// The largest unit that divides it evenly: `2w`, `10d`, `36h`, `90m`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.0;
-        if m != 0 && m % 60 == 0 {
-            write!(f, "{}", Hours(m / 60))
-        } else {
-            write!(f, "{m}m")
+        let unit = [(Minutes::WEEK.0, 'w'), (Minutes::DAY.0, 'd'), (60, 'h')]
+            .into_iter()
+            .find(|&(per, _)| m != 0 && m % per == 0);
+        match unit {
+            Some((per, u)) => write!(f, "{}{u}", m / per),
+            None => write!(f, "{m}m"),
         }
     }
 }
@@ -100,19 +61,19 @@ impl fmt::Display for Window {
 pub enum PhaseDuration {
     /// Open-ended: the phase starts and never ends (only sensible last).
     Indefinite,
-    Fixed(Hours),
+    Fixed(Minutes),
     /// Sampled by the simulator: uniform on `min..=max`, or triangular with its mode at `likely`.
     Range {
-        min: Hours,
-        max: Hours,
-        likely: Option<Hours>,
+        min: Minutes,
+        max: Minutes,
+        likely: Option<Minutes>,
     },
 }
 
 impl PhaseDuration {
     /// The planned length: a fixed duration, a range's `likely` value or else its minimum;
     /// `None` when indefinite.
-    pub fn planned(self) -> Option<Hours> {
+    pub fn planned(self) -> Option<Minutes> {
         match self {
             PhaseDuration::Indefinite => None,
             PhaseDuration::Fixed(h) => Some(h),
@@ -155,24 +116,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hours_parse_and_print_round_trip() {
-        for text in ["2w", "3d", "12h", "10d", "36h"] {
-            assert_eq!(Hours::parse(text).unwrap().to_string(), text);
+    fn durations_parse_and_print_in_the_largest_unit() {
+        for text in ["2w", "3d", "12h", "10d", "36h", "30m", "90m", "1h", "1w"] {
+            assert_eq!(Minutes::parse(text).unwrap().to_string(), text);
         }
-        assert_eq!(Hours::parse("14d").unwrap().to_string(), "2w");
-        assert_eq!(Hours::parse("99999999999999999999w"), None);
-    }
-
-    #[test]
-    fn windows_parse_and_print_in_the_largest_unit() {
-        for text in ["30m", "1h", "90m", "2d", "1w"] {
-            assert_eq!(Window::parse(text).unwrap().to_string(), text);
-        }
-        assert_eq!(Window::parse("60m").unwrap().to_string(), "1h");
-        assert_eq!(Window::parse("30m").unwrap().seconds(), 1800);
-        assert!(Window::parse("59m").unwrap().shorter_than(Hours(1)));
-        assert!(!Window::parse("60m").unwrap().shorter_than(Hours(1)));
-        assert_eq!(Window::parse("99999999999999999999m"), None);
+        assert_eq!(Minutes::parse("14d").unwrap().to_string(), "2w");
+        assert_eq!(Minutes::parse("60m").unwrap().to_string(), "1h");
+        assert_eq!(Minutes::parse("1440m").unwrap().to_string(), "1d");
+        assert_eq!(Minutes::parse("0m").unwrap().to_string(), "0m");
+        assert_eq!(Minutes::parse("30m").unwrap().seconds(), 1800);
+        assert_eq!(Minutes::parse("2h"), Some(Minutes(120)));
+        assert_eq!(Minutes::parse("99999999999999999999w"), None);
+        assert_eq!(Minutes::parse("99999999999999999999m"), None);
+        assert_eq!(Minutes::parse("1001y"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The planned timeline: when each phase starts and ends if every gate passes the first time.
 //! A phase never starts inside a freeze window: it waits for the window to end.
 
-use crate::model::{Date, Hours, PhaseDuration, PhaseId, Plan};
+use crate::model::{Date, Minutes, PhaseDuration, PhaseId, Plan};
 
 /// Which days count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,8 +42,8 @@ impl Timeline {
 }
 
 /// Whole days a duration occupies (a partial day counts as one).
-pub fn whole_days(h: Hours) -> i64 {
-    i64::try_from(h.0.div_ceil(24)).unwrap_or(i64::MAX)
+pub fn whole_days(m: Minutes) -> i64 {
+    i64::try_from(m.0.div_ceil(Minutes::DAY.0)).unwrap_or(i64::MAX)
 }
 
 pub fn days_between(from: Date, to: Date) -> i64 {
