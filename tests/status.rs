@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rollplan::model::{Hours, PhaseId, RollbackTarget};
+use rollplan::model::{Minutes, PhaseId, RollbackTarget};
 use rollplan::simulate::engine::Verdict;
 use rollplan::source::SourceMap;
 use rollplan::status::{Action, GateInput, Keep, Position, decide};
@@ -98,7 +98,7 @@ fn failures_extend_twice_then_roll_back_to_the_previous_phase() {
     let extend = |number| Action::Extend {
         number,
         max: Some(2),
-        by: Hours::WEEK,
+        by: Minutes::WEEK,
         counted: true,
     };
     assert_eq!(phase3(2 * WEEK, 0, [FAIL, PASS, CONFIRMED]), extend(1));
@@ -117,7 +117,7 @@ fn failures_extend_twice_then_roll_back_to_the_previous_phase() {
 fn an_inconclusive_gate_waits_by_the_plans_rule_and_a_failure_beats_it() {
     assert_eq!(
         phase3(2 * WEEK, 0, [INCONCLUSIVE, PASS, CONFIRMED]),
-        Action::Wait(Hours(48))
+        Action::Wait(Minutes(48 * 60))
     );
     assert!(matches!(
         phase3(2 * WEEK, 0, [INCONCLUSIVE, FAIL, CONFIRMED]),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::formula::Formula;
-use super::time::{Date, Minutes, PhaseDuration};
+use super::time::{Date, Minutes, Moment, PhaseDuration};
 use super::value::{Bucketing, FlagState, FlagType, Setting, Value};
 use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Unit};
@@ -40,7 +40,7 @@ pub struct Plan {
     pub owner: Option<String>,
     pub description: Option<String>,
     /// The planned start; `simulate --start` overrides it.
-    pub start: Option<Date>,
+    pub start: Option<Moment>,
     pub header_span: Span,
     pub attributes: Vec<Attribute>,
     pub cohorts: Vec<Cohort>,

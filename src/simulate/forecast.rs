@@ -1,7 +1,7 @@
 //! The Monte Carlo forecast: many runs with random gate outcomes (each gate passes with its
 //! pass probability at each evaluation) and random durations (a range `min..max` is uniform over
-//! its whole days; `min..max likely m` is triangular with its mode at `m`, rounded to the nearest
-//! day). Runs are split into fixed chunks of [`CHUNK`] run indices and each run's random stream
+//! its whole steps, the largest of a day, an hour or a minute that divides its bounds;
+//! `min..max likely m` is triangular with its mode at `m`, rounded to the nearest step). Runs are split into fixed chunks of [`CHUNK`] run indices and each run's random stream
 //! comes from `(seed, run index)`, so the result is the same whatever the number of threads;
 //! chunks are merged by integer addition, so memory does not grow with the number of runs.
 
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::clock::Clock;
 use super::engine::{self, Evaluation, Event, Oracle, Sink};
-use super::prepared::{Days, Prepared};
+use super::prepared::{Length, Prepared};
 use super::rng::SplitMix64;
 use crate::model::Plan;
 
@@ -92,11 +92,23 @@ struct Draws<'a> {
 
 impl Oracle for Draws<'_> {
     #[inline]
-    fn duration(&mut self, _phase: usize, duration: Days) -> Option<i64> {
+    fn duration(&mut self, _phase: usize, duration: Length) -> Option<i64> {
         match duration {
-            Days::Indefinite => None,
-            Days::Fixed(d) => Some(d),
-            Days::Range { min, max, likely } => Some(sample_range(&mut self.rng, min, max, likely)),
+            Length::Indefinite => None,
+            Length::Fixed(m) => Some(m),
+            Length::Range {
+                min,
+                max,
+                likely,
+                step,
+            } => Some(
+                step * sample_range(
+                    &mut self.rng,
+                    min / step,
+                    max / step,
+                    likely.map(|l| l / step),
+                ),
+            ),
         }
     }
 
@@ -115,7 +127,7 @@ impl Oracle for Draws<'_> {
     }
 }
 
-/// One sampled duration in whole days.
+/// One sampled duration in whole steps (`min`, `max` and `likely` counted in steps).
 pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64>) -> i64 {
     if max <= min {
         return min;
@@ -126,7 +138,7 @@ pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64
         Some(mode) => {
             #[expect(
                 clippy::cast_precision_loss,
-                reason = "durations are capped at 1,000 years of days"
+                reason = "durations are capped at 1,000 years of minutes, well within 2^53"
             )]
             let (low, high, mode) = (min as f64, max as f64, mode.clamp(min, max) as f64);
             // Inverse of the triangular distribution function.
@@ -157,7 +169,7 @@ struct Counter {
 
 impl Sink for Counter {
     #[inline]
-    fn event(&mut self, _day: i64, phase: usize, event: Event) {
+    fn event(&mut self, _at: i64, phase: usize, event: Event) {
         match event {
             Event::Extended { .. } => self.extensions[phase] += 1,
             Event::RolledBack { .. } if self.marked[phase] != self.run => {
@@ -174,7 +186,10 @@ impl Sink for Counter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub runs: u64,
-    /// `days[d]`: runs that reached the last phase `d` days after the start.
+    /// The histogram's unit in minutes ([`Prepared::tick`]): a day for a plan of whole days
+    /// from 00:00, where every run reaches the last phase at 00:00 of some day.
+    pub tick: i64,
+    /// `days[d]`: runs that reached the last phase `d` ticks after the start.
     pub days: Vec<u64>,
     /// Runs that never reached the last phase (horizon or evaluation limit).
     pub unfinished: u64,
@@ -188,9 +203,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn empty(phases: usize) -> Tally {
+    fn empty(phases: usize, tick: i64) -> Tally {
         Tally {
             runs: 0,
+            tick,
             days: Vec::new(),
             unfinished: 0,
             rolled_back: vec![0; phases],
@@ -222,8 +238,8 @@ impl Tally {
         self.runs - self.unfinished
     }
 
-    /// The smallest day count reached by at least `q` of all runs; `None` when that share of
-    /// runs never reached the last phase.
+    /// The shortest time (minutes from the start) within which at least `q` of all runs
+    /// reached the last phase; `None` when that share of runs never reached it.
     pub fn quantile(&self, q: f64) -> Option<i64> {
         #[expect(
             clippy::cast_possible_truncation,
@@ -236,7 +252,7 @@ impl Tally {
         for (d, &n) in self.days.iter().enumerate() {
             seen += n;
             if seen >= rank {
-                return i64::try_from(d).ok();
+                return self.minutes(d);
             }
         }
         None
@@ -246,17 +262,17 @@ impl Tally {
         self.days
             .iter()
             .rposition(|&n| n > 0)
-            .and_then(|d| i64::try_from(d).ok())
+            .and_then(|d| self.minutes(d))
     }
 
     pub fn min(&self) -> Option<i64> {
         self.days
             .iter()
             .position(|&n| n > 0)
-            .and_then(|d| i64::try_from(d).ok())
+            .and_then(|d| self.minutes(d))
     }
 
-    /// Mean days to the last phase over the runs that reached it.
+    /// Mean minutes to the last phase over the runs that reached it.
     pub fn mean(&self) -> Option<f64> {
         let total: u128 = self
             .days
@@ -268,12 +284,17 @@ impl Tally {
             clippy::cast_precision_loss,
             reason = "a mean for display; exact to far more digits than shown"
         )]
-        (self.finished() > 0).then(|| total as f64 / self.finished() as f64)
+        (self.finished() > 0).then(|| total as f64 * self.tick as f64 / self.finished() as f64)
     }
 
-    /// Runs that reached the last phase within `days` days.
-    pub fn within(&self, days: i64) -> u64 {
-        let Ok(upto) = usize::try_from(days) else {
+    /// Minutes from the start of histogram bucket `d`.
+    fn minutes(&self, d: usize) -> Option<i64> {
+        i64::try_from(d).ok()?.checked_mul(self.tick)
+    }
+
+    /// Runs that reached the last phase within `minutes` of the start.
+    pub fn within(&self, minutes: i64) -> u64 {
+        let Ok(upto) = usize::try_from(minutes.div_euclid(self.tick)) else {
             return 0;
         };
         self.days.iter().take(upto.saturating_add(1)).sum()
@@ -293,8 +314,9 @@ pub fn forecast(
         .map(|gates| gates.iter().map(|&p| Odds::of(p)).collect())
         .collect();
     let phases = prepared.phases.len();
+    let tick = prepared.tick(clock.start.minute_of_day());
     if let Some(blocked) = never_passes(prepared, &odds) {
-        let mut tally = Tally::empty(phases);
+        let mut tally = Tally::empty(phases, tick);
         tally.runs = runs;
         tally.unfinished = runs;
         tally.never_passes = Some(blocked);
@@ -306,9 +328,9 @@ pub fn forecast(
         .map(|c| {
             let first = c * CHUNK;
             let last = (first + CHUNK).min(runs);
-            chunk(prepared, clock, &odds, seed, first..last)
+            chunk(prepared, clock, &odds, seed, first..last, tick)
         })
-        .reduce(|| Tally::empty(phases), |a, b| a.merge(&b))
+        .reduce(|| Tally::empty(phases, tick), |a, b| a.merge(&b))
 }
 
 /// The first gate that can never pass in a phase every run must complete: every phase but an
@@ -319,7 +341,7 @@ fn never_passes(prepared: &Prepared, odds: &[Vec<Odds>]) -> Option<(usize, usize
         .iter()
         .zip(odds)
         .enumerate()
-        .filter(|(_, (p, _))| p.duration != Days::Indefinite)
+        .filter(|(_, (p, _))| p.duration != Length::Indefinite)
         .find_map(|(i, (_, gates))| gates.iter().position(|&o| o == Odds::Never).map(|g| (i, g)))
 }
 
@@ -329,9 +351,10 @@ fn chunk(
     odds: &[Vec<Odds>],
     seed: u64,
     indices: std::ops::Range<u64>,
+    tick: i64,
 ) -> Tally {
     let phases = prepared.phases.len();
-    let mut tally = Tally::empty(phases);
+    let mut tally = Tally::empty(phases, tick);
     let mut counter = Counter {
         extensions: vec![0; phases],
         rolled_back: vec![0; phases],
@@ -355,8 +378,8 @@ fn chunk(
         );
         tally.runs += 1;
         match end.reached_last.filter(|_| end.finished) {
-            Some(day) => {
-                let d = usize::try_from(day).unwrap_or(0);
+            Some(at) => {
+                let d = usize::try_from(at / tick).unwrap_or(0);
                 if tally.days.len() <= d {
                     tally.days.resize(d + 1, 0);
                 }

@@ -330,7 +330,7 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
     }
     if found.chars().all(|c| c.is_ascii_digit()) && tokens.iter().any(|t| t == "w") {
         return format!(
-            "write the unit right after the number, without a space: `{found}w`, `{found}d` or `{found}h`"
+            "write the unit right after the number, without a space: `{found}w`, `{found}d`, `{found}h` or `{found}m`"
         );
     }
     let words = tokens
@@ -361,7 +361,8 @@ fn rule_in_words(rule: Rule) -> Option<&'static str> {
         Rule::flag_type => "a type (bool, int, string or enum(...))",
         Rule::unit => "a unit (percent, ms, count or ratio)",
         Rule::date => "a date (YYYY-MM-DD)",
-        Rule::duration_lit => "a duration (like 2w, 3d or 12h)",
+        Rule::date_time => "a date-time (YYYY-MM-DDTHH:MM:SSZ)",
+        Rule::duration_lit => "a duration (like 30m, 12h, 3d or 2w)",
         Rule::metric_query => "`query` and a PromQL expression in double quotes",
         Rule::gate_over => "`over` and a window (like 30m or 1h)",
         Rule::duration_spec => "a duration (2w, 1w..2w or indefinite)",
@@ -483,7 +484,7 @@ mod tests {
         assert_eq!(d.primary.text, "`2` is not complete");
         assert_eq!(
             d.help,
-            "write the unit right after the number, without a space: `2w`, `2d` or `2h`"
+            "write the unit right after the number, without a space: `2w`, `2d`, `2h` or `2m`"
         );
     }
 
