@@ -22,7 +22,7 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
         "plan `{}`, {}, from {} ({calendar})\n",
         plan.name,
         r.mode,
-        r.at(0) + if r.clock.timed { " UTC" } else { "" }
+        r.start_heading()
     );
     let labels: Vec<String> = r
         .run

@@ -16,7 +16,7 @@ pub fn run(r: &RunReport<'_>) -> String {
         "    title {} ({}) from {}",
         clean_title(plan.title.as_deref().unwrap_or(&plan.name)),
         clean_title(&r.mode),
-        r.at(0)
+        r.start_heading()
     );
     // A plan with times is charted to the minute (UTC), with lengths in Mermaid's units.
     let (midnight, length): (&str, fn(i64) -> String) = if r.clock.timed {

@@ -57,6 +57,15 @@ impl RunReport<'_> {
         }
     }
 
+    /// The start as a heading gives it: [`RunReport::at`], with `UTC` after a time.
+    pub fn start_heading(&self) -> String {
+        if self.clock.timed {
+            format!("{} UTC", self.at(0))
+        } else {
+            self.at(0)
+        }
+    }
+
     /// Width of a time as [`RunReport::at`] writes it.
     pub fn at_width(&self) -> usize {
         if self.clock.timed { 16 } else { 10 }

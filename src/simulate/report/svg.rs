@@ -83,7 +83,7 @@ pub fn run(r: &RunReport<'_>) -> String {
         r#"  <text x="10" y="20" font-size="15" font-weight="bold">{} — {} from {}</text>"#,
         escape(plan.title.as_deref().unwrap_or(&plan.name)),
         escape(&r.mode),
-        r.at(0)
+        r.start_heading()
     );
     freezes(&mut out, r, &layout);
     axis(&mut out, r, &layout);
