@@ -342,3 +342,31 @@ fn diff_reports_a_change_of_minutes() {
     assert!(text.contains("15m longer"), "{text}");
     assert!(text.contains("15m later"), "{text}");
 }
+
+#[test]
+fn the_json_contract_dates_a_plan_with_times_to_the_minute() {
+    let out = rollplan(&["emit", "--target", "json", PLAN], 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let windows: Vec<(&str, &str)> = v["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|p| (p["start"].as_str().unwrap(), p["end"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        windows,
+        [
+            ("2027-03-01T08:00:00Z", "2027-03-01T08:30:00Z"),
+            ("2027-03-01T08:30:00Z", "2027-03-01T10:30:00Z"),
+            ("2027-03-01T10:30:00Z", "2027-03-02T22:30:00Z"),
+        ]
+    );
+    // A start given as a date moves a plan with times to that day's 00:00 UTC.
+    let out = rollplan(
+        &["emit", "--target", "json", "--start", "2027-05-01", PLAN],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["phases"][1]["start"], "2027-05-01T00:30:00Z");
+}
