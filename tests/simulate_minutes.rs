@@ -3,6 +3,7 @@
 //! every `simulate` format, the forecast, and `emit` (checklist and ics); and the rules for a
 //! sub-day phase against freeze windows and the business calendar.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use rollplan::model::{DAY_MINUTES, Moment};
@@ -246,10 +247,11 @@ fn simulate_start_takes_a_date_time_and_refuses_a_bad_one() {
 fn sub_day_plan(start: &str, freeze: &str, phases: &[(&str, &str)]) -> rollplan::Compiled {
     let mut text = format!("plan p {{ start {start} }}\nflag f: int = 0\n{freeze}\n");
     for (i, (id, duration)) in phases.iter().enumerate() {
-        text.push_str(&format!(
-            "phase {id} \"{id}\" {{\n  duration {duration}\n  set f = {}\n  gate ok \"fine\"\n}}\n",
+        let _ = writeln!(
+            text,
+            "phase {id} \"{id}\" {{\n  duration {duration}\n  set f = {}\n  gate ok \"fine\"\n}}",
             i + 1
-        ));
+        );
     }
     compile(&text)
 }

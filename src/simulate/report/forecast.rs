@@ -262,6 +262,13 @@ impl ForecastReport<'_> {
                 self.share(t.extensions[i])
             );
         }
+        out.push_str(&self.histogram());
+        out
+    }
+
+    /// The histogram of times to the last phase, one bar per bin; empty when no run got there.
+    fn histogram(&self) -> String {
+        let mut out = String::new();
         let bins = self.bins();
         if !bins.is_empty() {
             out.push_str(if self.clock.timed {

@@ -51,8 +51,8 @@ pub fn gantt(r: &RunReport<'_>) -> String {
     let fill = |row: &mut [char], from: i64, to: i64, glyph: char| {
         let (from, to) = (from / unit, to / unit);
         if to > from {
-            for c in col(from)..=col(to - 1).min(columns) {
-                row[c] = glyph;
+            for slot in &mut row[col(from)..=col(to - 1).min(columns)] {
+                *slot = glyph;
             }
         }
     };

@@ -88,31 +88,40 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
     }
     out.push_str(&gantt(r));
     if log {
-        out.push_str("\nevent log\n");
-        let phase_width = plan.phases.iter().map(|p| p.id.len()).max().unwrap_or(0);
-        for rec in &r.run.records {
-            let (text, changes) = describe_event(r, rec);
-            let _ = writeln!(
-                out,
-                "  {}  {:phase_width$}  {text}",
-                r.at(rec.at),
-                plan.phases[rec.phase].id
-            );
-            for (i, c) in changes.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  {:at$}  {:phase_width$}    {}. {}: {} -> {}",
-                    "",
-                    "",
-                    i + 1,
-                    c.flag,
-                    c.from,
-                    c.to
-                );
-            }
-        }
+        out.push_str(&event_log(r));
     } else {
         out.push_str(&schedule(r));
+    }
+    out
+}
+
+/// Every event with its time, and a rollback's flag changes under it.
+fn event_log(r: &RunReport<'_>) -> String {
+    let plan = r.plan();
+    let at = r.at_width();
+    let mut out = String::new();
+    out.push_str("\nevent log\n");
+    let phase_width = plan.phases.iter().map(|p| p.id.len()).max().unwrap_or(0);
+    for rec in &r.run.records {
+        let (text, changes) = describe_event(r, rec);
+        let _ = writeln!(
+            out,
+            "  {}  {:phase_width$}  {text}",
+            r.at(rec.at),
+            plan.phases[rec.phase].id
+        );
+        for (i, c) in changes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:at$}  {:phase_width$}    {}. {}: {} -> {}",
+                "",
+                "",
+                i + 1,
+                c.flag,
+                c.from,
+                c.to
+            );
+        }
     }
     out
 }

@@ -8,92 +8,11 @@ use serde_json::{Value, json};
 use super::{RunReport, describe_event, outcome_word, piece_word, verdict_word};
 use crate::model::PhaseId;
 use crate::simulate::engine::{Event, Extension};
-use crate::simulate::whatif::Outcome;
+use crate::simulate::whatif::{Outcome, Visit};
 
 pub fn run(r: &RunReport<'_>) -> Value {
     let plan = r.plan();
-    let phases: Vec<Value> = r
-        .run
-        .visits
-        .iter()
-        .map(|v| {
-            let phase = plan.phase(PhaseId(v.phase));
-            let notify_before: Vec<Value> = plan
-                .notify_before
-                .iter()
-                .chain(&phase.notify_before)
-                .map(|t| json!({"text": t.text, "due": r.clock.json(v.start)}))
-                .collect();
-            let notify_after: Vec<Value> = v.end.map_or_else(Vec::new, |end| {
-                plan.notify_after
-                    .iter()
-                    .chain(&phase.notify_after)
-                    .map(|t| json!({"text": t.text, "due": r.clock.json(end)}))
-                    .collect()
-            });
-            let gates: Vec<Value> = phase
-                .gates
-                .iter()
-                .enumerate()
-                .map(|(i, g)| {
-                    json!({
-                        "gate": g.id,
-                        "criterion": super::criterion(plan, v.phase, i),
-                        "text": g.text,
-                        "pass_probability": g.pass_probability,
-                    })
-                })
-                .collect();
-            let pieces: Vec<Value> = v
-                .pieces
-                .iter()
-                .map(|p| {
-                    let mut piece = json!({
-                        "kind": piece_word(p.kind),
-                        "start": r.clock.json(p.from),
-                        "end": p.to.map(|d| r.clock.json(d)),
-                        "days": p.to.map(|d| days(d - p.from)),
-                    });
-                    if r.clock.timed {
-                        piece["minutes"] = json!(p.to.map(|d| d - p.from));
-                    }
-                    piece
-                })
-                .collect();
-            // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
-            // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
-            let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
-            let mut visit = json!({
-                "phase": phase.id,
-                "title": phase.title,
-                "visit": v.number,
-                "start": r.clock.json(v.start),
-                "start_day": r.clock.day(v.start),
-                "end": end.map(|d| r.clock.json(d)),
-                "end_day": end.map(|d| r.clock.day(d)),
-                "days": end.map(|d| days(d - v.start)),
-                "waited_days": days(v.waited),
-                "extensions": v.extensions,
-                "outcome": outcome_word(v.outcome),
-                "rolled_back_to": match v.outcome {
-                    Outcome::RolledBack(to) => Some(plan.target_name(to)),
-                    _ => None,
-                },
-                "pieces": pieces,
-                "gates": gates,
-                "gates_due": v.end.map(|d| r.clock.json(d)),
-                "notify_before": notify_before,
-                "notify_after": notify_after,
-            });
-            if r.clock.timed {
-                visit["start_minute"] = json!(v.start);
-                visit["end_minute"] = json!(end);
-                visit["minutes"] = json!(end.map(|d| d - v.start));
-                visit["waited_minutes"] = json!(v.waited);
-            }
-            visit
-        })
-        .collect();
+    let phases: Vec<Value> = r.run.visits.iter().map(|v| visit(r, v)).collect();
     let events: Vec<Value> = r.run.records.iter().map(|rec| event(r, rec)).collect();
     let last = plan.phases.last().map(|p| p.id.clone());
     let mut out = json!({
@@ -131,6 +50,86 @@ pub fn run(r: &RunReport<'_>) -> Value {
 /// Whole days in a length of minutes, rounded down.
 fn days(minutes: i64) -> i64 {
     minutes.div_euclid(crate::model::DAY_MINUTES)
+}
+
+/// One phase visit.
+fn visit(r: &RunReport<'_>, v: &Visit) -> Value {
+    let plan = r.plan();
+    let phase = plan.phase(PhaseId(v.phase));
+    let notify_before: Vec<Value> = plan
+        .notify_before
+        .iter()
+        .chain(&phase.notify_before)
+        .map(|t| json!({"text": t.text, "due": r.clock.json(v.start)}))
+        .collect();
+    let notify_after: Vec<Value> = v.end.map_or_else(Vec::new, |end| {
+        plan.notify_after
+            .iter()
+            .chain(&phase.notify_after)
+            .map(|t| json!({"text": t.text, "due": r.clock.json(end)}))
+            .collect()
+    });
+    let gates: Vec<Value> = phase
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            json!({
+                "gate": g.id,
+                "criterion": super::criterion(plan, v.phase, i),
+                "text": g.text,
+                "pass_probability": g.pass_probability,
+            })
+        })
+        .collect();
+    let pieces: Vec<Value> = v
+        .pieces
+        .iter()
+        .map(|p| {
+            let mut piece = json!({
+                "kind": piece_word(p.kind),
+                "start": r.clock.json(p.from),
+                "end": p.to.map(|d| r.clock.json(d)),
+                "days": p.to.map(|d| days(d - p.from)),
+            });
+            if r.clock.timed {
+                piece["minutes"] = json!(p.to.map(|d| d - p.from));
+            }
+            piece
+        })
+        .collect();
+    // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
+    // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
+    let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
+    let mut visit = json!({
+        "phase": phase.id,
+        "title": phase.title,
+        "visit": v.number,
+        "start": r.clock.json(v.start),
+        "start_day": r.clock.day(v.start),
+        "end": end.map(|d| r.clock.json(d)),
+        "end_day": end.map(|d| r.clock.day(d)),
+        "days": end.map(|d| days(d - v.start)),
+        "waited_days": days(v.waited),
+        "extensions": v.extensions,
+        "outcome": outcome_word(v.outcome),
+        "rolled_back_to": match v.outcome {
+            Outcome::RolledBack(to) => Some(plan.target_name(to)),
+            _ => None,
+        },
+        "pieces": pieces,
+        "gates": gates,
+        "gates_due": v.end.map(|d| r.clock.json(d)),
+        "notify_before": notify_before,
+        "notify_after": notify_after,
+    });
+    if r.clock.timed {
+        visit["start_minute"] = json!(v.start);
+        visit["end_minute"] = json!(end);
+        visit["minutes"] = json!(end.map(|d| d - v.start));
+        visit["waited_minutes"] = json!(v.waited);
+    }
+    visit
 }
 
 pub fn calendar_word(r: &RunReport<'_>) -> &'static str {
