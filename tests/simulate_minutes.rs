@@ -372,3 +372,33 @@ fn the_json_contract_dates_a_plan_with_times_to_the_minute() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["phases"][1]["start"], "2027-05-01T00:30:00Z");
 }
+
+/// A forecast counted in minutes keeps its histogram bounded: a plan that needs minutes (a `7m`
+/// phase) but runs 1000 weeks would need 10 million one-minute buckets per chunk; past
+/// `MAX_BUCKETS` the tick doubles instead, the same way whatever the number of threads.
+#[test]
+fn a_long_plan_in_minutes_keeps_its_histogram_bounded() {
+    use rollplan::simulate::forecast::{MAX_BUCKETS, declared_pass_rates, forecast};
+    let c = sub_day_plan(
+        "2027-01-04",
+        "",
+        &[("a", "1000w"), ("b", "7m"), ("c", "1d")],
+    );
+    let clock = Clock::new(&c.plan, c.plan.start.unwrap(), Calendar::Calendar);
+    let prepared = Prepared::new(&c.plan);
+    let rates = declared_pass_rates(&c.plan);
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| forecast(&prepared, &clock, &rates, 5_000, 1))
+    };
+    let t = run(1);
+    assert!(t.days.len() <= MAX_BUCKETS, "{} buckets", t.days.len());
+    assert_eq!(t.tick, 16);
+    // Every run reaches `c` after 1000 weeks and 7 minutes: the bucket that holds it.
+    let exact = 1000 * 7 * DAY_MINUTES + 7;
+    assert_eq!(t.min(), Some(exact - exact % 16));
+    assert_eq!(t, run(2));
+}

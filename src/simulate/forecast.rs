@@ -16,6 +16,11 @@ use crate::model::Plan;
 /// Runs per unit of parallel work.
 pub const CHUNK: u64 = 4096;
 
+/// Buckets a histogram holds at most (8 MB of counts): a run that lands past them doubles the
+/// tick. A plan of whole days never gets there (the horizon is 36,525 days); a plan counted in
+/// minutes does only past about two years, where minutes no longer matter.
+pub const MAX_BUCKETS: usize = 1 << 20;
+
 /// One gate's odds, turned into a comparison with a random 64-bit number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Odds {
@@ -186,8 +191,9 @@ impl Sink for Counter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub runs: u64,
-    /// The histogram's unit in minutes ([`Prepared::tick`]): a day for a plan of whole days
-    /// from 00:00, where every run reaches the last phase at 00:00 of some day.
+    /// The histogram's unit in minutes: [`Prepared::tick`] (a day for a plan of whole days
+    /// from 00:00, where every run reaches the last phase at 00:00 of some day), doubled as
+    /// often as [`MAX_BUCKETS`] requires.
     pub tick: i64,
     /// `days[d]`: runs that reached the last phase `d` ticks after the start.
     pub days: Vec<u64>,
@@ -215,7 +221,38 @@ impl Tally {
         }
     }
 
-    fn merge(mut self, other: &Tally) -> Tally {
+    /// Counts a run that reached the last phase `at` minutes after the start.
+    fn record(&mut self, at: i64) {
+        let bucket = |tally: &Tally| usize::try_from(at / tally.tick).unwrap_or(0);
+        while bucket(self) >= MAX_BUCKETS {
+            self.coarsen();
+        }
+        let d = bucket(self);
+        if self.days.len() <= d {
+            self.days.resize(d + 1, 0);
+        }
+        self.days[d] += 1;
+    }
+
+    /// Doubles the tick, adding pairs of buckets together.
+    fn coarsen(&mut self) {
+        let fine = std::mem::take(&mut self.days);
+        self.days = vec![0; fine.len().div_ceil(2)];
+        for (i, n) in fine.into_iter().enumerate() {
+            self.days[i / 2] += n;
+        }
+        self.tick *= 2;
+    }
+
+    fn merge(mut self, mut other: Tally) -> Tally {
+        // Ticks are the plan's tick times a power of two: bring both to the coarser one, which
+        // is exact (a bucket of the coarser tick is a whole number of finer ones).
+        while self.tick < other.tick {
+            self.coarsen();
+        }
+        while other.tick < self.tick {
+            other.coarsen();
+        }
         self.runs += other.runs;
         self.unfinished += other.unfinished;
         if self.days.len() < other.days.len() {
@@ -330,7 +367,7 @@ pub fn forecast(
             let last = (first + CHUNK).min(runs);
             chunk(prepared, clock, &odds, seed, first..last, tick)
         })
-        .reduce(|| Tally::empty(phases, tick), |a, b| a.merge(&b))
+        .reduce(|| Tally::empty(phases, tick), Tally::merge)
 }
 
 /// The first gate that can never pass in a phase every run must complete: every phase but an
@@ -378,13 +415,7 @@ fn chunk(
         );
         tally.runs += 1;
         match end.reached_last.filter(|_| end.finished) {
-            Some(at) => {
-                let d = usize::try_from(at / tick).unwrap_or(0);
-                if tally.days.len() <= d {
-                    tally.days.resize(d + 1, 0);
-                }
-                tally.days[d] += 1;
-            }
+            Some(at) => tally.record(at),
             None => tally.unfinished += 1,
         }
     }
