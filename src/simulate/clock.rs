@@ -171,20 +171,26 @@ impl Clock {
         match self.calendar {
             Calendar::Calendar => at.saturating_add(minutes),
             Calendar::Business => {
-                let mut now = at;
+                // Day by day, as day numbers: only the first day may be entered part-way.
+                let mut day = self.day(at);
+                let mut into = at - self.midnight(day);
                 let mut left = minutes;
-                while left > 0 && now < HORIZON {
-                    let day = self.day(now);
-                    let rest_of_day = self.midnight(day + 1) - now;
+                while left > 0 && day < HORIZON_DAYS {
                     if self.is_business_day(day) {
+                        let rest_of_day = DAY_MINUTES - into;
                         if left < rest_of_day {
-                            return now + left;
+                            return self.midnight(day) + into + left;
                         }
                         left -= rest_of_day;
                     }
-                    now += rest_of_day;
+                    day += 1;
+                    into = 0;
                 }
-                now
+                if left > 0 {
+                    HORIZON
+                } else {
+                    self.midnight(day) + into
+                }
             }
         }
     }
