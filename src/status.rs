@@ -14,7 +14,7 @@
 use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
 use crate::model::{
-    FailurePolicy, FlagId, Hours, InconclusiveAction, PhaseId, Plan, RollbackTarget,
+    FailurePolicy, FlagId, InconclusiveAction, Minutes, PhaseId, Plan, RollbackTarget,
 };
 use crate::simulate::decide::{Decision, Limits, Rule, Tally};
 use crate::simulate::engine::Verdict;
@@ -77,11 +77,11 @@ pub enum Action {
     Extend {
         number: u32,
         max: Option<u32>,
-        by: Hours,
+        by: Minutes,
         counted: bool,
     },
     /// Evaluate again after this long.
-    Wait(Hours),
+    Wait(Minutes),
     /// Roll back with these changes, in the proven safe order.
     Rollback {
         to: RollbackTarget,
@@ -135,10 +135,10 @@ impl From<FailurePolicy> for Limits {
 
 /// The extension length of a policy; a plain `rollback` extends an inconclusive phase by a day,
 /// as the simulator does.
-pub fn extension_length(policy: FailurePolicy) -> Hours {
+pub fn extension_length(policy: FailurePolicy) -> Minutes {
     match policy {
         FailurePolicy::Extend { by } | FailurePolicy::ExtendThenRollback { by, .. } => by,
-        FailurePolicy::Rollback { .. } => Hours::DAY,
+        FailurePolicy::Rollback { .. } => Minutes::DAY,
     }
 }
 
@@ -148,7 +148,7 @@ pub fn due(plan: &Plan, position: &Position) -> Option<i64> {
     let phase = plan.phase(position.phase);
     let planned = phase.duration.planned()?;
     let extended = extension_length(phase.on_fail).0 * u64::from(position.extensions);
-    let seconds = (planned.0 + extended).saturating_mul(3600);
+    let seconds = (planned.0 + extended).saturating_mul(60);
     Some(
         position
             .started
@@ -172,7 +172,7 @@ pub fn decide(compiled: &Compiled, position: &Position, at: i64, gates: &[GateIn
         Some(_) if !gates_due => return keep(Keep::NotDue),
         Some(_) => {}
     }
-    let mut tally: Tally<Hours> = Tally::default();
+    let mut tally: Tally<Minutes> = Tally::default();
     let mut not_evaluated = Vec::new();
     let mut unconfirmed = Vec::new();
     for (i, (gate, input)) in phase.gates.iter().zip(gates).enumerate() {
@@ -226,7 +226,7 @@ pub fn decide(compiled: &Compiled, position: &Position, at: i64, gates: &[GateIn
     }
 }
 
-fn rule(action: InconclusiveAction) -> Rule<Hours> {
+fn rule(action: InconclusiveAction) -> Rule<Minutes> {
     match action {
         InconclusiveAction::Wait(h) => Rule::Wait(h),
         InconclusiveAction::Extend => Rule::Extend,

@@ -2,7 +2,7 @@
 //! `over D` on a metric gate parse, resolve, format back as written, and show in `diff`.
 
 use rollplan::diff::{ChangeKind, Risk, Side, diff};
-use rollplan::model::{Criterion, Window};
+use rollplan::model::{Criterion, Minutes};
 use rollplan::source::{FileId, SourceFile, SourceMap};
 
 /// The issue's own example, in a plan of its own.
@@ -51,8 +51,8 @@ fn queries_and_windows_resolve_into_the_model() {
     );
     assert!(plan.metrics[2].query.is_none());
     let gates = &plan.phases[0].gates;
-    let windows: Vec<Option<Window>> = gates.iter().map(|g| g.window.map(|w| w.length)).collect();
-    assert_eq!(windows, [Some(Window(30)), Some(Window(60)), None]);
+    let windows: Vec<Option<Minutes>> = gates.iter().map(|g| g.window.map(|w| w.length)).collect();
+    assert_eq!(windows, [Some(Minutes(30)), Some(Minutes(60)), None]);
     assert!(matches!(gates[0].criterion, Criterion::Metric { .. }));
     // The window's span is the duration as written.
     let span = gates[1].window.expect("window").span;

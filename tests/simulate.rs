@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rollplan::model::{Date, parse_date};
+use rollplan::model::{DAY_MINUTES, Date, Moment, parse_date};
 use rollplan::simulate::clock::Clock;
 use rollplan::simulate::prepared::Prepared;
 use rollplan::simulate::whatif::{self, ForcedFailure, Outcome};
@@ -47,6 +47,16 @@ fn rollplan(args: &[&str], code: i32) -> String {
 
 fn date(s: &str) -> Date {
     parse_date(s).unwrap()
+}
+
+/// 00:00 UTC of a day: a plan's start given as a date.
+fn midnight(s: &str) -> Moment {
+    Moment::midnight(date(s))
+}
+
+/// The day a time of the clock (minutes from the start) falls on.
+fn day_of(clock: &Clock, at: i64) -> Date {
+    clock.moment(at).date()
 }
 
 const SEED_STARTS: [(&str, &str); 5] = [
@@ -103,29 +113,32 @@ fn the_engine_agrees_with_the_planned_timeline() {
     for c in &plans {
         for calendar in [Calendar::Calendar, Calendar::Business] {
             for start in ["2026-12-01", "2026-12-19", "2027-03-06"] {
-                let start = date(start);
+                let start = midnight(start);
                 let timeline = planned(&c.plan, start, calendar);
                 let clock = Clock::new(&c.plan, start, calendar);
                 let run = whatif::run(&Prepared::new(&c.plan), &clock, &[], None);
-                let got: Vec<(usize, Date, Option<Date>, i64)> = run
+                let got: Vec<(usize, Moment, Option<Moment>, i64)> = run
                     .visits
                     .iter()
                     .map(|v| {
                         (
                             v.phase,
-                            clock.date(v.start),
-                            v.end.map(|d| clock.date(d)),
+                            clock.moment(v.start),
+                            v.end.map(|d| clock.moment(d)),
                             v.waited,
                         )
                     })
                     .collect();
-                let want: Vec<(usize, Date, Option<Date>, i64)> = timeline
+                let want: Vec<(usize, Moment, Option<Moment>, i64)> = timeline
                     .phases
                     .iter()
-                    .map(|w| (w.phase.0, w.start, w.end, w.waited_days))
+                    .map(|w| (w.phase.0, w.start, w.end, w.waited))
                     .collect();
                 assert_eq!(got, want, "{calendar:?} from {start}");
-                assert_eq!(run.end.reached_last, Some(timeline.days_to_last_phase()));
+                assert_eq!(
+                    run.end.reached_last,
+                    Some(timeline.last_phase_start().minutes_since(start))
+                );
             }
         }
     }
@@ -154,12 +167,16 @@ phase three "Three" {
 #[test]
 fn a_phase_never_starts_inside_a_freeze_window() {
     let c = compile(FREEZE_PLAN);
-    let clock = Clock::new(&c.plan, date("2026-12-08"), Calendar::Calendar);
+    let clock = Clock::new(&c.plan, midnight("2026-12-08"), Calendar::Calendar);
     let run = whatif::run(&Prepared::new(&c.plan), &clock, &[], None);
     // `one` ends on 2026-12-22, inside the freeze: `two` waits until 2027-01-05.
-    assert_eq!(clock.date(run.visits[1].start), date("2027-01-05"));
-    assert_eq!(run.visits[1].waited, 14);
-    assert!(clock.frozen(run.visits[0].end.unwrap()).is_some());
+    assert_eq!(day_of(&clock, run.visits[1].start), date("2027-01-05"));
+    assert_eq!(run.visits[1].waited, 14 * DAY_MINUTES);
+    assert!(
+        clock
+            .frozen(clock.day(run.visits[0].end.unwrap()))
+            .is_some()
+    );
 }
 
 #[test]
@@ -189,23 +206,23 @@ fn business_days_skip_weekends_and_holidays() {
     let c = compile(FREEZE_PLAN);
     // 2026-12-01 is a Tuesday; `one` runs 2w = 14 working days: Dec 1-4, 7, 9-11 (the 8th is
     // a holiday), 14-18 and 21, and hands over on the 22nd.
-    let clock = Clock::new(&c.plan, date("2026-12-01"), Calendar::Business);
+    let clock = Clock::new(&c.plan, midnight("2026-12-01"), Calendar::Business);
     let run = whatif::run(&Prepared::new(&c.plan), &clock, &[], None);
     assert_eq!(
-        run.visits[0].end.map(|d| clock.date(d)),
+        run.visits[0].end.map(|d| day_of(&clock, d)),
         Some(date("2026-12-22"))
     );
     // `two` waits for the freeze (to 2027-01-04), then runs Tue 5, Wed 6 and Thu 7.
-    assert_eq!(clock.date(run.visits[1].start), date("2027-01-05"));
+    assert_eq!(day_of(&clock, run.visits[1].start), date("2027-01-05"));
     assert_eq!(
-        run.visits[1].end.map(|d| clock.date(d)),
+        run.visits[1].end.map(|d| day_of(&clock, d)),
         Some(date("2027-01-08"))
     );
     // On the calendar, the same plan counts weekends and the holiday.
-    let calendar = Clock::new(&c.plan, date("2026-12-01"), Calendar::Calendar);
+    let calendar = Clock::new(&c.plan, midnight("2026-12-01"), Calendar::Calendar);
     let run = whatif::run(&Prepared::new(&c.plan), &calendar, &[], None);
     assert_eq!(
-        run.visits[0].end.map(|d| calendar.date(d)),
+        run.visits[0].end.map(|d| day_of(&calendar, d)),
         Some(date("2026-12-15"))
     );
 }
@@ -232,7 +249,7 @@ fn three_failures_exhaust_the_extensions_and_roll_back() {
 #[test]
 fn the_failure_policy_drives_the_shifted_timeline() {
     let c = entity();
-    let clock = Clock::new(&c.plan, date("2026-12-01"), Calendar::Calendar);
+    let clock = Clock::new(&c.plan, midnight("2026-12-01"), Calendar::Calendar);
     let full = c.plan.phase_named("full_production").unwrap().0;
     let prepared = Prepared::new(&c.plan);
     for (times, extensions, rollbacks, last_day) in [
@@ -264,7 +281,7 @@ fn the_failure_policy_drives_the_shifted_timeline() {
         );
         assert_eq!(
             run.end.reached_last,
-            Some(last_day),
+            Some(last_day * DAY_MINUTES),
             "--fail full_production:{times}"
         );
     }
@@ -426,14 +443,14 @@ proptest::proptest! {
         k in 0u32..12,
     ) {
         let c = entity();
-        let clock = Clock::new(&c.plan, date("2026-12-01"), Calendar::Calendar);
+        let clock = Clock::new(&c.plan, midnight("2026-12-01"), Calendar::Calendar);
         let failures = [ForcedFailure { phase: c.plan.phase_named(phase).unwrap().0, times: k }];
         let run = whatif::run(&Prepared::new(&c.plan), &clock, &failures, None);
         let rollbacks = run.visits.iter().filter(|v| matches!(v.outcome, Outcome::RolledBack(_))).count();
         let extensions: u32 = run.visits.iter().map(|v| v.extensions).sum();
         proptest::prop_assert_eq!(rollbacks, (k / 3) as usize);
         proptest::prop_assert_eq!(extensions, k - k / 3);
-        proptest::prop_assert_eq!(run.end.reached_last, Some(42 + 35 * i64::from(k / 3) + 7 * i64::from(k % 3)));
+        proptest::prop_assert_eq!(run.end.reached_last, Some((42 + 35 * i64::from(k / 3) + 7 * i64::from(k % 3)) * DAY_MINUTES));
         proptest::prop_assert!(run.end.finished);
     }
 }
@@ -516,7 +533,7 @@ fn the_horizon_ends_after_day_36524_and_an_unfinished_visit_has_no_end() {
     };
     for (days, finished) in [(36_524, true), (36_525, false)] {
         let c = plan(days);
-        let clock = Clock::new(&c.plan, date("2027-01-04"), Calendar::Calendar);
+        let clock = Clock::new(&c.plan, midnight("2027-01-04"), Calendar::Calendar);
         let run = whatif::run(&Prepared::new(&c.plan), &clock, &[], None);
         assert_eq!(run.end.finished, finished, "{days} days");
     }

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use rollplan::model::parse_date;
+use rollplan::model::{DAY_MINUTES, parse_date};
 use rollplan::simulate::Calendar;
 use rollplan::simulate::clock::Clock;
 use rollplan::simulate::forecast::{Tally, declared_pass_rates, forecast, override_pass_rate};
@@ -51,6 +51,15 @@ fn run(c: &rollplan::Compiled, runs: u64, seed: u64) -> Tally {
     )
 }
 
+/// A day in minutes, the unit of a forecast's times.
+const D: i64 = DAY_MINUTES;
+
+/// The mean time to the last phase, in days.
+#[expect(clippy::cast_precision_loss, reason = "test statistics")]
+fn mean_days(t: &Tally) -> f64 {
+    t.mean().unwrap() / D as f64
+}
+
 #[expect(clippy::cast_precision_loss, reason = "test statistics")]
 fn share(n: u64, of: u64) -> f64 {
     n as f64 / of as f64
@@ -73,19 +82,19 @@ fn extensions_under_an_unlimited_policy_are_geometric() {
     assert_eq!(t.unfinished, 0);
     // Standard error of the mean: sqrt(1-p)/p / sqrt(n) ≈ 0.008.
     close(share(t.extensions[0], n), 3.0, 0.05, "mean extensions");
-    close(t.mean().unwrap(), 10.0, 0.05, "mean days");
+    close(mean_days(&t), 10.0, 0.05, "mean days");
     // P(K <= k) = 1 - (3/4)^(k+1): the median is k = 2 (0.44 below, 0.58 at it).
-    assert_eq!(t.quantile(0.5), Some(9));
+    assert_eq!(t.quantile(0.5), Some(9 * D));
     for k in 0..6 {
         let want = 1.0 - 0.75f64.powi(k + 1);
         close(
-            share(t.within(7 + i64::from(k)), n),
+            share(t.within((7 + i64::from(k)) * D), n),
             want,
             0.005,
             &format!("P(K <= {k})"),
         );
     }
-    assert_eq!(t.min(), Some(7));
+    assert_eq!(t.min(), Some(7 * D));
     assert_eq!(t.rolled_back[0], 0);
 }
 
@@ -95,12 +104,12 @@ fn a_uniform_range_has_the_mean_of_its_whole_days() {
     let c = one_phase("1w..2w", r#"ok "works""#, "extend 1d");
     let n = 100_000;
     let t = run(&c, n, 5);
-    close(t.mean().unwrap(), 10.5, 0.05, "uniform mean");
-    close(share(t.within(10), n), 0.5, 0.01, "P(<= 10 days)");
-    assert_eq!((t.min(), t.max()), (Some(7), Some(14)));
+    close(mean_days(&t), 10.5, 0.05, "uniform mean");
+    close(share(t.within(10 * D), n), 0.5, 0.01, "P(<= 10 days)");
+    assert_eq!((t.min(), t.max()), (Some(7 * D), Some(14 * D)));
     for d in 7..=14 {
         close(
-            share(t.within(d) - t.within(d - 1), n),
+            share(t.within(d * D) - t.within((d - 1) * D), n),
             0.125,
             0.006,
             &format!("P({d} days)"),
@@ -114,16 +123,16 @@ fn a_likely_value_gives_a_triangular_duration() {
     let c = one_phase("1w..3w likely 10d", r#"ok "works""#, "extend 1d");
     let n = 100_000;
     let t = run(&c, n, 9);
-    close(t.mean().unwrap(), 38.0 / 3.0, 0.05, "triangular mean");
+    close(mean_days(&t), 38.0 / 3.0, 0.05, "triangular mean");
     // Rounded to the nearest day, 10 days or fewer means X < 10.5, past the mode:
     // F(10.5) = 1 - (21 - 10.5)² / ((21 - 7) (21 - 10)).
     close(
-        share(t.within(10), n),
+        share(t.within(10 * D), n),
         1.0 - 10.5 * 10.5 / 154.0,
         0.01,
         "P(<= 10 days)",
     );
-    assert_eq!((t.min(), t.max()), (Some(7), Some(21)));
+    assert_eq!((t.min(), t.max()), (Some(7 * D), Some(21 * D)));
 }
 
 #[test]
@@ -161,7 +170,7 @@ fn the_entity_plan_with_every_gate_passing_takes_42_days() {
     let t = run(&c, 10_000, 1);
     assert_eq!(
         [t.quantile(0.5), t.quantile(0.9), t.quantile(0.99), t.max()],
-        [Some(42); 4]
+        [Some(42 * D); 4]
     );
     assert_eq!(t.extensions, vec![0; 5]);
 }

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use rollplan::diagnostic::{Code, render};
-use rollplan::model::parse_date;
+use rollplan::model::{DAY_MINUTES, Moment, parse_date};
 use rollplan::simulate::clock::Clock;
 use rollplan::simulate::engine::Event;
 use rollplan::simulate::engine::Verdict::{Failed, Passed};
@@ -189,7 +189,7 @@ fn inconclusive_run(rule: &str, n: usize) -> whatif::Run {
     let c = rollplan::compile(&sources, file).unwrap();
     let clock = Clock::new(
         &c.plan,
-        parse_date("2026-12-01").unwrap(),
+        Moment::midnight(parse_date("2026-12-01").unwrap()),
         Calendar::Calendar,
     );
     whatif::run(&Prepared::new(&c.plan), &clock, &[], Some(&s))
@@ -198,7 +198,7 @@ fn inconclusive_run(rule: &str, n: usize) -> whatif::Run {
 #[test]
 fn inconclusive_wait_re_evaluates_later_without_using_an_extension() {
     let run = inconclusive_run("wait 2d", 3);
-    assert_eq!(run.end.reached_last, Some(7 + 3 * 2));
+    assert_eq!(run.end.reached_last, Some((7 + 3 * 2) * DAY_MINUTES));
     assert_eq!(run.visits[0].extensions, 0);
     let kinds: Vec<PieceKind> = run.visits[0].pieces.iter().map(|p| p.kind).collect();
     assert_eq!(
@@ -216,7 +216,7 @@ fn inconclusive_wait_re_evaluates_later_without_using_an_extension() {
 fn inconclusive_extend_extends_without_counting_against_max() {
     // Three inconclusive evaluations extend three times although `max` is 1: no rollback.
     let run = inconclusive_run("extend", 3);
-    assert_eq!(run.end.reached_last, Some(7 + 3 * 3));
+    assert_eq!(run.end.reached_last, Some((7 + 3 * 3) * DAY_MINUTES));
     assert_eq!(run.visits.len(), 2);
     assert!(
         run.records
@@ -231,7 +231,7 @@ fn inconclusive_fail_follows_the_failure_policy() {
     let run = inconclusive_run("fail", 2);
     assert_eq!(run.visits.len(), 3);
     assert_eq!(run.visits[0].extensions, 1);
-    assert_eq!(run.end.reached_last, Some(7 + 3 + 7));
+    assert_eq!(run.end.reached_last, Some((7 + 3 + 7) * DAY_MINUTES));
 }
 
 proptest! {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rollplan::model::{Hours, PhaseId, RollbackTarget};
+use rollplan::model::{Minutes, PhaseId, RollbackTarget};
 use rollplan::simulate::engine::Verdict;
 use rollplan::source::SourceMap;
 use rollplan::status::{Action, GateInput, Keep, Position, decide};
@@ -98,7 +98,7 @@ fn failures_extend_twice_then_roll_back_to_the_previous_phase() {
     let extend = |number| Action::Extend {
         number,
         max: Some(2),
-        by: Hours::WEEK,
+        by: Minutes::WEEK,
         counted: true,
     };
     assert_eq!(phase3(2 * WEEK, 0, [FAIL, PASS, CONFIRMED]), extend(1));
@@ -117,7 +117,7 @@ fn failures_extend_twice_then_roll_back_to_the_previous_phase() {
 fn an_inconclusive_gate_waits_by_the_plans_rule_and_a_failure_beats_it() {
     assert_eq!(
         phase3(2 * WEEK, 0, [INCONCLUSIVE, PASS, CONFIRMED]),
-        Action::Wait(Hours(48))
+        Action::Wait(Minutes(48 * 60))
     );
     assert!(matches!(
         phase3(2 * WEEK, 0, [INCONCLUSIVE, FAIL, CONFIRMED]),
@@ -246,6 +246,11 @@ fn phase_3_advances_extends_and_rolls_back_at_the_right_times() {
     assert_eq!(doc["extension"]["number"], 1);
     assert_eq!(doc["extension"]["max"], 2);
     assert_eq!(doc["extension"]["by"], "1w");
+    // Started two weeks before 06:30, due then; the extended gates are due a week later.
+    assert_eq!(
+        doc["extension"]["gates_due"],
+        rfc3339(at("06:30") + WEEK).as_str()
+    );
     let doc = status(&server, "06:30", 3, 1, true);
     assert_eq!(doc["extension"]["number"], 2, "{doc:#}");
     // ...and with both used, roll back to `read_only` in the proven order.
@@ -261,6 +266,10 @@ fn phase_3_advances_extends_and_rolls_back_at_the_right_times() {
     let doc = status(&server, "09:45", 2, 0, true);
     assert_eq!(doc["action"], "wait", "{doc:#}");
     assert_eq!(doc["wait"]["for"], "2d");
+    assert_eq!(
+        doc["wait"]["until"],
+        rfc3339(at("09:45") + 2 * 86_400).as_str()
+    );
     // Not due yet (one week in): keep running, and the server is not asked.
     let doc = status(&server, "06:30", 1, 0, true);
     assert_eq!(doc["action"], "keep_running");
@@ -427,4 +436,48 @@ phase two "Two" {
         doc["reason"],
         "the metric gates `error_rate` were not evaluated (their metrics have no `query`: check them by hand)"
     );
+}
+
+/// `plans/examples/api-canary.roll`'s first phase lasts `30m` under `on_fail extend 30m max 2`:
+/// its gate is due at minute 30 to the second, not a day later, and an extension moves it on by
+/// 30 minutes.
+#[test]
+fn a_30_minute_phase_is_advanced_at_minute_30() {
+    let text =
+        std::fs::read_to_string(Path::new(ROOT).join("plans/examples/api-canary.roll")).unwrap();
+    let mut sources = SourceMap::new();
+    let file = sources.add("api-canary.roll", text);
+    let c = rollplan::compile(&sources, file).expect("compiles");
+    let canary = c.plan.phase_named("canary").expect("phase");
+    let started = 1_803_888_000; // 2027-03-01T08:00:00Z
+    let at = |extensions, seconds, gate| {
+        let position = Position {
+            phase: canary,
+            started,
+            extensions,
+        };
+        decide(&c, &position, started + seconds, &[gate])
+    };
+    let early = at(0, 30 * 60 - 1, PASS);
+    assert_eq!(early.due, Some(started + 30 * 60));
+    assert_eq!(early.action, Action::KeepRunning(Keep::NotDue));
+    let Action::Advance { next, .. } = at(0, 30 * 60, PASS).action else {
+        panic!("advances at minute 30");
+    };
+    assert_eq!(next, c.plan.phase_named("ramp"));
+    assert_eq!(
+        at(0, 30 * 60, FAIL).action,
+        Action::Extend {
+            number: 1,
+            max: Some(2),
+            by: Minutes(30),
+            counted: true,
+        }
+    );
+    // After one extension the gate is due at minute 60.
+    assert_eq!(
+        at(1, 60 * 60 - 1, FAIL).action,
+        Action::KeepRunning(Keep::NotDue)
+    );
+    assert_eq!(at(1, 60 * 60, PASS).due, Some(started + 60 * 60));
 }

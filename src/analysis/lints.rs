@@ -112,7 +112,7 @@ fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
         PhaseDuration::Indefinite => return,
         PhaseDuration::Fixed(h) | PhaseDuration::Range { min: h, .. } => h,
     };
-    if window.length.shorter_than(shortest) {
+    if window.length < shortest {
         return;
     }
     out.push(
@@ -128,7 +128,7 @@ fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
         .related(phase.duration_span, "the phase's shortest duration")
         .help(format!(
             "judge the gate over a window shorter than {shortest} (like `over {}`), so it reads only this phase's data",
-            crate::model::Window(shortest.0 * 30)
+            crate::model::Minutes((shortest.0 / 2).max(1))
         )),
     );
 }

@@ -11,7 +11,7 @@ use super::input::{CompiledPlan, UsageError, compile_plan};
 use super::report::{Failure, report_diagnostics};
 use super::{ExitCode, Format, HUMAN_OR_JSON, formats};
 use crate::emit::{self, Input, Target, write};
-use crate::model::parse_date;
+use crate::model::Moment;
 
 /// `--target` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,7 +71,7 @@ pub struct Args {
     /// Compare the files in --out with what would be written; exit 1 naming each stale file
     #[arg(long, requires = "out")]
     pub check: bool,
-    /// Planned start (YYYY-MM-DD) for the dates, overriding the plan's `start`
+    /// Planned start (YYYY-MM-DD, or an RFC 3339 date-time) for the dates, overriding the plan's `start`
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
     /// How errors and the --check report are printed
@@ -92,10 +92,10 @@ fn execute(args: &Args, json: bool) -> Result<ExitCode, Failure> {
         .start
         .as_deref()
         .map(|s| {
-            parse_date(s).ok_or_else(|| UsageError {
+            Moment::parse(s).map_err(|_| UsageError {
                 code: UsageCode::InvalidArgument,
-                message: format!("`--start {s}` is not a calendar date"),
-                help: "write the date as YYYY-MM-DD, e.g. `--start 2026-12-01`".to_owned(),
+                message: format!("`--start {s}` is not a calendar date or an RFC 3339 date-time"),
+                help: "write the date as YYYY-MM-DD, e.g. `--start 2026-12-01`, or a date-time on a whole minute with `Z` or an offset, e.g. `--start 2026-12-01T09:00:00Z`".to_owned(),
             })
         })
         .transpose()?;

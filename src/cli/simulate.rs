@@ -11,7 +11,7 @@ use super::input::{CompiledPlan, SourceKind, UsageError, compile_plan, read_sour
 use super::report::Failure;
 use super::{ExitCode, Format, formats};
 use crate::diagnostic::{did_you_mean, render};
-use crate::model::{Date, parse_date};
+use crate::model::{Date, Moment, MomentError, parse_date};
 use crate::simulate::clock::Clock;
 use crate::simulate::prepared::Prepared;
 use crate::simulate::report::{self, RunReport, forecast::ForecastReport};
@@ -32,7 +32,8 @@ pub enum CalendarArg {
 pub struct Args {
     /// The plan; by default the single `*.roll` in `plans/` or the current folder
     pub file: Option<PathBuf>,
-    /// First day of the rollout (YYYY-MM-DD); by default the plan's `start`
+    /// Start of the rollout: a date (YYYY-MM-DD, 00:00 UTC) or an RFC 3339 date-time
+    /// (2026-12-01T09:00:00Z); by default the plan's `start`
     #[arg(long)]
     pub start: Option<String>,
     /// Which days count for durations and start days
@@ -73,6 +74,23 @@ fn usage(code: UsageCode, message: String, help: impl Into<String>) -> UsageErro
         message,
         help: help.into(),
     }
+}
+
+/// `--start`: a date or an RFC 3339 date-time, as a plan's `start` takes.
+fn start_arg(text: &str) -> Result<Moment, UsageError> {
+    Moment::parse(text).map_err(|e| {
+        let why = match e {
+            MomentError::NoSuchDay => "is not a date",
+            MomentError::NoOffset => "has no time zone offset",
+            MomentError::NotATime => "is not an RFC 3339 date-time",
+            MomentError::NotAWholeMinute => "is not on a whole minute",
+        };
+        usage(
+            UsageCode::InvalidArgument,
+            format!("`--start {text}` {why}"),
+            "write a date as YYYY-MM-DD (`--start 2026-12-01`) or a date-time on a whole minute with `Z` or an offset (`--start 2026-12-01T09:00:00Z`)",
+        )
+    })
 }
 
 fn date_arg(flag: &str, text: &str) -> Result<Date, UsageError> {
@@ -157,7 +175,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
     } = compile_plan(args.file.as_deref())?;
     let plan = &compiled.plan;
     let start = match (&args.start, plan.start) {
-        (Some(text), _) => date_arg("start", text)?,
+        (Some(text), _) => start_arg(text)?,
         (None, Some(d)) => d,
         (None, None) => {
             return Err(usage(
@@ -196,7 +214,7 @@ fn simulate(args: &Args) -> Result<ExitCode, Failure> {
         .iter()
         .flat_map(|v| [Some(v.start), v.end])
         .flatten()
-        .chain(run.records.iter().map(|r| r.day))
+        .chain(run.records.iter().map(|r| r.at))
         .max();
     check_calendar(&clock, last_day)?;
     let mut mode: Vec<String> = args.fail.iter().map(|f| format!("--fail {f}")).collect();
@@ -249,8 +267,7 @@ fn run_forecast(
         .deadline
         .as_deref()
         .map(|d| date_arg("deadline", d))
-        .transpose()?
-        .map(|d| crate::simulate::timeline::days_between(clock.start, d));
+        .transpose()?;
     let compute = || forecast::forecast(prepared, clock, &rates, runs, args.seed);
     let tally = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
@@ -283,15 +300,16 @@ fn run_forecast(
     Ok(ExitCode::Ok)
 }
 
-/// Refuses a timeline whose `last_day` the calendar cannot hold (past 9999-12-31), where its
+/// Refuses a timeline whose `last` time the calendar cannot hold (past 9999-12-31), where its
 /// dates would otherwise stop at the last day without a word.
-fn check_calendar(clock: &Clock, last_day: Option<i64>) -> Result<(), UsageError> {
-    match last_day {
-        Some(day) if !clock.holds(day) => Err(usage(
+fn check_calendar(clock: &Clock, last: Option<i64>) -> Result<(), UsageError> {
+    match last {
+        Some(at) if !clock.holds(at) => Err(usage(
             UsageCode::DateOutOfRange,
             format!(
-                "starting on {}, the rollout runs {day} days, past {}, the last day the calendar holds",
+                "starting on {}, the rollout runs {} days, past {}, the last day the calendar holds",
                 clock.start,
+                at / crate::model::DAY_MINUTES,
                 Date::MAX
             ),
             "start the rollout earlier (`--start` or the plan's `start`), or shorten its phases or freeze windows",

@@ -81,10 +81,11 @@ catalogue! {
     TypeMismatch = ("type_mismatch", Error),
     /// Returned when a gate threshold's unit does not fit its metric's unit.
     UnitMismatch = ("unit_mismatch", Error),
-    /// Returned when a date does not exist on the calendar, a window ends before it starts, or the planned timeline ends after 9999-12-31.
+    /// Returned when a date does not exist on the calendar, a start's date-time is not RFC 3339 on a
+    /// whole minute with an offset, a window ends before it starts, or the planned timeline ends
+    /// after 9999-12-31.
     InvalidDate = ("invalid_date", Error),
-    /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order,
-    /// or minutes are given anywhere but a gate's `over` window.
+    /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order.
     InvalidDuration = ("invalid_duration", Error),
     /// Returned when a number is out of its range: a probability outside 0..=1, an extension count
     /// outside 1..=1000, an int beyond 64 bits, a threshold too large for a number, more optional

@@ -13,7 +13,6 @@ use super::matching::{How, Matching};
 use super::{Change, ChangeKind, Risk, Scope, text};
 use crate::model::{Phase, PhaseDuration, Plan};
 use crate::simulate::Timeline;
-use crate::simulate::timeline::{days_between, whole_days};
 
 pub(super) struct Sides<'a> {
     pub(super) old: &'a Plan,
@@ -240,13 +239,11 @@ fn timing(sides: &Sides<'_>, pair: &PhasePair<'_>, out: &mut Vec<Change>) {
         let shorter = is_shorter(before, after);
         let note = match (before.planned(), after.planned()) {
             (Some(x), Some(y)) if x != y => {
-                let days = whole_days(y) - whole_days(x);
-                let n = days.unsigned_abs();
-                let unit = if n == 1 { "day" } else { "days" };
-                Some(match days.cmp(&0) {
-                    std::cmp::Ordering::Less => format!("{n} {unit} shorter"),
-                    std::cmp::Ordering::Greater => format!("{n} {unit} longer"),
-                    std::cmp::Ordering::Equal => "same planned days".to_owned(),
+                let by = text::length(x.0.abs_diff(y.0));
+                Some(if y < x {
+                    format!("{by} shorter")
+                } else {
+                    format!("{by} longer")
                 })
             }
             (None, Some(_)) => Some("no longer indefinite".to_owned()),
@@ -273,7 +270,7 @@ fn timing(sides: &Sides<'_>, pair: &PhasePair<'_>, out: &mut Vec<Change>) {
                 "planned start",
                 Some(x.start.to_string()),
                 Some(y.start.to_string()),
-                Some(text::shift(days_between(x.start, y.start))),
+                Some(text::shift(y.start.minutes_since(x.start))),
                 None,
             ));
         }
@@ -300,8 +297,8 @@ mod tests {
 
     #[test]
     fn shorter_means_less_planned_time() {
-        use crate::model::Hours;
-        let fixed = |d: u64| PhaseDuration::Fixed(Hours(24 * d));
+        use crate::model::Minutes;
+        let fixed = |d: u64| PhaseDuration::Fixed(Minutes(24 * 60 * d));
         assert!(is_shorter(fixed(7), fixed(3)));
         assert!(!is_shorter(fixed(3), fixed(7)));
         assert!(is_shorter(PhaseDuration::Indefinite, fixed(3)));

@@ -93,7 +93,7 @@ fn window_change(pair: &PhasePair<'_>, before: &Gate, after: &Gate, out: &mut Ve
     if a == b {
         return;
     }
-    let show = |w: Option<crate::model::Window>| {
+    let show = |w: Option<crate::model::Minutes>| {
         w.map_or_else(|| "instant".to_owned(), |w| format!("over {w}"))
     };
     // `None` (the instant value, one sample) orders before every window.

@@ -40,7 +40,7 @@ pub fn render(d: &PlanDiff) -> String {
             })
         })
         .collect();
-    let value = json!({
+    let mut value = json!({
         "old": side(&d.old),
         "new": side(&d.new),
         "undated": d.undated,
@@ -50,6 +50,13 @@ pub fn render(d: &PlanDiff) -> String {
         "changes": changes,
         "risks": d.risks().filter_map(|c| c.risk.map(super::Risk::name)).collect::<Vec<_>>(),
     });
+    // A shift that is not whole days is also given exactly.
+    if let Some(m) = d
+        .completion_shift_minutes()
+        .filter(|m| m % crate::model::DAY_MINUTES != 0)
+    {
+        value["completion_shift_minutes"] = json!(m);
+    }
     crate::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned()
         + "\n"
 }

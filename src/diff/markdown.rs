@@ -80,14 +80,16 @@ fn head(d: &PlanDiff) -> String {
             d.changes.len(),
             if d.changes.len() == 1 { "" } else { "s" }
         );
-        if let (Some(a), Some(b), Some(days)) =
-            (d.old.completion, d.new.completion, d.completion_shift())
-        {
-            if days != 0 {
+        if let (Some(a), Some(b), Some(minutes)) = (
+            d.old.completion,
+            d.new.completion,
+            d.completion_shift_minutes(),
+        ) {
+            if minutes != 0 {
                 let _ = write!(
                     out,
                     " · completion {a} → {b} ({})",
-                    super::text::shift(days)
+                    super::text::shift(minutes)
                 );
             }
         }
@@ -201,15 +203,26 @@ fn gantt(old: &SideSummary, new: &SideSummary) -> Option<String> {
     {
         return None;
     }
-    let mut s = String::from(
-        "<details open><summary><b>Planned timeline</b>: old and new</summary>\n\n```mermaid\ngantt\n    dateFormat YYYY-MM-DD\n    axisFormat %b %d\n",
+    // Times inside a day are charted to the minute (UTC); whole days as dates.
+    let timed = [old, new]
+        .iter()
+        .flat_map(|side| &side.windows)
+        .any(|(_, start, end)| !start.is_midnight() || end.is_some_and(|e| !e.is_midnight()));
+    let (format, at): (&str, fn(&crate::model::Moment) -> String) = if timed {
+        ("YYYY-MM-DD HH:mm", |m| m.human())
+    } else {
+        ("YYYY-MM-DD", |m| m.date().to_string())
+    };
+    let mut s = format!(
+        "<details open><summary><b>Planned timeline</b>: old and new</summary>\n\n```mermaid\ngantt\n    dateFormat {format}\n    axisFormat %b %d\n",
     );
     for (which, prefix, side) in [("old", 'o', old), ("new", 'n', new)] {
         let _ = writeln!(s, "    section {which}");
         for (i, (id, start, end)) in side.windows.iter().enumerate() {
+            let start = at(start);
             match end {
                 Some(e) => {
-                    let _ = writeln!(s, "    {id} :{prefix}{i}, {start}, {e}");
+                    let _ = writeln!(s, "    {id} :{prefix}{i}, {start}, {}", at(e));
                 }
                 None => {
                     let _ = writeln!(s, "    {id} :milestone, {prefix}{i}, {start}, 0d");

@@ -27,7 +27,7 @@ mod text;
 pub use risk::Risk;
 pub use side::{CheckStatus, Side};
 
-use crate::model::Date;
+use crate::model::{Date, Moment};
 
 /// Where a change is: the plan as a whole, or one phase (by its id in the new plan, or in the
 /// old plan for a removed phase).
@@ -144,9 +144,9 @@ pub struct SideSummary {
     pub plan: String,
     pub check: CheckStatus,
     /// The planned day the rollout reaches its last phase (or ends, if the last is finite).
-    pub completion: Option<Date>,
+    pub completion: Option<Moment>,
     /// Each phase's planned window `(id, start, end)`, for the Gantt chart.
-    pub windows: Vec<(String, Date, Option<Date>)>,
+    pub windows: Vec<(String, Moment, Option<Moment>)>,
 }
 
 /// The semantic difference between two plans.
@@ -188,8 +188,14 @@ impl PlanDiff {
 
     /// Days the completion moves (negative: earlier).
     pub fn completion_shift(&self) -> Option<i64> {
+        self.completion_shift_minutes()
+            .map(|m| m.div_euclid(crate::model::DAY_MINUTES))
+    }
+
+    /// Minutes the completion moves (negative: earlier).
+    pub fn completion_shift_minutes(&self) -> Option<i64> {
         match (self.old.completion, self.new.completion) {
-            (Some(a), Some(b)) => Some(crate::simulate::timeline::days_between(a, b)),
+            (Some(a), Some(b)) => Some(b.minutes_since(a)),
             _ => None,
         }
     }
@@ -198,6 +204,11 @@ impl PlanDiff {
 /// The day dates count from when neither plan states a start.
 const UNDATED_START: Date = Date::constant(2000, 1, 3);
 
+/// [`UNDATED_START`] at 00:00.
+fn undated_start() -> Moment {
+    Moment::midnight(UNDATED_START)
+}
+
 /// Compares two compiled plans.
 pub fn diff(old: &Side, new: &Side) -> PlanDiff {
     let start_old = old.plan.start.or(new.plan.start);
@@ -205,12 +216,12 @@ pub fn diff(old: &Side, new: &Side) -> PlanDiff {
     let undated = start_old.is_none();
     let timeline_old = crate::simulate::planned(
         &old.plan,
-        start_old.unwrap_or(UNDATED_START),
+        start_old.unwrap_or_else(undated_start),
         crate::simulate::Calendar::Calendar,
     );
     let timeline_new = crate::simulate::planned(
         &new.plan,
-        start_new.unwrap_or(UNDATED_START),
+        start_new.unwrap_or_else(undated_start),
         crate::simulate::Calendar::Calendar,
     );
     let matching = matching::match_phases(&old.plan, &new.plan);
@@ -233,7 +244,7 @@ pub fn diff(old: &Side, new: &Side) -> PlanDiff {
         let shift = summary_old
             .completion
             .zip(summary_new.completion)
-            .map(|(a, b)| text::shift(crate::simulate::timeline::days_between(a, b)));
+            .map(|(a, b)| text::shift(b.minutes_since(a)));
         changes.push(Change {
             scope: Scope::Plan,
             kind: ChangeKind::Completion,

@@ -130,12 +130,18 @@ pub(crate) fn inconclusive(action: InconclusiveAction) -> String {
 }
 
 /// `+3 days`, `4 days earlier`, `1 day later`.
-pub(crate) fn shift(days: i64) -> String {
-    let n = days.unsigned_abs();
-    let unit = if n == 1 { "day" } else { "days" };
-    if days < 0 {
-        format!("{n} {unit} earlier")
+pub(crate) fn shift(minutes: i64) -> String {
+    let when = if minutes < 0 { "earlier" } else { "later" };
+    format!("{} {when}", length(minutes.unsigned_abs()))
+}
+
+/// A length of minutes: `3 days` when whole days, else days, hours and minutes (`2h 30m`).
+pub(crate) fn length(minutes: u64) -> String {
+    let m = crate::model::Minutes(minutes);
+    if m.is_whole_days() {
+        let n = minutes / crate::model::Minutes::DAY.0;
+        format!("{n} {}", if n == 1 { "day" } else { "days" })
     } else {
-        format!("{n} {unit} later")
+        m.spelled()
     }
 }

@@ -9,13 +9,23 @@ use std::fmt::Write as _;
 
 use super::markdown::{code, comment, inline, item};
 use super::{DO_NOT_EDIT, Input};
-use crate::model::{Criterion, Date, FailurePolicy, FlagId, FlagState, PhaseId, Plan, TextItem};
+use crate::model::{Criterion, FailurePolicy, FlagId, FlagState, Moment, PhaseId, Plan, TextItem};
 use crate::plan_text::flag_setting;
-use crate::simulate::timeline::{add_days, whole_days};
+use crate::simulate::timeline::{add_minutes, minutes};
+
+/// When something is due as a checklist writes it: the date for a plan of whole days, else the
+/// date and time in UTC (`2027-03-01 09:30 UTC`).
+fn when(timed: bool, at: Moment) -> String {
+    if timed {
+        format!("{} UTC", at.human())
+    } else {
+        at.date().to_string()
+    }
+}
 
 /// A task line: `- [ ] 2026-12-15 text`, or `open-ended` where the phase has no end date.
 /// `text` is Markdown already: plan text in it went through [`item`], [`inline`] or [`code`].
-fn task(out: &mut String, date: Option<Date>, text: &str) {
+fn task(out: &mut String, date: Option<&str>, text: &str) {
     match date {
         Some(d) => {
             let _ = writeln!(out, "- [ ] {d} {text}");
@@ -34,7 +44,7 @@ fn section(out: &mut String, title: &str) {
 fn item_section<'a>(
     out: &mut String,
     title: &str,
-    date: Option<Date>,
+    date: Option<&str>,
     texts: impl IntoIterator<Item = &'a TextItem>,
 ) {
     let mut texts = texts.into_iter().peekable();
@@ -52,7 +62,7 @@ fn item_section<'a>(
 fn flips(
     out: &mut String,
     plan: &Plan,
-    date: Option<Date>,
+    date: Option<&str>,
     order: Option<&[FlagId]>,
     (from, to): (&FlagState, &FlagState),
     decide: &[FlagId],
@@ -77,7 +87,7 @@ fn flips(
 }
 
 /// The monitors' items, from the phase's first day.
-fn monitoring(plan: &Plan, start: Option<Date>, out: &mut String) {
+fn monitoring(plan: &Plan, start: Option<&str>, out: &mut String) {
     if !plan.monitors.is_empty() {
         section(out, "Monitoring");
         for m in &plan.monitors {
@@ -103,7 +113,7 @@ fn monitoring(plan: &Plan, start: Option<Date>, out: &mut String) {
 }
 
 /// The success gates with their thresholds, on the day they are evaluated.
-fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<Date>, out: &mut String) {
+fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<&str>, out: &mut String) {
     if p.gates.is_empty() {
         return;
     }
@@ -133,9 +143,12 @@ fn gates(plan: &Plan, p: &crate::model::Phase, end: Option<Date>, out: &mut Stri
 fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
     let plan = input.plan();
     let p = plan.phase(phase);
+    let timed = input.timeline().timed;
     let window = input.timeline().phases.get(phase.0);
-    let start = window.map(|w| w.start);
-    let end = window.and_then(|w| w.end);
+    let (start_at, end_at) = (window.map(|w| w.start), window.and_then(|w| w.end));
+    let start = start_at.map(|s| when(timed, s));
+    let end = end_at.map(|e| when(timed, e));
+    let (start, end) = (start.as_deref(), end.as_deref());
     let _ = write!(
         out,
         "\n## Phase {} · {} ({})\n\n",
@@ -143,17 +156,29 @@ fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
         inline(&p.title),
         code(&p.id)
     );
-    match (start, end) {
+    match (start_at, end_at) {
+        (Some(s), Some(e)) if timed => {
+            let _ = writeln!(
+                out,
+                "Runs {} to {} ({}); the gates are evaluated at {}.",
+                when(timed, s),
+                when(timed, e),
+                p.duration,
+                when(timed, e),
+            );
+        }
         (Some(s), Some(e)) => {
             let _ = writeln!(
                 out,
-                "Runs {s} to {} ({}); the gates are evaluated on {e}.",
-                add_days(e, -1),
-                p.duration
+                "Runs {} to {} ({}); the gates are evaluated on {}.",
+                s.date(),
+                add_minutes(e, -1).date(),
+                p.duration,
+                e.date()
             );
         }
         (Some(s), None) => {
-            let _ = writeln!(out, "Starts {s} and runs open-ended.");
+            let _ = writeln!(out, "Starts {} and runs open-ended.", when(timed, s));
         }
         _ => {
             let _ = writeln!(out, "Not reached in the planned timeline.");
@@ -222,12 +247,15 @@ fn body(input: &Input<'_>, phase: PhaseId, out: &mut String) {
         plan.notify_after.iter().chain(&p.notify_after),
     );
 
-    failure(input, phase, end, out);
+    failure(input, phase, end_at, out);
 }
 
 /// What to do when a gate fails: the policy in words, contingency, rollback steps and flips.
-fn failure(input: &Input<'_>, phase: PhaseId, end: Option<Date>, out: &mut String) {
+fn failure(input: &Input<'_>, phase: PhaseId, end_at: Option<Moment>, out: &mut String) {
     let plan = input.plan();
+    let timed = input.timeline().timed;
+    let end = end_at.map(|e| when(timed, e));
+    let end = end.as_deref();
     let p = plan.phase(phase);
     section(out, "If a gate fails");
     let rollback_day = match p.on_fail {
@@ -239,18 +267,18 @@ fn failure(input: &Input<'_>, phase: PhaseId, end: Option<Date>, out: &mut Strin
             None
         }
         FailurePolicy::ExtendThenRollback { by, max, to } => {
-            let days = whole_days(by).saturating_mul(i64::from(max));
+            let extended = minutes(by).saturating_mul(i64::from(max));
             let _ = writeln!(
                 out,
                 "Extend the phase by {by}, at most {max} time{}; then roll back to {}.\n",
                 if max == 1 { "" } else { "s" },
                 code(plan.target_name(to))
             );
-            Some(end.map(|e| add_days(e, days)))
+            Some(end_at.map(|e| when(timed, add_minutes(e, extended))))
         }
         FailurePolicy::Rollback { to } => {
             let _ = writeln!(out, "Roll back to {}.\n", code(plan.target_name(to)));
-            Some(end)
+            Some(end.map(str::to_owned))
         }
     };
     for c in &plan.contingency {
@@ -261,7 +289,7 @@ fn failure(input: &Input<'_>, phase: PhaseId, end: Option<Date>, out: &mut Strin
     };
     section(out, "Rollback");
     for s in &plan.rollback_steps {
-        task(out, day, &item(&s.text));
+        task(out, day.as_deref(), &item(&s.text));
     }
     let _ = writeln!(
         out,
@@ -271,7 +299,7 @@ fn failure(input: &Input<'_>, phase: PhaseId, end: Option<Date>, out: &mut Strin
     flips(
         out,
         plan,
-        day,
+        day.as_deref(),
         input.rollback_order(phase),
         (&p.planned, plan.target_state(target)),
         &[],
@@ -306,17 +334,35 @@ pub(super) fn whole(input: &Input<'_>) -> String {
     if let Some(owner) = &plan.owner {
         let _ = writeln!(out, "Owner: {}.", inline(owner));
     }
-    let _ = writeln!(out, "Planned start: {}.\n", input.timeline().start);
+    let timed = input.timeline().timed;
     let _ = writeln!(
         out,
-        "| # | Phase | First day | Last day |\n|---|---|---|---|"
+        "Planned start: {}.\n",
+        when(timed, input.timeline().start)
+    );
+    // Whole days show a phase's first and last day; times show when it starts and ends.
+    let _ = writeln!(
+        out,
+        "| # | Phase | {} |\n|---|---|---|---|",
+        if timed {
+            "Starts | Ends"
+        } else {
+            "First day | Last day"
+        }
     );
     for (i, p) in plan.phases.iter().enumerate() {
         let window = input.timeline().phases.get(i);
-        let start = window.map_or_else(|| "not reached".to_owned(), |w| w.start.to_string());
-        let end = window
-            .and_then(|w| w.end)
-            .map_or_else(|| "open-ended".to_owned(), |e| add_days(e, -1).to_string());
+        let start = window.map_or_else(|| "not reached".to_owned(), |w| when(timed, w.start));
+        let end = window.and_then(|w| w.end).map_or_else(
+            || "open-ended".to_owned(),
+            |e| {
+                if timed {
+                    when(timed, e)
+                } else {
+                    add_minutes(e, -1).date().to_string()
+                }
+            },
+        );
         let _ = writeln!(
             out,
             "| {} | {} ({}) | {start} | {end} |",

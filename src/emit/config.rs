@@ -5,7 +5,7 @@
 use super::{EmitError, Target};
 use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
-use crate::model::{Date, FlagId, FlagState, PhaseId, Plan, RollbackTarget, Setting};
+use crate::model::{FlagId, FlagState, Moment, PhaseId, Plan, RollbackTarget, Setting};
 use crate::simulate::{Calendar, Timeline, planned};
 
 /// What a configuration file stands for.
@@ -98,7 +98,7 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     /// `start` overrides the plan's own.
-    pub fn new(compiled: &'a Compiled, source: String, start: Option<Date>) -> Self {
+    pub fn new(compiled: &'a Compiled, source: String, start: Option<Moment>) -> Self {
         let timeline = start
             .or(compiled.plan.start)
             .map(|start| planned(&compiled.plan, start, Calendar::Calendar));

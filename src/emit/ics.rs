@@ -1,14 +1,23 @@
 //! `--target ics`: an iCalendar (RFC 5545) file with an all-day event for each phase and for
-//! each communication item (before a phase: on its first day; after: on the day it ends). The
-//! format has no comments: the header is the `PRODID` and an `X-ROLLPLAN-SOURCE` property.
-//! `DTSTAMP` is the rollout's start rather than the time of writing, so the bytes are stable.
+//! each communication item (before a phase: on its first day; after: on the day it ends). A
+//! plan whose times fall inside days ([`crate::simulate::timeline::has_times`]) gets events
+//! timed to the minute in UTC instead: a phase from its start to its end, a communication item
+//! at the moment it is due (no `DTEND`: an instant). The format has no comments: the header is
+//! the `PRODID` and an `X-ROLLPLAN-SOURCE` property. `DTSTAMP` is the rollout's start rather
+//! than the time of writing, so the bytes are stable.
 
 use super::{DO_NOT_EDIT, Input};
-use crate::model::{Date, PhaseId};
+use crate::model::{Date, Moment, PhaseId};
 use crate::simulate::timeline::add_days;
 
 fn date(d: Date) -> String {
     d.strftime("%Y%m%d").to_string()
+}
+
+/// A UTC date-time in iCalendar's basic form: `20270301T093000Z`.
+fn date_time(m: Moment) -> String {
+    let clock = m.clock().replace(':', "");
+    format!("{}T{clock}00Z", date(m.date()))
 }
 
 /// Escapes TEXT values: backslash, semicolon, comma and newlines. TEXT cannot hold control
@@ -46,8 +55,9 @@ fn line(out: &mut String, text: &str) {
 
 struct Event {
     uid: String,
-    start: Date,
-    end: Date,
+    start: Moment,
+    /// `None`: an instant (timed plans only; all-day events last their day).
+    end: Option<Moment>,
     summary: String,
     description: String,
 }
@@ -64,10 +74,13 @@ fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
     if open_ended {
         description.push_str(" Open-ended: the phase has no planned end.");
     }
+    let timed = input.timeline().timed;
+    // An all-day event lasts at least its day; a timed one is an instant at least.
+    let day_after = |m: Moment| (!timed).then(|| Moment::midnight(add_days(m.date(), 1)));
     let mut out = vec![Event {
         uid: uid("phase"),
         start: window.start,
-        end: window.end.unwrap_or_else(|| add_days(window.start, 1)),
+        end: window.end.or_else(|| day_after(window.start)),
         summary: format!("Phase {}: {} ({})", phase.0 + 1, p.title, p.id),
         description,
     }];
@@ -76,7 +89,7 @@ fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
         out.push(Event {
             uid: uid(&format!("before-{}", n + 1)),
             start: window.start,
-            end: add_days(window.start, 1),
+            end: day_after(window.start),
             summary: item.text.clone(),
             description: format!("Before phase `{}` ({}).", p.id, p.title),
         });
@@ -87,7 +100,7 @@ fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
             out.push(Event {
                 uid: uid(&format!("after-{}", n + 1)),
                 start: end,
-                end: add_days(end, 1),
+                end: day_after(end),
                 summary: item.text.clone(),
                 description: format!("After phase `{}` ({}).", p.id, p.title),
             });
@@ -109,14 +122,27 @@ fn calendar(input: &Input<'_>, phases: &[PhaseId], what: &str) -> String {
             escape(&format!("{}: {what}", input.source))
         ),
     );
-    let stamp = format!("DTSTAMP:{}T000000Z", date(input.timeline().start));
+    let timed = input.timeline().timed;
+    let stamp = format!("DTSTAMP:{}", date_time(input.timeline().start));
     for &phase in phases {
         for e in events(input, phase) {
             line(&mut out, "BEGIN:VEVENT");
             line(&mut out, &format!("UID:{}", escape(&e.uid)));
             line(&mut out, &stamp);
-            line(&mut out, &format!("DTSTART;VALUE=DATE:{}", date(e.start)));
-            line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(e.end)));
+            if timed {
+                line(&mut out, &format!("DTSTART:{}", date_time(e.start)));
+                if let Some(end) = e.end {
+                    line(&mut out, &format!("DTEND:{}", date_time(end)));
+                }
+            } else {
+                line(
+                    &mut out,
+                    &format!("DTSTART;VALUE=DATE:{}", date(e.start.date())),
+                );
+                if let Some(end) = e.end {
+                    line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(end.date())));
+                }
+            }
             line(&mut out, &format!("SUMMARY:{}", escape(&e.summary)));
             line(&mut out, &format!("DESCRIPTION:{}", escape(&e.description)));
             line(&mut out, "TRANSP:TRANSPARENT");

@@ -26,10 +26,17 @@ fn phase_entry(input: &Input<'_>, config: &Config<'_>) -> Json {
             .timeline
             .as_ref()
             .and_then(|t| t.phases.get(config.phase.0));
-        entry["start"] = window.map_or(Json::Null, |w| json!(w.start.to_string()));
-        entry["end"] = window
-            .and_then(|w| w.end)
-            .map_or(Json::Null, |e| json!(e.to_string()));
+        // Dates for a plan of whole days; UTC date-times for one with times.
+        let timed = input.timeline.as_ref().is_some_and(|t| t.timed);
+        let at = |m: crate::model::Moment| {
+            json!(if timed {
+                m.rfc3339()
+            } else {
+                m.date().to_string()
+            })
+        };
+        entry["start"] = window.map_or(Json::Null, |w| at(w.start));
+        entry["end"] = window.and_then(|w| w.end).map_or(Json::Null, at);
         let optional: Map<String, Json> = config
             .optional
             .iter()

@@ -145,7 +145,7 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
     };
     if is_number(out.partial) {
         return match first {
-            "gate" if prev == "over" => out.units(kw::WINDOW_UNITS),
+            "gate" if prev == "over" => out.units(kw::DURATION_UNITS),
             "duration" => out.units(kw::DURATION_UNITS),
             _ if matches!(prev, "extend" | "wait" | ".." | "likely") => {
                 out.units(kw::DURATION_UNITS)
@@ -369,7 +369,14 @@ mod tests {
         );
         assert_eq!(labels("phase b \"B\" {\n  gate |"), ["error_rate"]);
         assert_eq!(labels("phase b \"B\" {\n  gate error_rate < 1|"), ["1%"]);
-        assert_eq!(labels("phase b \"B\" {\n  duration 2|"), ["2h", "2d", "2w"]);
+        assert_eq!(
+            labels("phase b \"B\" {\n  duration 2|"),
+            ["2m", "2h", "2d", "2w"]
+        );
+        assert_eq!(
+            labels("phase b \"B\" {\n  on_fail extend 3|"),
+            ["3m", "3h", "3d", "3w"]
+        );
         assert_eq!(
             labels("phase b \"B\" {\n  on_fail rollback |"),
             ["a", "previous", "start"]

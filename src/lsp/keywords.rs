@@ -34,8 +34,9 @@ pub(super) const TYPES: &[&str] = &["bool", "int", "string", "enum"];
 /// Metric units.
 pub(super) const METRIC_UNITS: &[&str] = &["percent", "ms", "count", "ratio"];
 
-/// Suffixes after a duration's number.
-pub(super) const DURATION_UNITS: &[&str] = &["h", "d", "w"];
+/// Suffixes after a duration's number (a phase's, an extension's, a wait's or a gate's `over`
+/// window).
+pub(super) const DURATION_UNITS: &[&str] = &["m", "h", "d", "w"];
 
 /// What `on_fail` does.
 pub(super) const FAIL_ACTIONS: &[&str] = &["extend", "rollback"];
@@ -57,9 +58,6 @@ pub(super) const SHARE_BUCKETINGS: &[&str] = &["of", "by"];
 
 /// Words after a gate's threshold.
 pub(super) const GATE_OPTIONS: &[&str] = &["over", "pass", "inconclusive"];
-
-/// Suffixes after the number of a gate's `over` window.
-pub(super) const WINDOW_UNITS: &[&str] = &["m", "h", "d", "w"];
 
 /// Words after a metric's unit.
 pub(super) const METRIC_OPTIONS: &[&str] = &["query"];
@@ -94,7 +92,6 @@ mod tests {
             .chain(AFTER_SET_VALUE.iter().copied())
             .chain(GATE_OPTIONS.iter().copied())
             .chain(SHARE_BUCKETINGS.iter().copied())
-            .chain(WINDOW_UNITS.iter().copied())
             .chain(METRIC_OPTIONS.iter().copied())
             .chain(DURATION_WORDS.iter().copied());
         for word in all {

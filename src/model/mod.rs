@@ -17,7 +17,9 @@ pub use file_name::MAX_FILE_NAME_ID;
 pub use formula::Formula;
 pub use plan::*;
 pub use resolve::resolve;
-pub use time::{Date, Hours, MAX_HOURS, PhaseDuration, Window, parse_date};
+pub use time::{
+    DAY_MINUTES, Date, MAX_MINUTES, Minutes, Moment, MomentError, PhaseDuration, parse_date,
+};
 pub use value::{
     Bucketing, Condition, ConditionTest, FlagState, FlagType, Percent, Rollout, ScopedRule,
     Setting, Settings, Value,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::formula::Formula;
-use super::time::{Date, Hours, PhaseDuration, Window};
+use super::time::{Date, Minutes, Moment, PhaseDuration};
 use super::value::{Bucketing, FlagState, FlagType, Setting, Value};
 use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Unit};
@@ -40,7 +40,7 @@ pub struct Plan {
     pub owner: Option<String>,
     pub description: Option<String>,
     /// The planned start; `simulate --start` overrides it.
-    pub start: Option<Date>,
+    pub start: Option<Moment>,
     pub header_span: Span,
     pub attributes: Vec<Attribute>,
     pub cohorts: Vec<Cohort>,
@@ -276,7 +276,7 @@ pub struct Gate {
 /// A metric gate's window with where it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GateWindow {
-    pub length: Window,
+    pub length: Minutes,
     pub span: Span,
 }
 
@@ -333,10 +333,10 @@ pub enum RollbackTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FailurePolicy {
     /// `on_fail extend D`: extend as often as needed.
-    Extend { by: Hours },
+    Extend { by: Minutes },
     /// `on_fail extend D max N then rollback T`.
     ExtendThenRollback {
-        by: Hours,
+        by: Minutes,
         max: u32,
         to: RollbackTarget,
     },
@@ -358,7 +358,7 @@ impl FailurePolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InconclusiveAction {
     /// Keep running for the duration and evaluate again, without using an extension.
-    Wait(Hours),
+    Wait(Minutes),
     /// Extend the phase by the `on_fail` extension; unlike a failure, it never rolls back.
     Extend,
     /// Count it as a failure.

@@ -277,7 +277,7 @@ impl<'s> Resolver<'s> {
                 ast::PlanField::Title(t) => header.title = Some(t.node.to_string()),
                 ast::PlanField::Owner(t) => header.owner = Some(t.node.to_string()),
                 ast::PlanField::Description(t) => header.description = Some(t.node.to_string()),
-                ast::PlanField::Start(d) => header.start = self.date(*d),
+                ast::PlanField::Start(d) => header.start = self.start(*d),
             }
         }
         Some(header)
@@ -386,14 +386,19 @@ impl<'s> Resolver<'s> {
     /// (9999-12-31 at the latest): the first phase that would end past it is an error, where a
     /// date would otherwise stop at the last day without a word. Freeze windows and working
     /// days only move dates later; `simulate` checks those.
-    fn check_calendar_end(&mut self, start: super::Date, phases: &[super::Phase]) {
+    fn check_calendar_end(&mut self, start: super::Moment, phases: &[super::Phase]) {
         let mut day = start;
         for phase in phases {
-            let Some(hours) = phase.duration.planned() else {
+            let Some(length) = phase.duration.planned() else {
                 return;
             };
-            let days = i64::try_from(hours.0.div_ceil(24)).unwrap_or(i64::MAX);
-            let Some(end) = day.checked_add(jiff::Span::new().days(days)).ok() else {
+            let minutes = i64::try_from(length.0).unwrap_or(i64::MAX);
+            let Some(end) = day.checked_add(minutes) else {
+                let runs = if length.is_whole_days() {
+                    format!("runs {} days from {day}", minutes / super::DAY_MINUTES)
+                } else {
+                    format!("runs {length} from {day}")
+                };
                 self.report(
                     Diagnostic::new(
                         Code::InvalidDate,
@@ -403,7 +408,7 @@ impl<'s> Resolver<'s> {
                             super::Date::MAX
                         ),
                         phase.duration_span,
-                        format!("runs {days} days from {day}"),
+                        runs,
                     )
                     .help("start the rollout earlier, or shorten the phases, so that it ends by 9999-12-31"),
                 );
@@ -411,6 +416,39 @@ impl<'s> Resolver<'s> {
             };
             day = end;
         }
+    }
+
+    /// A plan's `start`: a date (00:00 UTC) or an RFC 3339 date-time, turned into UTC.
+    fn start(&mut self, raw: ast::Raw<'_>) -> Option<super::Moment> {
+        use super::MomentError;
+        let error = match super::Moment::parse(raw.node) {
+            Ok(moment) => return Some(moment),
+            Err(e) => e,
+        };
+        let (message, label, help) = match error {
+            MomentError::NoSuchDay => (
+                format!("`{}` is not a date on the calendar", raw.node),
+                "no such day",
+                "write a real day as YYYY-MM-DD, like 2026-12-01, or a date-time like 2026-12-01T09:00:00Z",
+            ),
+            MomentError::NoOffset => (
+                format!("the date-time `{}` has no time zone offset", raw.node),
+                "which time zone?",
+                "end the time with `Z` for UTC (`T09:00:00Z`) or with its offset from UTC (`T09:00:00+02:00`)",
+            ),
+            MomentError::NotATime => (
+                format!("`{}` is not an RFC 3339 date-time", raw.node),
+                "not a time of day",
+                "write the time as HH:MM:SS on a 24-hour clock with `Z` or an offset, like 2026-12-01T09:00:00Z",
+            ),
+            MomentError::NotAWholeMinute => (
+                format!("the start `{}` is not on a whole minute", raw.node),
+                "seconds",
+                "plans count whole minutes: write the seconds as `:00`, like 2026-12-01T09:00:00Z",
+            ),
+        };
+        self.report(Diagnostic::new(Code::InvalidDate, message, raw.span, label).help(help));
+        None
     }
 
     pub(super) fn date(&mut self, raw: ast::Raw<'_>) -> Option<super::Date> {
@@ -436,7 +474,7 @@ struct Header {
     title: Option<String>,
     owner: Option<String>,
     description: Option<String>,
-    start: Option<super::Date>,
+    start: Option<super::Moment>,
 }
 
 struct PlanWide {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
 use super::resolve::Resolver;
-use super::time::Window;
+use super::time::Minutes;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{self, Unit};
@@ -155,8 +155,8 @@ impl Resolver<'_> {
 
     /// A gate's `over` window: at least a minute, at most 1000 years.
     pub(super) fn window(&mut self, raw: ast::Raw<'_>) -> Option<GateWindow> {
-        let (message, label) = match Window::parse(raw.node) {
-            Some(Window(0)) => (format!("window `{}` is zero", raw.node), "zero length"),
+        let (message, label) = match Minutes::parse(raw.node) {
+            Some(Minutes(0)) => (format!("window `{}` is zero", raw.node), "zero length"),
             None => (
                 format!("window `{}` is longer than 1000 years", raw.node),
                 "too long",

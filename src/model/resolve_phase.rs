@@ -10,7 +10,7 @@ use super::plan::{
     Assignment, FailurePolicy, InconclusiveAction, Phase, PhaseId, RollbackTarget, Variant,
 };
 use super::resolve::{Resolver, text_item};
-use super::time::{Hours, PhaseDuration};
+use super::time::{Minutes, PhaseDuration};
 use super::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
@@ -346,27 +346,13 @@ impl Resolver<'_> {
         Some(Condition { attribute, test })
     }
 
-    fn hours(&mut self, raw: ast::Raw<'_>) -> Option<Hours> {
-        if raw.node.ends_with('m') {
-            self.report(
-                Diagnostic::new(
-                    Code::InvalidDuration,
-                    format!(
-                        "duration `{}` is in minutes, which only a gate's `over` window takes",
-                        raw.node
-                    ),
-                    raw.span,
-                    "minutes",
-                )
-                .help("give phases, extensions and waits a length in hours, days or weeks, like `12h`, `3d` or `2w`"),
-            );
-            return None;
-        }
-        let (message, label, help) = match Hours::parse(raw.node) {
-            Some(Hours(0)) => (
+    /// A duration of a phase, an extension or a wait: at least a minute, at most 1000 years.
+    fn length(&mut self, raw: ast::Raw<'_>) -> Option<Minutes> {
+        let (message, label, help) = match Minutes::parse(raw.node) {
+            Some(Minutes(0)) => (
                 format!("duration `{}` is zero", raw.node),
                 "zero length",
-                "give a length of at least 1h, like `12h`, `3d` or `2w`",
+                "give a length of at least a minute, like `30m`, `12h`, `3d` or `2w`",
             ),
             None => (
                 format!("duration `{}` is longer than 1000 years", raw.node),
@@ -382,15 +368,15 @@ impl Resolver<'_> {
     fn duration(&mut self, spec: &ast::DurationSpec<'_>) -> Option<PhaseDuration> {
         Some(match spec {
             ast::DurationSpec::Indefinite => PhaseDuration::Indefinite,
-            ast::DurationSpec::Fixed(raw) => PhaseDuration::Fixed(self.hours(*raw)?),
+            ast::DurationSpec::Fixed(raw) => PhaseDuration::Fixed(self.length(*raw)?),
             ast::DurationSpec::Range {
                 min: min_raw,
                 max: max_raw,
                 likely: likely_raw,
             } => {
-                let min = self.hours(*min_raw);
-                let max = self.hours(*max_raw);
-                let likely = likely_raw.map(|l| self.hours(l));
+                let min = self.length(*min_raw);
+                let max = self.length(*max_raw);
+                let likely = likely_raw.map(|l| self.length(l));
                 let (min, max) = (min?, max?);
                 let likely = match likely {
                     Some(l) => Some(l?),
@@ -419,7 +405,7 @@ impl Resolver<'_> {
         action: &ast::Spanned<ast::InconclusiveAction<'_>>,
     ) -> Option<InconclusiveAction> {
         Some(match &action.node {
-            ast::InconclusiveAction::Wait(d) => InconclusiveAction::Wait(self.hours(*d)?),
+            ast::InconclusiveAction::Wait(d) => InconclusiveAction::Wait(self.length(*d)?),
             ast::InconclusiveAction::Extend => InconclusiveAction::Extend,
             ast::InconclusiveAction::Fail => InconclusiveAction::Fail,
         })
@@ -435,13 +421,13 @@ impl Resolver<'_> {
                 to: self.target(*target, ctx)?,
             },
             ast::FailAction::Extend { by, limit: None } => FailurePolicy::Extend {
-                by: self.hours(*by)?,
+                by: self.length(*by)?,
             },
             ast::FailAction::Extend {
                 by,
                 limit: Some((max, target)),
             } => {
-                let by = self.hours(*by);
+                let by = self.length(*by);
                 let to = self.target(*target, ctx);
                 let max = if let Ok(n @ 1..=1000) = max.node.parse::<u32>() {
                     Some(n)

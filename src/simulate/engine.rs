@@ -1,27 +1,29 @@
-//! The simulation engine: one run of a rollout, day by day, following the plan's own rules.
+//! The simulation engine: one run of a rollout, in minutes from its start, following the plan's
+//! own rules.
 //! What happens at each gate evaluation comes from an [`Oracle`] (all pass, a `--fail`, a
 //! scenario file, or random draws); what the run did goes to a [`Sink`] (an event log, or the
 //! forecast's counters). The engine is generic over both, so a forecast run compiles to a tight
 //! loop with no allocation.
 //!
 //! The rules (documented for users in `docs/simulate.md`):
-//! - a phase starts on the first allowed day (outside freeze windows; a working day on the
-//!   business calendar) on or after the day the previous one ended, and runs its duration;
+//! - a phase starts when the previous one ended, or at 00:00 of the first allowed day after
+//!   (outside freeze windows; a working day on the business calendar) when that day is
+//!   blocked, and runs its duration;
 //! - at its end every gate is evaluated: all pass → the next phase starts; a failure (or an
 //!   inconclusive gate whose rule is `fail`) → the `on_fail` policy: extend by D while fewer than
 //!   `max` extensions were used in this visit of the phase, else roll back; otherwise, when a
 //!   gate is inconclusive: `extend` extends by the `on_fail` length (one day under a plain
-//!   `rollback` policy) without using up `max`, `wait D` re-evaluates D days later (the longest
+//!   `rollback` policy) without using up `max`, `wait D` re-evaluates D later (the longest
 //!   wait wins); `fail` beats `extend` beats `wait`;
-//! - a rollback happens on the day of the failed evaluation (rollbacks are never frozen), then the
+//! - a rollback happens at the time of the failed evaluation (rollbacks are never frozen), then the
 //!   target phase runs again from its start (a rollback to `start` restarts the first phase);
 //!   every new visit of a phase starts with no extensions used;
 //! - the run ends when the last phase has started and, if it is not indefinite, its gates pass.
 
-use super::clock::{Clock, HORIZON_DAYS};
+use super::clock::{Clock, HORIZON};
 use super::decide::{Decision, Tally};
-use super::prepared::{Days, Prepared};
-use crate::model::RollbackTarget;
+use super::prepared::{Length, Prepared};
+use crate::model::{DAY_MINUTES, RollbackTarget};
 
 /// Gate evaluations after which a run is declared unfinished (a gate that never passes under an
 /// unlimited `extend` policy would otherwise run forever).
@@ -55,8 +57,8 @@ impl Evaluation {
 
 /// Decides what the world does: how long a phase runs, and how each gate comes out.
 pub trait Oracle {
-    /// Days the phase runs on this visit; `None` when it is indefinite.
-    fn duration(&mut self, phase: usize, duration: Days) -> Option<i64>;
+    /// Minutes the phase runs on this visit; `None` when it is indefinite.
+    fn duration(&mut self, phase: usize, duration: Length) -> Option<i64>;
     /// One gate at one evaluation. `attempt` counts the evaluations of this phase over the
     /// whole run, from 1 (extensions, waits and later visits after a rollback all count).
     fn evaluate(&mut self, phase: usize, attempt: u32, gate: usize) -> Evaluation;
@@ -71,11 +73,11 @@ pub enum Extension {
     Inconclusive,
 }
 
-/// What happened, on which day, in which phase.
+/// What happened, when, in which phase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// The phase started (its flag changes applied), after waiting `waited` days for a freeze
-    /// window or a working day. `visit` counts from 1.
+    /// The phase started (its flag changes applied), after waiting `waited` minutes for a
+    /// freeze window or a working day. `visit` counts from 1.
     Started {
         visit: u32,
         waited: i64,
@@ -86,13 +88,14 @@ pub enum Event {
         attempt: u32,
         evaluation: Evaluation,
     },
+    /// The phase runs `minutes` longer.
     Extended {
-        days: i64,
+        minutes: i64,
         why: Extension,
     },
-    /// Inconclusive gates whose rule is `wait`: evaluated again `days` later.
+    /// Inconclusive gates whose rule is `wait`: evaluated again `minutes` later.
     Waited {
-        days: i64,
+        minutes: i64,
     },
     RolledBack {
         to: RollbackTarget,
@@ -105,7 +108,8 @@ pub enum Event {
 
 /// Receives the events of a run. Every method has a default that ignores it.
 pub trait Sink {
-    fn event(&mut self, _day: i64, _phase: usize, _event: Event) {}
+    /// `at`: minutes from the start.
+    fn event(&mut self, _at: i64, _phase: usize, _event: Event) {}
 }
 
 /// A sink that keeps nothing.
@@ -115,15 +119,16 @@ impl Sink for Ignore {}
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunEnd {
-    /// Day the last phase started for the last time; `None` when the run never got there.
+    /// When (minutes from the start) the last phase started for the last time; `None` when the
+    /// run never got there.
     pub reached_last: Option<i64>,
     /// Whether the run ended normally (the last phase reached and, if finite, its gates passed).
     pub finished: bool,
-    /// The last day of the run: the last phase's start if indefinite, else its end.
+    /// When the run ended: the last phase's start if indefinite, else its end.
     pub end: i64,
 }
 
-/// One run of the rollout from day 0. `attempts` and `visits` are scratch space, reused
+/// One run of the rollout from minute 0. `attempts` and `visits` are scratch space, reused
 /// between runs so a forecast allocates nothing per run.
 #[expect(
     clippy::too_many_lines,
@@ -145,33 +150,33 @@ pub fn run<O: Oracle, S: Sink>(
     let mut evaluations = 0u32;
     let mut reached_last = None;
     let mut phase = 0usize;
-    let mut day = 0i64;
-    let unfinished = |sink: &mut S, day: i64, phase: usize, reached_last| {
-        sink.event(day, phase, Event::Unfinished);
+    let mut now = 0i64;
+    let unfinished = |sink: &mut S, now: i64, phase: usize, reached_last| {
+        sink.event(now, phase, Event::Unfinished);
         RunEnd {
             reached_last,
             finished: false,
-            end: day,
+            end: now,
         }
     };
     'phases: loop {
         let p = &prepared.phases[phase];
-        let ready = day;
-        day = clock.next_allowed_start(day);
-        if day >= HORIZON_DAYS {
-            return unfinished(sink, day, phase, reached_last);
+        let ready = now;
+        now = clock.next_allowed_start(now);
+        if now >= HORIZON {
+            return unfinished(sink, now, phase, reached_last);
         }
         visits[phase] += 1;
         sink.event(
-            day,
+            now,
             phase,
             Event::Started {
                 visit: visits[phase],
-                waited: day - ready,
+                waited: now - ready,
             },
         );
         if phase == last {
-            reached_last = Some(day);
+            reached_last = Some(now);
         }
         let Some(length) = oracle.duration(phase, p.duration) else {
             // An indefinite phase never ends: the run stops here.
@@ -179,17 +184,17 @@ pub fn run<O: Oracle, S: Sink>(
                 RunEnd {
                     reached_last,
                     finished: true,
-                    end: day,
+                    end: now,
                 }
             } else {
-                unfinished(sink, day, phase, reached_last)
+                unfinished(sink, now, phase, reached_last)
             };
         };
-        let mut end = clock.advance(day, length);
+        let mut end = clock.advance(now, length);
         let mut used = 0u32;
         loop {
             evaluations += 1;
-            if evaluations > MAX_EVALUATIONS || end >= HORIZON_DAYS {
+            if evaluations > MAX_EVALUATIONS || end >= HORIZON {
                 return unfinished(sink, end, phase, reached_last);
             }
             attempts[phase] += 1;
@@ -212,16 +217,16 @@ pub fn run<O: Oracle, S: Sink>(
             match tally.decide(policy.limits(), used) {
                 Decision::Extend { used: now, max } => {
                     used = now;
-                    let days = policy.extend_days.unwrap_or(1);
+                    let minutes = policy.extend.unwrap_or(DAY_MINUTES);
                     sink.event(
                         end,
                         phase,
                         Event::Extended {
-                            days,
+                            minutes,
                             why: Extension::Failure { used, max },
                         },
                     );
-                    end = clock.advance(end, days.max(1));
+                    end = clock.advance(end, minutes.max(1));
                 }
                 Decision::RollBack(to) => {
                     sink.event(end, phase, Event::RolledBack { to });
@@ -229,24 +234,24 @@ pub fn run<O: Oracle, S: Sink>(
                         RollbackTarget::Start => 0,
                         RollbackTarget::Phase(t) => t.0.min(phase),
                     };
-                    day = end;
+                    now = end;
                     continue 'phases;
                 }
                 Decision::Stuck => return unfinished(sink, end, phase, reached_last),
                 Decision::ExtendInconclusive => {
-                    let days = policy.extend_days.unwrap_or(1).max(1);
+                    let minutes = policy.extend.unwrap_or(DAY_MINUTES).max(1);
                     sink.event(
                         end,
                         phase,
                         Event::Extended {
-                            days,
+                            minutes,
                             why: Extension::Inconclusive,
                         },
                     );
-                    end = clock.advance(end, days);
+                    end = clock.advance(end, minutes);
                 }
                 Decision::Wait(wait) => {
-                    sink.event(end, phase, Event::Waited { days: wait });
+                    sink.event(end, phase, Event::Waited { minutes: wait });
                     end = clock.advance(end, wait);
                 }
                 Decision::Advance => {
@@ -259,7 +264,7 @@ pub fn run<O: Oracle, S: Sink>(
                         };
                     }
                     phase += 1;
-                    day = end;
+                    now = end;
                     continue 'phases;
                 }
             }

@@ -1,7 +1,7 @@
 //! The Monte Carlo forecast: many runs with random gate outcomes (each gate passes with its
 //! pass probability at each evaluation) and random durations (a range `min..max` is uniform over
-//! its whole days; `min..max likely m` is triangular with its mode at `m`, rounded to the nearest
-//! day). Runs are split into fixed chunks of [`CHUNK`] run indices and each run's random stream
+//! its whole steps, the largest of a day, an hour or a minute that divides its bounds;
+//! `min..max likely m` is triangular with its mode at `m`, rounded to the nearest step). Runs are split into fixed chunks of [`CHUNK`] run indices and each run's random stream
 //! comes from `(seed, run index)`, so the result is the same whatever the number of threads;
 //! chunks are merged by integer addition, so memory does not grow with the number of runs.
 
@@ -9,12 +9,17 @@ use rayon::prelude::*;
 
 use super::clock::Clock;
 use super::engine::{self, Evaluation, Event, Oracle, Sink};
-use super::prepared::{Days, Prepared};
+use super::prepared::{Length, Prepared};
 use super::rng::SplitMix64;
 use crate::model::Plan;
 
 /// Runs per unit of parallel work.
 pub const CHUNK: u64 = 4096;
+
+/// Buckets a histogram holds at most (8 MB of counts): a run that lands past them doubles the
+/// tick. A plan of whole days never gets there (the horizon is 36,525 days); a plan counted in
+/// minutes does only past about two years, where minutes no longer matter.
+pub const MAX_BUCKETS: usize = 1 << 20;
 
 /// One gate's odds, turned into a comparison with a random 64-bit number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,11 +97,23 @@ struct Draws<'a> {
 
 impl Oracle for Draws<'_> {
     #[inline]
-    fn duration(&mut self, _phase: usize, duration: Days) -> Option<i64> {
+    fn duration(&mut self, _phase: usize, duration: Length) -> Option<i64> {
         match duration {
-            Days::Indefinite => None,
-            Days::Fixed(d) => Some(d),
-            Days::Range { min, max, likely } => Some(sample_range(&mut self.rng, min, max, likely)),
+            Length::Indefinite => None,
+            Length::Fixed(m) => Some(m),
+            Length::Range {
+                min,
+                max,
+                likely,
+                step,
+            } => Some(
+                step * sample_range(
+                    &mut self.rng,
+                    min / step,
+                    max / step,
+                    likely.map(|l| l / step),
+                ),
+            ),
         }
     }
 
@@ -115,7 +132,7 @@ impl Oracle for Draws<'_> {
     }
 }
 
-/// One sampled duration in whole days.
+/// One sampled duration in whole steps (`min`, `max` and `likely` counted in steps).
 pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64>) -> i64 {
     if max <= min {
         return min;
@@ -126,7 +143,7 @@ pub fn sample_range(rng: &mut SplitMix64, min: i64, max: i64, likely: Option<i64
         Some(mode) => {
             #[expect(
                 clippy::cast_precision_loss,
-                reason = "durations are capped at 1,000 years of days"
+                reason = "durations are capped at 1,000 years of minutes, well within 2^53"
             )]
             let (low, high, mode) = (min as f64, max as f64, mode.clamp(min, max) as f64);
             // Inverse of the triangular distribution function.
@@ -157,7 +174,7 @@ struct Counter {
 
 impl Sink for Counter {
     #[inline]
-    fn event(&mut self, _day: i64, phase: usize, event: Event) {
+    fn event(&mut self, _at: i64, phase: usize, event: Event) {
         match event {
             Event::Extended { .. } => self.extensions[phase] += 1,
             Event::RolledBack { .. } if self.marked[phase] != self.run => {
@@ -174,7 +191,11 @@ impl Sink for Counter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub runs: u64,
-    /// `days[d]`: runs that reached the last phase `d` days after the start.
+    /// The histogram's unit in minutes: [`Prepared::tick`] (a day for a plan of whole days
+    /// from 00:00, where every run reaches the last phase at 00:00 of some day), doubled as
+    /// often as [`MAX_BUCKETS`] requires.
+    pub tick: i64,
+    /// `days[d]`: runs that reached the last phase `d` ticks after the start.
     pub days: Vec<u64>,
     /// Runs that never reached the last phase (horizon or evaluation limit).
     pub unfinished: u64,
@@ -188,9 +209,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn empty(phases: usize) -> Tally {
+    fn empty(phases: usize, tick: i64) -> Tally {
         Tally {
             runs: 0,
+            tick,
             days: Vec::new(),
             unfinished: 0,
             rolled_back: vec![0; phases],
@@ -199,7 +221,45 @@ impl Tally {
         }
     }
 
-    fn merge(mut self, other: &Tally) -> Tally {
+    /// Counts a run that reached the last phase `at` minutes after the start.
+    #[inline]
+    fn record(&mut self, at: i64) {
+        // Runs end before the horizon (52,596,000 minutes), so a 32-bit division does, and it
+        // costs a fraction of a 64-bit one once per run.
+        let bucket = |tick: i64| match (u32::try_from(at), u32::try_from(tick)) {
+            (Ok(at), Ok(tick)) => usize::try_from(at / tick.max(1)).unwrap_or(0),
+            _ => usize::try_from(at / tick).unwrap_or(0),
+        };
+        let mut d = bucket(self.tick);
+        while d >= MAX_BUCKETS {
+            self.coarsen();
+            d = bucket(self.tick);
+        }
+        if self.days.len() <= d {
+            self.days.resize(d + 1, 0);
+        }
+        self.days[d] += 1;
+    }
+
+    /// Doubles the tick, adding pairs of buckets together.
+    fn coarsen(&mut self) {
+        let fine = std::mem::take(&mut self.days);
+        self.days = vec![0; fine.len().div_ceil(2)];
+        for (i, n) in fine.into_iter().enumerate() {
+            self.days[i / 2] += n;
+        }
+        self.tick *= 2;
+    }
+
+    fn merge(mut self, mut other: Tally) -> Tally {
+        // Ticks are the plan's tick times a power of two: bring both to the coarser one, which
+        // is exact (a bucket of the coarser tick is a whole number of finer ones).
+        while self.tick < other.tick {
+            self.coarsen();
+        }
+        while other.tick < self.tick {
+            other.coarsen();
+        }
         self.runs += other.runs;
         self.unfinished += other.unfinished;
         if self.days.len() < other.days.len() {
@@ -222,8 +282,8 @@ impl Tally {
         self.runs - self.unfinished
     }
 
-    /// The smallest day count reached by at least `q` of all runs; `None` when that share of
-    /// runs never reached the last phase.
+    /// The shortest time (minutes from the start) within which at least `q` of all runs
+    /// reached the last phase; `None` when that share of runs never reached it.
     pub fn quantile(&self, q: f64) -> Option<i64> {
         #[expect(
             clippy::cast_possible_truncation,
@@ -236,7 +296,7 @@ impl Tally {
         for (d, &n) in self.days.iter().enumerate() {
             seen += n;
             if seen >= rank {
-                return i64::try_from(d).ok();
+                return self.minutes(d);
             }
         }
         None
@@ -246,17 +306,17 @@ impl Tally {
         self.days
             .iter()
             .rposition(|&n| n > 0)
-            .and_then(|d| i64::try_from(d).ok())
+            .and_then(|d| self.minutes(d))
     }
 
     pub fn min(&self) -> Option<i64> {
         self.days
             .iter()
             .position(|&n| n > 0)
-            .and_then(|d| i64::try_from(d).ok())
+            .and_then(|d| self.minutes(d))
     }
 
-    /// Mean days to the last phase over the runs that reached it.
+    /// Mean minutes to the last phase over the runs that reached it.
     pub fn mean(&self) -> Option<f64> {
         let total: u128 = self
             .days
@@ -268,12 +328,17 @@ impl Tally {
             clippy::cast_precision_loss,
             reason = "a mean for display; exact to far more digits than shown"
         )]
-        (self.finished() > 0).then(|| total as f64 / self.finished() as f64)
+        (self.finished() > 0).then(|| total as f64 * self.tick as f64 / self.finished() as f64)
     }
 
-    /// Runs that reached the last phase within `days` days.
-    pub fn within(&self, days: i64) -> u64 {
-        let Ok(upto) = usize::try_from(days) else {
+    /// Minutes from the start of histogram bucket `d`.
+    fn minutes(&self, d: usize) -> Option<i64> {
+        i64::try_from(d).ok()?.checked_mul(self.tick)
+    }
+
+    /// Runs that reached the last phase within `minutes` of the start.
+    pub fn within(&self, minutes: i64) -> u64 {
+        let Ok(upto) = usize::try_from(minutes.div_euclid(self.tick)) else {
             return 0;
         };
         self.days.iter().take(upto.saturating_add(1)).sum()
@@ -293,8 +358,9 @@ pub fn forecast(
         .map(|gates| gates.iter().map(|&p| Odds::of(p)).collect())
         .collect();
     let phases = prepared.phases.len();
+    let tick = prepared.tick(clock.start.minute_of_day());
     if let Some(blocked) = never_passes(prepared, &odds) {
-        let mut tally = Tally::empty(phases);
+        let mut tally = Tally::empty(phases, tick);
         tally.runs = runs;
         tally.unfinished = runs;
         tally.never_passes = Some(blocked);
@@ -306,9 +372,9 @@ pub fn forecast(
         .map(|c| {
             let first = c * CHUNK;
             let last = (first + CHUNK).min(runs);
-            chunk(prepared, clock, &odds, seed, first..last)
+            chunk(prepared, clock, &odds, seed, first..last, tick)
         })
-        .reduce(|| Tally::empty(phases), |a, b| a.merge(&b))
+        .reduce(|| Tally::empty(phases, tick), Tally::merge)
 }
 
 /// The first gate that can never pass in a phase every run must complete: every phase but an
@@ -319,7 +385,7 @@ fn never_passes(prepared: &Prepared, odds: &[Vec<Odds>]) -> Option<(usize, usize
         .iter()
         .zip(odds)
         .enumerate()
-        .filter(|(_, (p, _))| p.duration != Days::Indefinite)
+        .filter(|(_, (p, _))| p.duration != Length::Indefinite)
         .find_map(|(i, (_, gates))| gates.iter().position(|&o| o == Odds::Never).map(|g| (i, g)))
 }
 
@@ -329,9 +395,10 @@ fn chunk(
     odds: &[Vec<Odds>],
     seed: u64,
     indices: std::ops::Range<u64>,
+    tick: i64,
 ) -> Tally {
     let phases = prepared.phases.len();
-    let mut tally = Tally::empty(phases);
+    let mut tally = Tally::empty(phases, tick);
     let mut counter = Counter {
         extensions: vec![0; phases],
         rolled_back: vec![0; phases],
@@ -355,13 +422,7 @@ fn chunk(
         );
         tally.runs += 1;
         match end.reached_last.filter(|_| end.finished) {
-            Some(day) => {
-                let d = usize::try_from(day).unwrap_or(0);
-                if tally.days.len() <= d {
-                    tally.days.resize(d + 1, 0);
-                }
-                tally.days[d] += 1;
-            }
+            Some(at) => tally.record(at),
             None => tally.unfinished += 1,
         }
     }

@@ -4,7 +4,7 @@
 
 use super::clock::Clock;
 use super::engine::{self, Evaluation, Event, Extension, Oracle, RunEnd, Sink};
-use super::prepared::{Days, Prepared};
+use super::prepared::{Length, Prepared};
 use super::scenario::Scenario;
 use crate::model::RollbackTarget;
 
@@ -22,7 +22,7 @@ pub struct WhatIf<'a> {
 }
 
 impl Oracle for WhatIf<'_> {
-    fn duration(&mut self, _phase: usize, duration: Days) -> Option<i64> {
+    fn duration(&mut self, _phase: usize, duration: Length) -> Option<i64> {
         duration.planned()
     }
 
@@ -53,7 +53,7 @@ pub enum PieceKind {
     Wait,
 }
 
-/// A stretch of days `[from, to)` within one visit of a phase.
+/// A stretch of time `[from, to)` (minutes from the start) within one visit of a phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
     pub from: i64,
@@ -78,20 +78,20 @@ pub struct Visit {
     pub phase: usize,
     /// Counts from 1 per phase.
     pub number: u32,
-    /// Days spent waiting for a freeze window or a working day before the start.
+    /// Minutes spent waiting for a freeze window or a working day before the start.
     pub waited: i64,
     pub start: i64,
-    /// The day after its last day (the evaluation that completed it or rolled it back).
+    /// When it ended: the evaluation that completed it or rolled it back.
     pub end: Option<i64>,
     pub pieces: Vec<Piece>,
     pub extensions: u32,
     pub outcome: Outcome,
 }
 
-/// An event with its day and phase.
+/// An event with its time (minutes from the start) and phase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Record {
-    pub day: i64,
+    pub at: i64,
     pub phase: usize,
     pub event: Event,
 }
@@ -131,7 +131,11 @@ impl Recorder {
 
 impl Sink for Recorder {
     fn event(&mut self, day: i64, phase: usize, event: Event) {
-        self.records.push(Record { day, phase, event });
+        self.records.push(Record {
+            at: day,
+            phase,
+            event,
+        });
         match event {
             Event::Started { visit, waited } => self.visits.push(Visit {
                 phase,

@@ -40,7 +40,18 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
     };
     let span = source.span(start..start + found.len());
     let found_words = blank_in_words(found).map_or_else(|| format!("`{found}`"), str::to_owned);
+    let unknown_unit = match shape {
+        Shape::RunsOn { word_start } => unknown_duration_unit(&text[word_start..at], &rules),
+        _ => false,
+    };
     let (message, label) = match shape {
+        Shape::RunsOn { .. } if unknown_unit => (
+            format!(
+                "{found_words} is not a length: `{}` is not a unit of time",
+                found_at(text, at)
+            ),
+            "unknown unit".to_owned(),
+        ),
         Shape::RunsOn { word_start } => {
             let keyword = &text[word_start..at];
             let rest = found_at(text, at);
@@ -68,7 +79,9 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
         ),
     };
     let mut diagnostic = Diagnostic::new(Code::SyntaxError, message, span, label);
-    let help = if let Shape::RunsOn { word_start } = shape {
+    let help = if unknown_unit {
+        "give a length as a whole number and one unit: `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), like `30m`, `2h` or `3d`".to_owned()
+    } else if let Shape::RunsOn { word_start } = shape {
         format!(
             "did you mean `{}`? a keyword must end where the word does",
             &text[word_start..at]
@@ -92,6 +105,14 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
         help_for(&expected, &tokens, found, text, start)
     };
     diagnostic.help(help)
+}
+
+/// Whether a run-on word is a number where a length was expected (`90x`, `30min`): the unit
+/// is what is wrong, not where the word ends.
+fn unknown_duration_unit(number: &str, rules: &[Rule]) -> bool {
+    !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && rules.contains(&Rule::duration_lit)
 }
 
 /// Where the parser got furthest (relative to the parsed slice), the rules it tried there that
@@ -309,7 +330,7 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
     }
     if found.chars().all(|c| c.is_ascii_digit()) && tokens.iter().any(|t| t == "w") {
         return format!(
-            "write the unit right after the number, without a space: `{found}w`, `{found}d` or `{found}h`"
+            "write the unit right after the number, without a space: `{found}w`, `{found}d`, `{found}h` or `{found}m`"
         );
     }
     let words = tokens
@@ -340,7 +361,8 @@ fn rule_in_words(rule: Rule) -> Option<&'static str> {
         Rule::flag_type => "a type (bool, int, string or enum(...))",
         Rule::unit => "a unit (percent, ms, count or ratio)",
         Rule::date => "a date (YYYY-MM-DD)",
-        Rule::duration_lit => "a duration (like 2w, 3d or 12h)",
+        Rule::date_time => "a date-time (YYYY-MM-DDTHH:MM:SSZ)",
+        Rule::duration_lit => "a duration (like 30m, 12h, 3d or 2w)",
         Rule::metric_query => "`query` and a PromQL expression in double quotes",
         Rule::gate_over => "`over` and a window (like 30m or 1h)",
         Rule::duration_spec => "a duration (2w, 1w..2w or indefinite)",
@@ -462,7 +484,7 @@ mod tests {
         assert_eq!(d.primary.text, "`2` is not complete");
         assert_eq!(
             d.help,
-            "write the unit right after the number, without a space: `2w`, `2d` or `2h`"
+            "write the unit right after the number, without a space: `2w`, `2d`, `2h` or `2m`"
         );
     }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rollplan::emit::Input;
-use rollplan::model::{ConditionTest, Date, Plan, Setting};
+use rollplan::model::{ConditionTest, Date, Moment, Plan, Setting};
 use rollplan::source::SourceMap;
 use serde_json::{Value as Json, json};
 
@@ -29,7 +29,10 @@ pub(crate) fn compile(relative: &str) -> rollplan::Compiled {
 
 pub(crate) fn input<'a>(compiled: &'a rollplan::Compiled, name: &str) -> Input<'a> {
     // Plans without a start date get one, so the dated targets can be read back too.
-    let start = compiled.plan.start.or(Some(Date::new(2026, 1, 1).unwrap()));
+    let start = compiled
+        .plan
+        .start
+        .or(Some(Moment::midnight(Date::new(2026, 1, 1).unwrap())));
     Input::new(compiled, name.to_owned(), start)
 }
 

@@ -328,7 +328,9 @@ pub(crate) fn check_every_target(
     source: &str,
 ) -> Result<(), String> {
     let plan = &compiled.plan;
-    let start = plan.start.or(rollplan::model::Date::new(2027, 1, 4).ok());
+    let start = plan.start.or(rollplan::model::Date::new(2027, 1, 4)
+        .ok()
+        .map(rollplan::model::Moment::midnight));
     let input = Input::new(compiled, source.to_owned(), start);
     for target in Target::ALL {
         for p in 0..plan.phases.len() {

@@ -179,14 +179,14 @@ impl Report<'_> {
                     "counts_against_max": counted,
                     // The extended phase's gates are due one extension after these were.
                     "gates_due": self.status.due.map(|d| {
-                        rfc3339(d.saturating_add(i64::try_from(by.0 * 3600).unwrap_or(i64::MAX / 2)))
+                        rfc3339(d.saturating_add(i64::try_from(by.seconds()).unwrap_or(i64::MAX / 2)))
                     }),
                 });
             }
             Action::Wait(h) => {
                 doc["wait"] = json!({
                     "for": h.to_string(),
-                    "until": rfc3339(at + i64::try_from(h.0 * 3600).unwrap_or(i64::MAX / 2)),
+                    "until": rfc3339(at + i64::try_from(h.seconds()).unwrap_or(i64::MAX / 2)),
                 });
             }
             Action::Rollback { to, .. } => doc["rollback_to"] = json!(self.plan.target_name(*to)),

@@ -1,13 +1,15 @@
 //! Forecast results (`--runs N`): percentiles of the time to reach the last phase, the chance
 //! of finishing by a deadline, per-phase rollback chance and expected extensions, and a
 //! histogram, in human and JSON form. Every number is computed from integer counts, so the
-//! output is the same bytes for the same seed.
+//! output is the same bytes for the same seed. A plan of whole days from 00:00 is reported in
+//! days and dates; one with times inside days ([`Clock::timed`]) in days, hours and minutes, with
+//! times of day (UTC).
 
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::model::Plan;
+use crate::model::{DAY_MINUTES, Date, Plan};
 use crate::simulate::clock::Clock;
 use crate::simulate::forecast::Tally;
 
@@ -20,13 +22,14 @@ pub struct ForecastReport<'a> {
     pub clock: &'a Clock,
     pub tally: &'a Tally,
     pub seed: u64,
-    /// Days from the start to the deadline.
-    pub deadline: Option<i64>,
+    /// The day by whose end the rollout should reach its last phase.
+    pub deadline: Option<Date>,
     /// The pass rate of every gate, `[phase][gate]`, after `--pass-rate`.
     pub pass_rates: &'a [Vec<f64>],
 }
 
-/// One histogram bar: runs that reached the last phase `from..=to` days after the start.
+/// One histogram bar: runs that reached the last phase `from..=to` minutes after the start
+/// (both a whole number of the tally's ticks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bin {
     pub from: i64,
@@ -47,19 +50,20 @@ impl ForecastReport<'_> {
         }
     }
 
-    /// Equal-width bins from the fewest to the most days.
+    /// Equal-width bins from the shortest to the longest time, in whole ticks.
     pub fn bins(&self) -> Vec<Bin> {
         let (Some(min), Some(max)) = (self.tally.min(), self.tally.max()) else {
             return Vec::new();
         };
-        let width = ((max - min + 1) + BINS - 1) / BINS;
+        let tick = self.tally.tick;
+        let width = ((max - min) / tick + BINS) / BINS * tick;
         let mut bins = Vec::new();
         let mut from = min;
         while from <= max {
-            let to = (from + width - 1).min(max);
+            let to = (from + width - tick).min(max);
             let runs = self.tally.within(to) - self.tally.within(from - 1);
             bins.push(Bin { from, to, runs });
-            from = to + 1;
+            from = to + tick;
         }
         bins
     }
@@ -73,20 +77,49 @@ impl ForecastReport<'_> {
         ]
     }
 
+    /// The last minute of the deadline's day, from the start.
+    fn deadline_minute(&self, date: Date) -> i64 {
+        let day = crate::simulate::timeline::days_between(self.clock.start.date(), date);
+        self.clock.midnight(day + 1) - 1
+    }
+
+    /// Whole days in a time, for the `days` fields.
+    fn days(&self, minutes: i64) -> i64 {
+        if self.clock.timed {
+            minutes.div_euclid(DAY_MINUTES)
+        } else {
+            self.clock.day(minutes)
+        }
+    }
+
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a mean for display, exact to far more digits than shown"
+    )]
     pub fn json(&self) -> Value {
         let t = self.tally;
+        let timed = self.clock.timed;
         let day = |d: Option<i64>| {
-            d.map_or(
-                Value::Null,
-                |d| json!({"days": d, "date": self.clock.date(d).to_string()}),
-            )
+            d.map_or(Value::Null, |d| {
+                let mut v = json!({"days": self.days(d), "date": self.clock.json(d)});
+                if timed {
+                    v["minutes"] = json!(d);
+                }
+                v
+            })
         };
         let mut spread = serde_json::Map::new();
         for (name, q) in self.quantiles() {
             spread.insert(name.to_owned(), day(q));
         }
         spread.insert("min".to_owned(), day(t.min()));
-        spread.insert("mean_days".to_owned(), json!(t.mean()));
+        spread.insert(
+            "mean_days".to_owned(),
+            json!(t.mean().map(|m| m / DAY_MINUTES as f64)),
+        );
+        if timed {
+            spread.insert("mean_minutes".to_owned(), json!(t.mean()));
+        }
         let phases: Vec<Value> = self
             .plan
             .phases
@@ -107,7 +140,7 @@ impl ForecastReport<'_> {
         json!({
             "plan": self.plan.name,
             "mode": "forecast",
-            "start": self.clock.date(0).to_string(),
+            "start": self.clock.json(0),
             "calendar": match self.clock.calendar {
                 crate::simulate::Calendar::Calendar => "calendar",
                 crate::simulate::Calendar::Business => "business",
@@ -123,15 +156,32 @@ impl ForecastReport<'_> {
             })),
             "days_to_last_phase": Value::Object(spread),
             "deadline": self.deadline.map(|d| json!({
-                "date": self.clock.date(d).to_string(),
-                "days": d,
-                "probability": self.share(t.within(d)),
+                "date": d.to_string(),
+                "days": crate::simulate::timeline::days_between(self.clock.start.date(), d),
+                "probability": self.share(t.within(self.deadline_minute(d))),
             })),
             "phases": phases,
-            "histogram": self.bins().iter().map(|b| json!({
-                "from_days": b.from, "to_days": b.to, "runs": b.runs,
-            })).collect::<Vec<_>>(),
+            "histogram": self.bins().iter().map(|b| {
+                let mut bin = json!({
+                    "from_days": self.days(b.from), "to_days": self.days(b.to), "runs": b.runs,
+                });
+                if timed {
+                    bin["from_minutes"] = json!(b.from);
+                    bin["to_minutes"] = json!(b.to);
+                }
+                bin
+            }).collect::<Vec<_>>(),
         })
+    }
+
+    /// A time from the start as a length: `   12 days` for a plan of whole days, else days,
+    /// hours and minutes (`  1d 2h 30m`).
+    fn span(&self, minutes: i64) -> String {
+        if self.clock.timed {
+            format!("{:>11}", super::spelled(minutes))
+        } else {
+            format!("{:>5} days", self.days(minutes))
+        }
     }
 
     pub fn human(&self) -> String {
@@ -144,7 +194,7 @@ impl ForecastReport<'_> {
             self.plan.name,
             t.runs,
             self.seed,
-            self.clock.date(0),
+            self.clock.human(0) + if self.clock.timed { " UTC" } else { "" },
             match self.clock.calendar {
                 crate::simulate::Calendar::Calendar => "calendar days",
                 crate::simulate::Calendar::Business => "business days",
@@ -154,12 +204,17 @@ impl ForecastReport<'_> {
         for (name, q) in self.quantiles() {
             let text = q.map_or_else(
                 || "not reached".to_owned(),
-                |d| format!("{d:>5} days  {}", self.clock.date(d)),
+                |d| format!("{}  {}", self.span(d), self.clock.human(d)),
             );
             let _ = writeln!(out, "    {:4} {text}", name.to_uppercase());
         }
         if let Some(mean) = t.mean() {
-            let _ = writeln!(out, "    mean {mean:>8.2} days");
+            if self.clock.timed {
+                let _ = writeln!(out, "    mean {:>8.2} hours", mean / 60.0);
+            } else {
+                #[expect(clippy::cast_precision_loss, reason = "a constant, exact")]
+                let _ = writeln!(out, "    mean {:>8.2} days", mean / DAY_MINUTES as f64);
+            }
         }
         if let Some((phase, gate)) = t.never_passes {
             let p = &self.plan.phases[phase];
@@ -181,8 +236,8 @@ impl ForecastReport<'_> {
             let _ = writeln!(
                 out,
                 "\n  finished by {}: {:.2}% of runs",
-                self.clock.date(d),
-                100.0 * self.share(t.within(d))
+                d,
+                100.0 * self.share(t.within(self.deadline_minute(d)))
             );
         }
         let width = self
@@ -207,19 +262,50 @@ impl ForecastReport<'_> {
                 self.share(t.extensions[i])
             );
         }
+        out.push_str(&self.histogram());
+        out
+    }
+
+    /// The histogram of times to the last phase, one bar per bin; empty when no run got there.
+    fn histogram(&self) -> String {
+        let mut out = String::new();
         let bins = self.bins();
         if !bins.is_empty() {
-            out.push_str("\n  days to the last phase (runs)\n");
+            out.push_str(if self.clock.timed {
+                "\n  time to the last phase (runs)\n"
+            } else {
+                "\n  days to the last phase (runs)\n"
+            });
             let most = bins.iter().map(|b| b.runs).max().unwrap_or(1).max(1);
-            for b in &bins {
-                let range = if b.from == b.to {
-                    format!("{}", b.from)
+            let show = |m: i64| {
+                if self.clock.timed {
+                    super::spelled(m)
                 } else {
-                    format!("{}-{}", b.from, b.to)
-                };
+                    self.days(m).to_string()
+                }
+            };
+            let ranges: Vec<String> = bins
+                .iter()
+                .map(|b| {
+                    if b.from == b.to {
+                        show(b.from)
+                    } else {
+                        format!("{} to {}", show(b.from), show(b.to))
+                    }
+                })
+                .map(|r| {
+                    if self.clock.timed {
+                        r
+                    } else {
+                        r.replace(" to ", "-")
+                    }
+                })
+                .collect();
+            let width = ranges.iter().map(String::len).chain([9]).max().unwrap_or(9);
+            for (b, range) in bins.iter().zip(&ranges) {
                 let bar = usize::try_from(b.runs * 40 / most).unwrap_or(0);
                 let bar = if b.runs > 0 { bar.max(1) } else { 0 };
-                let _ = writeln!(out, "  {range:>9}  {:40}  {}", "█".repeat(bar), b.runs);
+                let _ = writeln!(out, "  {range:>width$}  {:40}  {}", "█".repeat(bar), b.runs);
             }
         }
         out

@@ -22,7 +22,7 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
         "plan `{}`, {}, from {} ({calendar})\n",
         plan.name,
         r.mode,
-        r.date(0)
+        r.start_heading()
     );
     let labels: Vec<String> = r
         .run
@@ -31,19 +31,25 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
         .map(|v| visit_label(plan, v.phase, v.number))
         .collect();
     let width = labels.iter().map(String::len).chain([5]).max().unwrap_or(5);
+    let at = r.at_width();
+    let (length_head, length_width) = if r.clock.timed {
+        ("length", 10)
+    } else {
+        ("days", 5)
+    };
     let _ = writeln!(
         out,
-        "  {:width$}  {:10}  {:10}  {:>5}  note",
-        "phase", "start", "end", "days"
+        "  {:width$}  {:at$}  {:at$}  {:>length_width$}  note",
+        "phase", "start", "end", length_head
     );
     for (v, label) in r.run.visits.iter().zip(&labels) {
-        let end = v.end.map_or_else(|| "-".to_owned(), |d| r.date(d));
+        let end = v.end.map_or_else(|| "-".to_owned(), |d| r.at(d));
         let days = v
             .end
-            .map_or_else(|| "-".to_owned(), |d| (d - v.start).to_string());
+            .map_or_else(|| "-".to_owned(), |d| r.length(d - v.start));
         let mut notes: Vec<String> = Vec::new();
         if v.waited > 0 {
-            notes.push(format!("waited {} day{}", v.waited, plural(v.waited)));
+            notes.push(format!("waited {}", r.words(v.waited)));
         }
         if v.extensions > 0 {
             notes.push(format!(
@@ -61,52 +67,61 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
             Outcome::Completed => {}
         }
         let line = format!(
-            "  {label:width$}  {}  {end:10}  {days:>5}  {}",
-            r.date(v.start),
+            "  {label:width$}  {}  {end:at$}  {days:>length_width$}  {}",
+            r.at(v.start),
             notes.join(", ")
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
     out.push('\n');
     match (r.last_phase(), plan.phases.last()) {
-        (Some(day), Some(last)) => {
+        (Some(at), Some(last)) => {
             let _ = writeln!(
                 out,
-                "  reaches the last phase `{}` on {}, {day} day{} after the start\n",
+                "  reaches the last phase `{}` on {}, {} after the start\n",
                 last.id,
-                r.date(day),
-                plural(day)
+                r.at(at),
+                r.words(at)
             );
         }
         _ => out.push_str("  never reaches the last phase\n\n"),
     }
     out.push_str(&gantt(r));
     if log {
-        out.push_str("\nevent log\n");
-        let phase_width = plan.phases.iter().map(|p| p.id.len()).max().unwrap_or(0);
-        for rec in &r.run.records {
-            let (text, changes) = describe_event(r, rec);
-            let _ = writeln!(
-                out,
-                "  {}  {:phase_width$}  {text}",
-                r.date(rec.day),
-                plan.phases[rec.phase].id
-            );
-            for (i, c) in changes.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  {:10}  {:phase_width$}    {}. {}: {} -> {}",
-                    "",
-                    "",
-                    i + 1,
-                    c.flag,
-                    c.from,
-                    c.to
-                );
-            }
-        }
+        out.push_str(&event_log(r));
     } else {
         out.push_str(&schedule(r));
+    }
+    out
+}
+
+/// Every event with its time, and a rollback's flag changes under it.
+fn event_log(r: &RunReport<'_>) -> String {
+    let plan = r.plan();
+    let at = r.at_width();
+    let mut out = String::new();
+    out.push_str("\nevent log\n");
+    let phase_width = plan.phases.iter().map(|p| p.id.len()).max().unwrap_or(0);
+    for rec in &r.run.records {
+        let (text, changes) = describe_event(r, rec);
+        let _ = writeln!(
+            out,
+            "  {}  {:phase_width$}  {text}",
+            r.at(rec.at),
+            plan.phases[rec.phase].id
+        );
+        for (i, c) in changes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:at$}  {:phase_width$}    {}. {}: {} -> {}",
+                "",
+                "",
+                i + 1,
+                c.flag,
+                c.from,
+                c.to
+            );
+        }
     }
     out
 }
@@ -119,12 +134,7 @@ fn schedule(r: &RunReport<'_>) -> String {
         let phase = plan.phase(PhaseId(v.phase));
         let _ = writeln!(out, "  {} \"{}\"", phase.id, one_line(&phase.title));
         for t in plan.notify_before.iter().chain(&phase.notify_before) {
-            let _ = writeln!(
-                out,
-                "    {}  before: {}",
-                r.date(v.start),
-                one_line(&t.text)
-            );
+            let _ = writeln!(out, "    {}  before: {}", r.at(v.start), one_line(&t.text));
         }
         if let Some(end) = v.end {
             for (i, g) in phase.gates.iter().enumerate() {
@@ -134,10 +144,10 @@ fn schedule(r: &RunReport<'_>) -> String {
                     (None, Some(t)) => format!("{}: {}", g.id, one_line(t)),
                     (None, None) => g.id.clone(),
                 };
-                let _ = writeln!(out, "    {}  gate {what}", r.date(end));
+                let _ = writeln!(out, "    {}  gate {what}", r.at(end));
             }
             for t in plan.notify_after.iter().chain(&phase.notify_after) {
-                let _ = writeln!(out, "    {}  after: {}", r.date(end), one_line(&t.text));
+                let _ = writeln!(out, "    {}  after: {}", r.at(end), one_line(&t.text));
             }
         }
     }

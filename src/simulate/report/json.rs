@@ -1,92 +1,24 @@
 //! `--format json` for the planned timeline and what-if runs. The schema is documented in
 //! `docs/simulate.md`; every date is `YYYY-MM-DD`, every `day` counts from the start (day 0).
+//! A plan whose times fall inside days ([`crate::simulate::timeline::has_times`]) gives its
+//! times as RFC 3339 date-times in UTC instead, and adds `…minute(s)` fields beside the days.
 
 use serde_json::{Value, json};
 
 use super::{RunReport, describe_event, outcome_word, piece_word, verdict_word};
 use crate::model::PhaseId;
 use crate::simulate::engine::{Event, Extension};
-use crate::simulate::whatif::Outcome;
+use crate::simulate::whatif::{Outcome, Visit};
 
 pub fn run(r: &RunReport<'_>) -> Value {
     let plan = r.plan();
-    let phases: Vec<Value> = r
-        .run
-        .visits
-        .iter()
-        .map(|v| {
-            let phase = plan.phase(PhaseId(v.phase));
-            let notify_before: Vec<Value> = plan
-                .notify_before
-                .iter()
-                .chain(&phase.notify_before)
-                .map(|t| json!({"text": t.text, "due": r.date(v.start)}))
-                .collect();
-            let notify_after: Vec<Value> = v.end.map_or_else(Vec::new, |end| {
-                plan.notify_after
-                    .iter()
-                    .chain(&phase.notify_after)
-                    .map(|t| json!({"text": t.text, "due": r.date(end)}))
-                    .collect()
-            });
-            let gates: Vec<Value> = phase
-                .gates
-                .iter()
-                .enumerate()
-                .map(|(i, g)| {
-                    json!({
-                        "gate": g.id,
-                        "criterion": super::criterion(plan, v.phase, i),
-                        "text": g.text,
-                        "pass_probability": g.pass_probability,
-                    })
-                })
-                .collect();
-            let pieces: Vec<Value> = v
-                .pieces
-                .iter()
-                .map(|p| {
-                    json!({
-                        "kind": piece_word(p.kind),
-                        "start": r.date(p.from),
-                        "end": p.to.map(|d| r.date(d)),
-                        "days": p.to.map(|d| d - p.from),
-                    })
-                })
-                .collect();
-            // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
-            // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
-            let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
-            json!({
-                "phase": phase.id,
-                "title": phase.title,
-                "visit": v.number,
-                "start": r.date(v.start),
-                "start_day": v.start,
-                "end": end.map(|d| r.date(d)),
-                "end_day": end,
-                "days": end.map(|d| d - v.start),
-                "waited_days": v.waited,
-                "extensions": v.extensions,
-                "outcome": outcome_word(v.outcome),
-                "rolled_back_to": match v.outcome {
-                    Outcome::RolledBack(to) => Some(plan.target_name(to)),
-                    _ => None,
-                },
-                "pieces": pieces,
-                "gates": gates,
-                "gates_due": v.end.map(|d| r.date(d)),
-                "notify_before": notify_before,
-                "notify_after": notify_after,
-            })
-        })
-        .collect();
+    let phases: Vec<Value> = r.run.visits.iter().map(|v| visit(r, v)).collect();
     let events: Vec<Value> = r.run.records.iter().map(|rec| event(r, rec)).collect();
     let last = plan.phases.last().map(|p| p.id.clone());
-    json!({
+    let mut out = json!({
         "plan": plan.name,
         "mode": r.mode,
-        "start": r.date(0),
+        "start": r.clock.json(0),
         "calendar": calendar_word(r),
         "freezes": plan.freezes.iter().map(|f| json!({
             "from": f.from.to_string(),
@@ -94,15 +26,110 @@ pub fn run(r: &RunReport<'_>) -> Value {
             "reason": f.reason,
         })).collect::<Vec<_>>(),
         "phases": phases,
-        "last_phase": r.last_phase().map(|d| json!({
-            "phase": last,
-            "start": r.date(d),
-            "days_from_start": d,
-        })),
+        "last_phase": r.last_phase().map(|d| {
+            let mut at = json!({
+                "phase": last,
+                "start": r.clock.json(d),
+                "days_from_start": days(d),
+            });
+            if r.clock.timed {
+                at["minutes_from_start"] = json!(d);
+            }
+            at
+        }),
         "finished": r.run.end.finished,
-        "end": r.date(r.run.end.end),
+        "end": r.clock.json(r.run.end.end),
         "events": events,
-    })
+    });
+    if r.clock.timed {
+        out["timed"] = json!(true);
+    }
+    out
+}
+
+/// Whole days in a length of minutes, rounded down.
+fn days(minutes: i64) -> i64 {
+    minutes.div_euclid(crate::model::DAY_MINUTES)
+}
+
+/// One phase visit.
+fn visit(r: &RunReport<'_>, v: &Visit) -> Value {
+    let plan = r.plan();
+    let phase = plan.phase(PhaseId(v.phase));
+    let notify_before: Vec<Value> = plan
+        .notify_before
+        .iter()
+        .chain(&phase.notify_before)
+        .map(|t| json!({"text": t.text, "due": r.clock.json(v.start)}))
+        .collect();
+    let notify_after: Vec<Value> = v.end.map_or_else(Vec::new, |end| {
+        plan.notify_after
+            .iter()
+            .chain(&phase.notify_after)
+            .map(|t| json!({"text": t.text, "due": r.clock.json(end)}))
+            .collect()
+    });
+    let gates: Vec<Value> = phase
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            json!({
+                "gate": g.id,
+                "criterion": super::criterion(plan, v.phase, i),
+                "text": g.text,
+                "pass_probability": g.pass_probability,
+            })
+        })
+        .collect();
+    let pieces: Vec<Value> = v
+        .pieces
+        .iter()
+        .map(|p| {
+            let mut piece = json!({
+                "kind": piece_word(p.kind),
+                "start": r.clock.json(p.from),
+                "end": p.to.map(|d| r.clock.json(d)),
+                "days": p.to.map(|d| days(d - p.from)),
+            });
+            if r.clock.timed {
+                piece["minutes"] = json!(p.to.map(|d| d - p.from));
+            }
+            piece
+        })
+        .collect();
+    // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
+    // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
+    let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
+    let mut visit = json!({
+        "phase": phase.id,
+        "title": phase.title,
+        "visit": v.number,
+        "start": r.clock.json(v.start),
+        "start_day": r.clock.day(v.start),
+        "end": end.map(|d| r.clock.json(d)),
+        "end_day": end.map(|d| r.clock.day(d)),
+        "days": end.map(|d| days(d - v.start)),
+        "waited_days": days(v.waited),
+        "extensions": v.extensions,
+        "outcome": outcome_word(v.outcome),
+        "rolled_back_to": match v.outcome {
+            Outcome::RolledBack(to) => Some(plan.target_name(to)),
+            _ => None,
+        },
+        "pieces": pieces,
+        "gates": gates,
+        "gates_due": v.end.map(|d| r.clock.json(d)),
+        "notify_before": notify_before,
+        "notify_after": notify_after,
+    });
+    if r.clock.timed {
+        visit["start_minute"] = json!(v.start);
+        visit["end_minute"] = json!(end);
+        visit["minutes"] = json!(end.map(|d| d - v.start));
+        visit["waited_minutes"] = json!(v.waited);
+    }
+    visit
 }
 
 pub fn calendar_word(r: &RunReport<'_>) -> &'static str {
@@ -112,19 +139,36 @@ pub fn calendar_word(r: &RunReport<'_>) -> &'static str {
     }
 }
 
+/// `value` with `key: minutes` added when the plan has times.
+fn with_minutes(r: &RunReport<'_>, mut value: Value, key: &str, minutes: i64) -> Value {
+    if r.clock.timed {
+        value[key] = json!(minutes);
+    }
+    value
+}
+
 fn event(r: &RunReport<'_>, rec: &crate::simulate::whatif::Record) -> Value {
     let plan = r.plan();
     let (text, changes) = describe_event(r, rec);
     let mut v = json!({
-        "date": r.date(rec.day),
-        "day": rec.day,
+        "date": r.clock.json(rec.at),
+        "day": r.clock.day(rec.at),
         "phase": plan.phases[rec.phase].id,
         "text": text,
     });
+    if r.clock.timed {
+        v["minute"] = json!(rec.at);
+    }
     let (kind, extra) = match rec.event {
-        Event::Started { visit, waited } => {
-            ("started", json!({"visit": visit, "waited_days": waited}))
-        }
+        Event::Started { visit, waited } => (
+            "started",
+            with_minutes(
+                r,
+                json!({"visit": visit, "waited_days": days(waited)}),
+                "waited_minutes",
+                waited,
+            ),
+        ),
         Event::Gate {
             gate,
             attempt,
@@ -139,16 +183,30 @@ fn event(r: &RunReport<'_>, rec: &crate::simulate::whatif::Record) -> Value {
                 "criterion": super::criterion(plan, rec.phase, gate),
             }),
         ),
-        Event::Extended { days, why } => match why {
+        Event::Extended { minutes, why } => match why {
             Extension::Failure { used, max } => (
                 "extended",
-                json!({"days": days, "reason": "failed", "extension": used, "max": max}),
+                with_minutes(
+                    r,
+                    json!({"days": days(minutes), "reason": "failed", "extension": used, "max": max}),
+                    "minutes",
+                    minutes,
+                ),
             ),
-            Extension::Inconclusive => {
-                ("extended", json!({"days": days, "reason": "inconclusive"}))
-            }
+            Extension::Inconclusive => (
+                "extended",
+                with_minutes(
+                    r,
+                    json!({"days": days(minutes), "reason": "inconclusive"}),
+                    "minutes",
+                    minutes,
+                ),
+            ),
         },
-        Event::Waited { days } => ("waited", json!({"days": days})),
+        Event::Waited { minutes } => (
+            "waited",
+            with_minutes(r, json!({"days": days(minutes)}), "minutes", minutes),
+        ),
         Event::RolledBack { to } => (
             "rolled_back",
             json!({

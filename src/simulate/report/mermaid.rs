@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::RunReport;
+use crate::model::{DAY_MINUTES, Minutes};
 use crate::simulate::whatif::{Outcome, PieceKind};
 
 pub fn run(r: &RunReport<'_>) -> String {
@@ -15,16 +16,25 @@ pub fn run(r: &RunReport<'_>) -> String {
         "    title {} ({}) from {}",
         clean_title(plan.title.as_deref().unwrap_or(&plan.name)),
         clean_title(&r.mode),
-        r.date(0)
+        r.start_heading()
     );
-    out.push_str("    dateFormat YYYY-MM-DD\n    axisFormat %b %d\n");
+    // A plan with times is charted to the minute (UTC), with lengths in Mermaid's units.
+    let (midnight, length): (&str, fn(i64) -> String) = if r.clock.timed {
+        out.push_str("    dateFormat YYYY-MM-DD HH:mm\n    axisFormat %m-%d %H:%M\n");
+        (" 00:00", |m| {
+            Minutes(u64::try_from(m).unwrap_or(0)).to_string()
+        })
+    } else {
+        out.push_str("    dateFormat YYYY-MM-DD\n    axisFormat %b %d\n");
+        ("", |m| format!("{}d", m / DAY_MINUTES))
+    };
     if !plan.freezes.is_empty() {
         out.push_str("    section freeze\n");
         for (i, f) in plan.freezes.iter().enumerate() {
             let days = crate::simulate::timeline::days_between(f.from, f.to) + 1;
             let _ = writeln!(
                 out,
-                "    {} :done, freeze{i}, {}, {days}d",
+                "    {} :done, freeze{i}, {}{midnight}, {days}d",
                 clean(f.reason.as_deref().unwrap_or("freeze")),
                 f.from
             );
@@ -53,16 +63,16 @@ pub fn run(r: &RunReport<'_>) -> String {
                 Some(to) => {
                     let _ = writeln!(
                         out,
-                        "    {name} :{tag}t{task}, {}, {}d",
-                        r.date(piece.from),
-                        to - piece.from
+                        "    {name} :{tag}t{task}, {}, {}",
+                        r.at(piece.from),
+                        length(to - piece.from)
                     );
                 }
                 None => {
                     let _ = writeln!(
                         out,
                         "    {name} (indefinite) :milestone, t{task}, {}, 0d",
-                        r.date(piece.from)
+                        r.at(piece.from)
                     );
                 }
             }
@@ -73,7 +83,7 @@ pub fn run(r: &RunReport<'_>) -> String {
                 out,
                 "    rolled back to {} :crit, milestone, t{task}, {}, 0d",
                 clean(plan.target_name(to)),
-                r.date(end)
+                r.at(end)
             );
         }
     }

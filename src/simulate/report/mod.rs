@@ -15,7 +15,7 @@ use super::engine::{Event, Extension, Verdict};
 use super::whatif::{Outcome, PieceKind, Record, Run};
 use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
-use crate::model::{Criterion, Plan, RollbackTarget};
+use crate::model::{Criterion, DAY_MINUTES, Minutes, Plan, RollbackTarget};
 
 /// A recorded run with what is needed to describe it.
 pub struct RunReport<'a> {
@@ -31,27 +31,68 @@ impl RunReport<'_> {
         &self.compiled.plan
     }
 
-    pub fn date(&self, day: i64) -> String {
-        self.clock.date(day).to_string()
+    /// A time (minutes from the start) as people read it: a date for a plan of whole days,
+    /// else a date and a time of day in UTC.
+    pub fn at(&self, at: i64) -> String {
+        self.clock.human(at)
     }
 
-    /// The day the last phase was last reached, and how many days after the start.
+    /// A length in minutes as a number for a table: whole days for a plan of whole days, else
+    /// days, hours and minutes (`1d 12h`).
+    pub fn length(&self, minutes: i64) -> String {
+        if self.clock.timed {
+            spelled(minutes)
+        } else {
+            (minutes / DAY_MINUTES).to_string()
+        }
+    }
+
+    /// A length in minutes in a sentence: `3 days` for a plan of whole days, else `2h 30m`.
+    pub fn words(&self, minutes: i64) -> String {
+        if self.clock.timed {
+            spelled(minutes)
+        } else {
+            let days = minutes / DAY_MINUTES;
+            format!("{days} day{}", plural(days))
+        }
+    }
+
+    /// The start as a heading gives it: [`RunReport::at`], with `UTC` after a time.
+    pub fn start_heading(&self) -> String {
+        if self.clock.timed {
+            format!("{} UTC", self.at(0))
+        } else {
+            self.at(0)
+        }
+    }
+
+    /// Width of a time as [`RunReport::at`] writes it.
+    pub fn at_width(&self) -> usize {
+        if self.clock.timed { 16 } else { 10 }
+    }
+
+    /// When (minutes from the start) the last phase was last reached.
     pub fn last_phase(&self) -> Option<i64> {
         self.run.end.reached_last
     }
 
-    /// What a chart must cover: the last day any stretch reaches, and whether a phase is still
+    /// What a chart must cover: the last time any stretch reaches, and whether a phase is still
     /// open at the end (so the chart draws a stub past that day).
     pub fn extent(&self) -> (i64, bool) {
         let visits = &self.run.visits;
-        let last_day = visits
+        let last = visits
             .iter()
             .flat_map(|v| v.pieces.iter().map(|p| p.to.unwrap_or(p.from)))
             .max()
             .unwrap_or(0);
         let open = visits.iter().any(|v| v.outcome == Outcome::Open);
-        (last_day, open)
+        (last, open)
     }
+}
+
+/// Minutes as days, hours and minutes (`1d 12h`); see [`Minutes::spelled`].
+pub fn spelled(minutes: i64) -> String {
+    Minutes(u64::try_from(minutes).unwrap_or(0)).spelled()
 }
 
 /// One flag change of a rollback, in the order it is applied.
@@ -165,9 +206,10 @@ pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagCh
                 format!("started again (visit {visit})")
             };
             if waited > 0 {
-                let _ = write!(text, ", after waiting {waited} day{}", plural(waited));
-                if let Some((_, to)) = r.clock.frozen(record.day - 1) {
-                    let _ = write!(text, " for a freeze until {}", r.date(to));
+                let _ = write!(text, ", after waiting {}", r.words(waited));
+                let before = r.clock.day(record.at - 1);
+                if let Some((_, to)) = r.clock.frozen(before) {
+                    let _ = write!(text, " for a freeze until {}", r.clock.date(to));
                 }
             }
             (text, Vec::new())
@@ -197,30 +239,26 @@ pub fn describe_event(r: &RunReport<'_>, record: &Record) -> (String, Vec<FlagCh
             }
             (text, Vec::new())
         }
-        Event::Extended { days, why } => {
+        Event::Extended { minutes, why } => {
+            let by = r.words(minutes);
             let text = match why {
                 Extension::Failure {
                     used,
                     max: Some(max),
-                } => format!(
-                    "extended by {days} day{} (extension {used} of {max})",
-                    plural(days)
-                ),
-                Extension::Failure { used, max: None } => format!(
-                    "extended by {days} day{} (extension {used}, no limit)",
-                    plural(days)
-                ),
+                } => format!("extended by {by} (extension {used} of {max})"),
+                Extension::Failure { used, max: None } => {
+                    format!("extended by {by} (extension {used}, no limit)")
+                }
                 Extension::Inconclusive => format!(
-                    "extended by {days} day{} for an inconclusive gate (not counted against the limit)",
-                    plural(days)
+                    "extended by {by} for an inconclusive gate (not counted against the limit)"
                 ),
             };
             (text, Vec::new())
         }
-        Event::Waited { days } => (
+        Event::Waited { minutes } => (
             format!(
-                "waiting {days} day{} for inconclusive gates to be evaluated again",
-                plural(days)
+                "waiting {} for inconclusive gates to be evaluated again",
+                r.words(minutes)
             ),
             Vec::new(),
         ),

@@ -1,12 +1,13 @@
 //! `--format svg`: the timeline as a standalone SVG picture. One row per phase visit on a
-//! date axis with weekly ticks; planned stretches, extensions, waits, freeze windows and
+//! date axis with weekly ticks (for a plan with times: a time axis, UTC, with a tick every few
+//! steps); planned stretches, extensions, waits, freeze windows and
 //! rollbacks each have their own colour, and every shape has a `<title>` tooltip. The output
 //! depends only on the run, so the same input gives the same bytes.
 
 use std::fmt::Write as _;
 
 use super::{RunReport, visit_label};
-use crate::simulate::timeline::days_between;
+use crate::model::DAY_MINUTES;
 use crate::simulate::whatif::{Outcome, PieceKind, Visit};
 
 const LABEL_WIDTH: i64 = 190;
@@ -14,36 +15,63 @@ const ROW: i64 = 26;
 const TOP: i64 = 56;
 const CHART_WIDTH: i64 = 760;
 
+/// Steps a chart with times picks from, in minutes: the first that keeps it within
+/// [`CHART_WIDTH`] at two pixels a step.
+const TIMED_STEPS: [i64; 9] = [5, 15, 30, 60, 120, 180, 360, 720, DAY_MINUTES];
+
 /// Pixel geometry shared by every part of the picture.
 struct Layout {
-    /// Whole pixels per day keep every coordinate an integer, so output is stable.
+    /// Minutes in one step of the chart: a day for a plan of whole days.
+    unit: i64,
+    /// Whole pixels per step keep every coordinate an integer, so output is stable.
     px: i64,
-    /// The last day drawn.
+    /// The last step drawn.
     edge: i64,
     rows: i64,
+    /// Steps between two ticks of the axis.
+    tick: i64,
 }
 
 impl Layout {
-    fn x(&self, day: i64) -> i64 {
-        LABEL_WIDTH + day * self.px
+    /// Where a time (minutes from the start) falls.
+    fn x(&self, at: i64) -> i64 {
+        LABEL_WIDTH + at * self.px / self.unit
+    }
+
+    /// Pixels for a length in minutes.
+    fn width(&self, minutes: i64) -> i64 {
+        minutes * self.px / self.unit
     }
 }
 
 pub fn run(r: &RunReport<'_>) -> String {
     let plan = r.plan();
     let visits = &r.run.visits;
-    let (last_day, open) = r.extent();
-    let edge = if open {
-        last_day + (last_day / 8).max(7)
+    let (last, open) = r.extent();
+    let unit = if r.clock.timed {
+        TIMED_STEPS
+            .into_iter()
+            .find(|s| last / s <= CHART_WIDTH / 2)
+            .unwrap_or_else(|| (last / (CHART_WIDTH / 2) + DAY_MINUTES) / DAY_MINUTES * DAY_MINUTES)
     } else {
-        last_day.max(1)
+        DAY_MINUTES
     };
+    let last = last / unit;
+    let edge = if open {
+        last + (last / 8).max(7)
+    } else {
+        last.max(1)
+    };
+    let px = (CHART_WIDTH / edge).max(2);
     let layout = Layout {
-        px: (CHART_WIDTH / edge).max(2),
+        unit,
+        px,
         edge,
         rows: i64::try_from(visits.len()).unwrap_or(0),
+        // Labels `MM-DD HH:MM` need about 70 pixels.
+        tick: if r.clock.timed { (70 + px - 1) / px } else { 7 },
     };
-    let width = layout.x(edge) + 30;
+    let width = layout.x(edge * unit) + 30;
     let height = TOP + layout.rows * ROW + 50;
     let mut out = String::new();
     let _ = writeln!(
@@ -55,7 +83,7 @@ pub fn run(r: &RunReport<'_>) -> String {
         r#"  <text x="10" y="20" font-size="15" font-weight="bold">{} — {} from {}</text>"#,
         escape(plan.title.as_deref().unwrap_or(&plan.name)),
         escape(&r.mode),
-        r.date(0)
+        r.start_heading()
     );
     freezes(&mut out, r, &layout);
     axis(&mut out, r, &layout);
@@ -71,15 +99,16 @@ pub fn run(r: &RunReport<'_>) -> String {
 /// Freeze windows as shaded columns behind everything.
 fn freezes(out: &mut String, r: &RunReport<'_>, l: &Layout) {
     for f in &r.plan().freezes {
-        let from = days_between(r.clock.start, f.from).max(0);
-        let to = (days_between(r.clock.start, f.to) + 1).min(l.edge);
+        let day = |d| crate::simulate::timeline::days_between(r.clock.start.date(), d);
+        let from = r.clock.midnight(day(f.from)).max(0);
+        let to = r.clock.midnight(day(f.to) + 1).min(l.edge * l.unit);
         if to > from {
             let _ = writeln!(
                 out,
                 r##"  <rect x="{}" y="{}" width="{}" height="{}" fill="#dbe4f0"><title>freeze {}..{}{}</title></rect>"##,
                 l.x(from),
                 TOP - 8,
-                (to - from) * l.px,
+                l.width(to - from),
                 l.rows * ROW + 8,
                 f.from,
                 f.to,
@@ -92,27 +121,34 @@ fn freezes(out: &mut String, r: &RunReport<'_>, l: &Layout) {
     }
 }
 
-/// Weekly ticks with dates.
+/// Weekly ticks with dates; for a plan with times, ticks with dates and times of day (UTC).
 fn axis(out: &mut String, r: &RunReport<'_>, l: &Layout) {
-    let mut day = 0;
-    while day <= l.edge {
-        let date = r.clock.date(day);
+    let mut step = 0;
+    while step <= l.edge {
+        let at = step * l.unit;
+        let moment = r.clock.moment(at);
+        let date = moment.date();
         let _ = writeln!(
             out,
             r##"  <line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#cccccc"/>"##,
-            l.x(day),
+            l.x(at),
             TOP - 12,
             TOP + l.rows * ROW
         );
+        let time = if r.clock.timed {
+            format!(" {}", moment.clock())
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            r#"  <text x="{}" y="{}" font-size="10">{:02}-{:02}</text>"#,
-            l.x(day) + 2,
+            r#"  <text x="{}" y="{}" font-size="10">{:02}-{:02}{time}</text>"#,
+            l.x(at) + 2,
             TOP - 16,
             date.month(),
             date.day()
         );
-        day += 7;
+        step += l.tick;
     }
 }
 
@@ -129,12 +165,12 @@ fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
     if v.waited > 0 {
         let _ = writeln!(
             out,
-            r##"  <rect x="{}" y="{}" width="{}" height="4" fill="#999999"><title>{} waited {} days</title></rect>"##,
+            r##"  <rect x="{}" y="{}" width="{}" height="4" fill="#999999"><title>{} waited {}</title></rect>"##,
             l.x(v.start - v.waited),
             y + 10,
-            v.waited * l.px,
+            l.width(v.waited),
             escape(&label),
-            v.waited
+            r.words(v.waited)
         );
     }
     for piece in &v.pieces {
@@ -144,23 +180,23 @@ fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
             PieceKind::InconclusiveExtension => ("#e6c229", "extension after an inconclusive gate"),
             PieceKind::Wait => ("#b8b8b8", "wait for an inconclusive gate"),
         };
-        let to = piece.to.unwrap_or(l.edge);
+        let to = piece.to.unwrap_or(l.edge * l.unit);
         let until = piece
             .to
-            .map_or_else(|| "indefinite".to_owned(), |d| r.date(d));
+            .map_or_else(|| "indefinite".to_owned(), |d| r.at(d));
         let _ = writeln!(
             out,
             r#"  <rect x="{}" y="{}" width="{}" height="18" fill="{fill}"{}><title>{}: {what}, {} to {until}</title></rect>"#,
             l.x(piece.from),
             y + 3,
-            ((to - piece.from) * l.px).max(1),
+            l.width(to - piece.from).max(1),
             if piece.to.is_none() {
                 r#" fill-opacity="0.5""#
             } else {
                 ""
             },
             escape(&label),
-            r.date(piece.from)
+            r.at(piece.from)
         );
     }
     if let (Outcome::RolledBack(to), Some(end)) = (v.outcome, v.end) {
@@ -172,7 +208,7 @@ fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
             y + ROW + 12,
             l.x(end) - 8,
             escape(plan.target_name(to)),
-            r.date(end)
+            r.at(end)
         );
     }
 }
