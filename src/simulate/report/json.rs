@@ -3,13 +3,16 @@
 
 use serde_json::{Value, json};
 
-use super::{RunReport, describe_event, outcome_word, piece_word, verdict_word};
+use super::{
+    Exposures, RunReport, describe_event, exposures, outcome_word, piece_word, verdict_word,
+};
 use crate::model::PhaseId;
 use crate::simulate::engine::{Event, Extension};
 use crate::simulate::whatif::Outcome;
 
 pub fn run(r: &RunReport<'_>) -> Value {
     let plan = r.plan();
+    let exposures = exposures(plan);
     let phases: Vec<Value> = r
         .run
         .visits
@@ -57,7 +60,7 @@ pub fn run(r: &RunReport<'_>) -> Value {
             // An unfinished visit has no end: the run stopped (after 1,000 evaluations or
             // 36,525 days) while it was still running. Its last evaluation is `gates_due`.
             let end = v.end.filter(|_| v.outcome != Outcome::Unfinished);
-            json!({
+            let mut visit = json!({
                 "phase": phase.id,
                 "title": phase.title,
                 "visit": v.number,
@@ -78,7 +81,11 @@ pub fn run(r: &RunReport<'_>) -> Value {
                 "gates_due": v.end.map(|d| r.date(d)),
                 "notify_before": notify_before,
                 "notify_after": notify_after,
-            })
+            });
+            if let Some(exposure) = exposure_json(plan, &exposures, v.phase) {
+                visit["exposure"] = exposure;
+            }
+            visit
         })
         .collect();
     let events: Vec<Value> = r.run.records.iter().map(|rec| event(r, rec)).collect();
@@ -103,6 +110,32 @@ pub fn run(r: &RunReport<'_>) -> Value {
         "end": r.date(r.run.end.end),
         "events": events,
     })
+}
+
+/// A visit's `exposure` field, for a plan with shares: each exposed flag with its share of
+/// units on a new value, per context class (`when` null for every other context).
+fn exposure_json(plan: &crate::model::Plan, exposures: &Exposures, phase: usize) -> Option<Value> {
+    let flags = exposures.as_ref()?.get(phase)?;
+    Some(
+        flags
+            .iter()
+            .map(|(flag, e)| {
+                let classes: Vec<Value> = e
+                    .classes
+                    .iter()
+                    .map(|(when, thousandths)| {
+                        json!({
+                            "when": (!when.is_empty())
+                                .then(|| crate::simulate::exposure::describe_when(plan, when)),
+                            "thousandths": thousandths,
+                            "share": crate::simulate::exposure::percent_text(*thousandths),
+                        })
+                    })
+                    .collect();
+                json!({"flag": plan.flag(*flag).name, "text": e.text(plan), "classes": classes})
+            })
+            .collect(),
+    )
 }
 
 pub fn calendar_word(r: &RunReport<'_>) -> &'static str {
