@@ -1,4 +1,4 @@
-//! Exposure in `rollplan simulate`: a plan with shares (`plans/examples/payments-ramp.roll`)
+//! Exposure in `rollplan simulate`: a plan with shares (`tests/fixtures/payments-ramp.roll`)
 //! shows each flag's share of units on a new value per phase in the timeline, the terminal
 //! Gantt chart, JSON, Mermaid and SVG; a plan without shares shows none (its snapshots in
 //! `tests/simulate.rs` are unchanged).
@@ -8,7 +8,7 @@ use std::path::Path;
 #[path = "common/cli.rs"]
 mod cli;
 
-const PLAN: &str = "plans/examples/payments-ramp.roll";
+const PLAN: &str = "tests/fixtures/payments-ramp.roll";
 
 /// Runs the binary from the crate root; returns stdout, and asserts exit code 0.
 fn simulate(extra: &[&str]) -> String {
