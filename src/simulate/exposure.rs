@@ -164,7 +164,7 @@ pub(crate) fn summarise<T: PartialEq + Clone>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PhaseId;
+    use crate::model::{PhaseId, Setting};
     use crate::source::SourceMap;
 
     fn plan(phases: &str) -> Plan {
@@ -194,6 +194,69 @@ mod tests {
         exposure(plan, &plan.phase(PhaseId(phase)).planned, flag).text(plan)
     }
 
+    /// Every concrete context (each region, and none; gold tier, and none) reads the first
+    /// class whose tests it passes, and that class's share equals the count of buckets whose
+    /// unit gets a value other than the declared one, over all 100,000 buckets.
+    fn assert_exact(plan: &Plan) {
+        let region = plan.attributes.iter().position(|a| a.name == "region");
+        let tier = plan.attributes.iter().position(|a| a.name == "tier");
+        let regions = [None, Some("eu"), Some("us"), Some("apac")];
+        // A tier only matters where a condition tests it; each context costs 100,000 buckets.
+        let tested = |attribute: Option<usize>| {
+            plan.phases.iter().flat_map(|p| &p.assignments).any(|a| {
+                matches!(&a.setting, Setting::Scoped { rules, .. }
+                    if rules.iter().any(|r| r.condition.as_ref().map(|c| c.attribute.0) == attribute))
+            })
+        };
+        let tiers: &[Option<&str>] = if tested(tier) {
+            &[None, Some("gold")]
+        } else {
+            &[None]
+        };
+        for phase in &plan.phases {
+            for flag in (0..plan.flags.len()).map(FlagId) {
+                let e = exposure(plan, &phase.planned, flag);
+                for r in regions {
+                    for &t in tiers {
+                        let context = |a: AttributeId| {
+                            let value = if Some(a.0) == region {
+                                r
+                            } else if Some(a.0) == tier {
+                                t
+                            } else {
+                                None
+                            };
+                            value.map(|v| Value::String(v.to_owned()))
+                        };
+                        let (_, listed) = e
+                            .classes
+                            .iter()
+                            .find(|(when, _)| {
+                                when.iter().all(|(a, values)| {
+                                    context(*a).is_some_and(|v| values.contains(&v))
+                                })
+                            })
+                            .expect("the last class takes every context");
+                        let declared = &plan.flag(flag).initial;
+                        let counted = (0..Percent::ALL_THOUSANDTHS)
+                            .filter(|&b| {
+                                &phase.planned.get(flag).value_for(&context, &|_| b) != declared
+                            })
+                            .count();
+                        assert_eq!(
+                            usize::try_from(*listed).expect("fits"),
+                            counted,
+                            "{} in {} for region {r:?}, tier {t:?}: {}",
+                            plan.flag(flag).name,
+                            phase.id,
+                            e.text(plan)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_share_exposes_its_percentage_exactly() {
         let p = plan(
@@ -201,6 +264,7 @@ mod tests {
              phase two \"\" {\n duration 1d\n set a = true for 5% of early\n}\n\
              phase three \"\" {\n duration 1d\n set a = true\n}\n",
         );
+        assert_exact(&p);
         assert_eq!(text_of(&p, 0, "a"), "0.125%");
         assert_eq!(text_of(&p, 1, "a"), "5%");
         assert_eq!(text_of(&p, 2, "a"), "100%");
@@ -218,6 +282,7 @@ mod tests {
             "phase eu_first \"\" {\n duration 1d\n \
              set a = true when region == eu for 25% of early, true for 5% of early else false\n}\n",
         );
+        assert_exact(&p);
         assert_eq!(text_of(&p, 0, "a"), "25% when region == eu, 5% elsewhere");
         let e = exposure(&p, &p.phase(PhaseId(0)).planned, FlagId(0));
         assert_eq!(e.classes.len(), 2);
@@ -233,6 +298,7 @@ mod tests {
             "phase one \"\" {\n duration 1d\n set mode = on for 10% of early else shadow\n}\n\
              phase two \"\" {\n duration 1d\n set mode = off for 10% of early else shadow\n}\n",
         );
+        assert_exact(&p);
         assert_eq!(text_of(&p, 0, "mode"), "100%");
         assert_eq!(text_of(&p, 1, "mode"), "90%");
     }
@@ -245,6 +311,7 @@ mod tests {
              true when region == apac for 5% of early, true for 5% of early else false\n}\n\
              phase two \"\" {\n duration 1d\n set a = true when region != eu else false\n}\n",
         );
+        assert_exact(&p);
         assert_eq!(
             text_of(&p, 0, "a"),
             "25% when region in [eu, us], 5% elsewhere"
@@ -258,6 +325,7 @@ mod tests {
             "phase one \"\" {\n duration 1d\n \
              set a = false when tier == \"gold\", true when region == eu for 50% of early else false\n}\n",
         );
+        assert_exact(&p);
         // `region == eu && tier == "gold"` gets 0%, as elsewhere does, but the more general
         // `region == eu` (50%) would take it if it went; `tier == "gold"` alone can go.
         assert_eq!(
