@@ -126,3 +126,28 @@ fn svg_writes_who_is_exposed_after_each_row_inside_the_picture() {
     }
     insta::assert_snapshot!("ramp_planned_svg", out);
 }
+
+#[test]
+fn hidden_characters_in_a_condition_show_in_visible_form() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let plan = dir.path().join("hidden.roll");
+    std::fs::write(
+        &plan,
+        "plan p {\n  start 2027-03-01\n}\n\
+         attribute user.id: string\n\
+         attribute tier: string\n\
+         cohort early by user.id\n\
+         flag a: bool = false\n\
+         phase one \"one\" {\n  duration 1d\n  \
+         set a = true when tier == \"gold\u{202e}\u{1b}[2J\" for 5% of early else false\n}\n",
+    )
+    .expect("plan written");
+    let out = cli::rollplan_in(dir.path(), &["simulate", "hidden.roll"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    assert!(text.contains("5% when tier == "), "{text}");
+}

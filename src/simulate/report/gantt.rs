@@ -67,6 +67,7 @@ pub fn gantt(r: &RunReport<'_>) -> String {
         // A plan with shares labels each row with who is exposed, after its bar.
         let exposed = exposure_label(plan, &exposures, v.phase);
         let bar = row.iter().collect::<String>();
+        let exposed = crate::escape::one_line(&exposed);
         let line = format!("  {label:width$}  {}  {exposed}", bar.trim_end());
         let _ = writeln!(out, "{}", line.trim_end());
     }

@@ -142,7 +142,7 @@ fn exposure(r: &RunReport<'_>) -> String {
                 out,
                 "    {label:label_width$}  {:flag_width$}  {}",
                 plan.flag(*flag).name,
-                e.text(plan)
+                one_line(&e.text(plan))
             );
         }
     }
