@@ -100,7 +100,7 @@ pub fn flag_setting(plan: &Plan, flag: FlagId, setting: &Setting) -> String {
     }
 }
 
-fn typed(ty: &FlagType, value: &Value) -> String {
+pub fn typed(ty: &FlagType, value: &Value) -> String {
     match (ty, value) {
         (FlagType::Enum(_), Value::String(variant)) => variant.clone(),
         _ => value.to_string(),

@@ -1,13 +1,15 @@
 //! `--target checklist`: Markdown task lists for the people running the rollout, one per phase
 //! and one for the whole plan, dated from the planned timeline. Each phase lists, in the order
 //! they happen: the communication before it, the flag flips in the order the analysis proved
-//! safe, the activities and monitoring, the validation checks and success gates (with their
-//! thresholds), the communication after it, and what to do if a gate fails (contingency,
-//! rollback steps and the rollback's own safe flip order).
+//! safe (a change of share in words as a ramp, see [`super::ramp`]), the activities and
+//! monitoring, the validation checks and success gates (with their thresholds), the
+//! communication after it, and what to do if a gate fails (contingency, rollback steps and the
+//! rollback's own safe flip order).
 
 use std::fmt::Write as _;
 
 use super::markdown::{code, comment, inline, item};
+use super::ramp::change_text;
 use super::{DO_NOT_EDIT, Input};
 use crate::model::{Criterion, FailurePolicy, FlagId, FlagState, Moment, PhaseId, Plan, TextItem};
 use crate::plan_text::flag_setting;
@@ -77,12 +79,7 @@ fn flips(
         let _ = writeln!(out, "No flag changes.");
     }
     for f in order {
-        let text = format!(
-            "Set {} to {}",
-            code(&plan.flag(f).name),
-            code(&flag_setting(plan, f, to.get(f)))
-        );
-        task(out, date, &text);
+        task(out, date, &change_text(plan, f, (from, to), &code));
     }
 }
 

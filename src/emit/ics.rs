@@ -5,9 +5,13 @@
 //! at the moment it is due (no `DTEND`: an instant). The format has no comments: the header is
 //! the `PRODID` and an `X-ROLLPLAN-SOURCE` property. `DTSTAMP` is the rollout's start rather
 //! than the time of writing, so the bytes are stable.
+//! For a plan with shares, a phase's description lists its flag changes in the checklist's
+//! words, so the calendar says which share each step ramps to.
 
+use super::ramp::change_text;
 use super::{DO_NOT_EDIT, Input};
-use crate::model::{Date, Moment, PhaseId};
+use crate::model::{Date, FlagId, Moment, PhaseId};
+use crate::simulate::exposure::has_shares;
 use crate::simulate::timeline::add_days;
 
 fn date(d: Date) -> String {
@@ -77,6 +81,9 @@ fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
     let timed = input.timeline().timed;
     // An all-day event lasts at least its day; a timed one is an instant at least.
     let day_after = |m: Moment| (!timed).then(|| Moment::midnight(add_days(m.date(), 1)));
+    if has_shares(plan) {
+        description.push_str(&flag_changes(input, phase));
+    }
     let mut out = vec![Event {
         uid: uid("phase"),
         start: window.start,
@@ -107,6 +114,39 @@ fn events(input: &Input<'_>, phase: PhaseId) -> Vec<Event> {
         }
     }
     out
+}
+
+/// The phase's flag changes in the proven order, in the checklist's words (` Ramp
+/// `payments.v2` from 1% to 5% of `early` (…).`), for a plan with shares: the calendar says
+/// which share each step takes.
+fn flag_changes(input: &Input<'_>, phase: PhaseId) -> String {
+    let plan = input.plan();
+    let from = match phase.0 {
+        0 => &plan.initial,
+        n => &plan.phase(PhaseId(n - 1)).planned,
+    };
+    let to = &plan.phase(phase).planned;
+    let optional: Vec<FlagId> = input
+        .phase_config(phase)
+        .optional
+        .iter()
+        .map(|o| o.flag)
+        .collect();
+    let order = input
+        .advance_order(phase)
+        .map_or_else(|| from.changed_flags(to), <[FlagId]>::to_vec);
+    let code = |text: &str| format!("`{text}`");
+    order
+        .into_iter()
+        .map(|f| {
+            let change = change_text(plan, f, (from, to), &code);
+            if optional.contains(&f) {
+                format!(" Optional: {change}.")
+            } else {
+                format!(" {change}.")
+            }
+        })
+        .collect()
 }
 
 fn calendar(input: &Input<'_>, phases: &[PhaseId], what: &str) -> String {

@@ -16,6 +16,7 @@ mod json;
 mod launchdarkly;
 mod lock;
 mod markdown;
+mod ramp;
 mod setting;
 mod toml;
 pub(crate) mod unleash;

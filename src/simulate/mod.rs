@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod decide;
 pub mod engine;
+pub mod exposure;
 pub mod forecast;
 pub mod prepared;
 pub mod report;

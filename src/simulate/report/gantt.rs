@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RunReport, visit_label};
+use super::{RunReport, exposure_label, exposures, visit_label};
 use crate::model::DAY_MINUTES;
 use crate::simulate::whatif::{Outcome, PieceKind};
 
@@ -63,6 +63,7 @@ pub fn gantt(r: &RunReport<'_>) -> String {
         .collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
 
+    let exposures = exposures(plan);
     let mut out = String::new();
     out.push_str(&axis(r, columns, scale * unit, width));
     for (v, label) in visits.iter().zip(&labels) {
@@ -83,11 +84,12 @@ pub fn gantt(r: &RunReport<'_>) -> String {
         if let (Outcome::RolledBack(_), Some(end)) = (v.outcome, v.end) {
             row[col(end / unit).min(columns)] = ROLLBACK;
         }
-        let _ = writeln!(
-            out,
-            "  {label:width$}  {}",
-            row.iter().collect::<String>().trim_end()
-        );
+        // A plan with shares labels each row with who is exposed, after its bar.
+        let exposed = exposure_label(plan, &exposures, v.phase);
+        let bar = row.iter().collect::<String>();
+        let exposed = crate::escape::one_line(&exposed);
+        let line = format!("  {label:width$}  {}  {exposed}", bar.trim_end());
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     // Freeze windows get a row of their own, under the phases, when one falls in the chart.
     let mut frozen = vec![' '; columns + 1];

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::escape::one_line;
 
-use super::{RunReport, describe_event, gantt::gantt, plural, visit_label};
+use super::{RunReport, describe_event, exposures, gantt::gantt, plural, visit_label};
 use crate::model::PhaseId;
 use crate::simulate::whatif::Outcome;
 
@@ -86,6 +86,7 @@ pub fn run(r: &RunReport<'_>, log: bool) -> String {
         }
         _ => out.push_str("  never reaches the last phase\n\n"),
     }
+    out.push_str(&exposure(r));
     out.push_str(&gantt(r));
     if log {
         out.push_str(&event_log(r));
@@ -123,6 +124,44 @@ fn event_log(r: &RunReport<'_>) -> String {
             );
         }
     }
+    out
+}
+
+/// Each exposed flag's exposure, visit by visit; nothing for a plan without shares.
+fn exposure(r: &RunReport<'_>) -> String {
+    let plan = r.plan();
+    let Some(phases) = exposures(plan) else {
+        return String::new();
+    };
+    let labels: Vec<String> = r
+        .run
+        .visits
+        .iter()
+        .map(|v| visit_label(plan, v.phase, v.number))
+        .collect();
+    let label_width = labels.iter().map(String::len).max().unwrap_or(0);
+    let flag_width = phases
+        .iter()
+        .flatten()
+        .map(|(f, _)| plan.flag(*f).name.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "  exposure: each flag's share of units on a value other than its declared one\n",
+    );
+    for (v, label) in r.run.visits.iter().zip(&labels) {
+        let flags = phases.get(v.phase).map_or(&[][..], Vec::as_slice);
+        for (i, (flag, e)) in flags.iter().enumerate() {
+            let label = if i == 0 { label.as_str() } else { "" };
+            let _ = writeln!(
+                out,
+                "    {label:label_width$}  {:flag_width$}  {}",
+                plan.flag(*flag).name,
+                one_line(&e.text(plan))
+            );
+        }
+    }
+    out.push('\n');
     out
 }
 

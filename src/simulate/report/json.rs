@@ -5,14 +5,28 @@
 
 use serde_json::{Value, json};
 
-use super::{RunReport, describe_event, outcome_word, piece_word, verdict_word};
+use super::{
+    Exposures, RunReport, describe_event, exposures, outcome_word, piece_word, verdict_word,
+};
 use crate::model::PhaseId;
 use crate::simulate::engine::{Event, Extension};
 use crate::simulate::whatif::{Outcome, Visit};
 
 pub fn run(r: &RunReport<'_>) -> Value {
     let plan = r.plan();
-    let phases: Vec<Value> = r.run.visits.iter().map(|v| visit(r, v)).collect();
+    let exposures = exposures(plan);
+    let phases: Vec<Value> = r
+        .run
+        .visits
+        .iter()
+        .map(|v| {
+            let mut value = visit(r, v);
+            if let Some(exposure) = exposure_json(plan, &exposures, v.phase) {
+                value["exposure"] = exposure;
+            }
+            value
+        })
+        .collect();
     let events: Vec<Value> = r.run.records.iter().map(|rec| event(r, rec)).collect();
     let last = plan.phases.last().map(|p| p.id.clone());
     let mut out = json!({
@@ -130,6 +144,32 @@ fn visit(r: &RunReport<'_>, v: &Visit) -> Value {
         visit["waited_minutes"] = json!(v.waited);
     }
     visit
+}
+
+/// A visit's `exposure` field, for a plan with shares: each exposed flag with its share of
+/// units on a new value, per context class (`when` null for every other context).
+fn exposure_json(plan: &crate::model::Plan, exposures: &Exposures, phase: usize) -> Option<Value> {
+    let flags = exposures.as_ref()?.get(phase)?;
+    Some(
+        flags
+            .iter()
+            .map(|(flag, e)| {
+                let classes: Vec<Value> = e
+                    .classes
+                    .iter()
+                    .map(|(when, thousandths)| {
+                        json!({
+                            "when": (!when.is_empty())
+                                .then(|| crate::simulate::exposure::describe_when(plan, when)),
+                            "thousandths": thousandths,
+                            "share": crate::simulate::exposure::percent_text(*thousandths),
+                        })
+                    })
+                    .collect();
+                json!({"flag": plan.flag(*flag).name, "text": e.text(plan), "classes": classes})
+            })
+            .collect(),
+    )
 }
 
 pub fn calendar_word(r: &RunReport<'_>) -> &'static str {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::RunReport;
+use super::{RunReport, exposure_label, exposures};
 use crate::model::{DAY_MINUTES, Minutes};
 use crate::simulate::whatif::{Outcome, PieceKind};
 
@@ -40,6 +40,7 @@ pub fn run(r: &RunReport<'_>) -> String {
             );
         }
     }
+    let exposures = exposures(plan);
     let mut task = 0;
     for v in &r.run.visits {
         let phase = &plan.phases[v.phase];
@@ -52,7 +53,11 @@ pub fn run(r: &RunReport<'_>) -> String {
         for piece in &v.pieces {
             task += 1;
             let (name, tag) = match piece.kind {
-                PieceKind::Planned => (clean(&phase.title), ""),
+                // A plan with shares names who is exposed in the phase's planned piece.
+                PieceKind::Planned => match exposure_label(plan, &exposures, v.phase) {
+                    label if label.is_empty() => (clean(&phase.title), ""),
+                    label => (clean(&format!("{} · {label}", phase.title)), ""),
+                },
                 PieceKind::Extension => ("extension (failed gate)".to_owned(), "crit, "),
                 PieceKind::InconclusiveExtension => {
                     ("extension (inconclusive)".to_owned(), "active, ")

@@ -12,10 +12,11 @@ use std::fmt::Write as _;
 
 use super::clock::Clock;
 use super::engine::{Event, Extension, Verdict};
+use super::exposure::{Exposure, exposed_flags, exposure, has_shares};
 use super::whatif::{Outcome, PieceKind, Record, Run};
 use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
-use crate::model::{Criterion, DAY_MINUTES, Minutes, Plan, RollbackTarget};
+use crate::model::{Criterion, DAY_MINUTES, FlagId, Minutes, Plan, RollbackTarget};
 
 /// A recorded run with what is needed to describe it.
 pub struct RunReport<'a> {
@@ -93,6 +94,45 @@ impl RunReport<'_> {
 /// Minutes as days, hours and minutes (`1d 12h`); see [`Minutes::spelled`].
 pub fn spelled(minutes: i64) -> String {
     Minutes(u64::try_from(minutes).unwrap_or(0)).spelled()
+}
+
+/// Per phase (by index), each flag some phase exposes with its exposure in the phase's planned
+/// state; `None` for a plan without shares, whose reports leave exposure out.
+pub type Exposures = Option<Vec<Vec<(FlagId, Exposure)>>>;
+
+/// The exposure of every phase, once per report.
+pub fn exposures(plan: &Plan) -> Exposures {
+    if !has_shares(plan) {
+        return None;
+    }
+    let flags = exposed_flags(plan);
+    Some(
+        plan.phases
+            .iter()
+            .map(|p| {
+                flags
+                    .iter()
+                    .map(|&f| (f, exposure(plan, &p.planned, f)))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// A chart's label for a phase: the flags on a new value for some units, with their exposure
+/// (`payments.v2 5% · payments.ledger_v2 1%`); empty when none is.
+pub fn exposure_label(plan: &Plan, exposures: &Exposures, phase: usize) -> String {
+    let Some(phases) = exposures else {
+        return String::new();
+    };
+    phases
+        .get(phase)
+        .into_iter()
+        .flatten()
+        .filter(|(_, e)| !e.is_zero())
+        .map(|(f, e)| format!("{} {}", plan.flag(*f).name, e.text(plan)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// One flag change of a rollback, in the order it is applied.

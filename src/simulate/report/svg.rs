@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RunReport, visit_label};
+use super::{Exposures, RunReport, exposure_label, exposures, visit_label};
 use crate::model::DAY_MINUTES;
 use crate::simulate::whatif::{Outcome, PieceKind, Visit};
 
@@ -71,7 +71,21 @@ pub fn run(r: &RunReport<'_>) -> String {
         // Labels `MM-DD HH:MM` need about 70 pixels.
         tick: if r.clock.timed { (70 + px - 1) / px } else { 7 },
     };
-    let width = layout.x(edge * unit) + 30;
+    // A plan with shares writes who is exposed after each row's last stretch; the picture
+    // widens to hold the longest (at about 7 pixels a character).
+    let exposures = exposures(plan);
+    let labels_end = visits
+        .iter()
+        .map(|v| {
+            let chars = exposure_label(plan, &exposures, v.phase).chars().count();
+            match i64::try_from(chars).unwrap_or(0) {
+                0 => 0,
+                n => layout.x(row_end(v, &layout)) + 6 + n * 7,
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    let width = (layout.x(edge * unit) + 30).max(labels_end + 10);
     let height = TOP + layout.rows * ROW + 50;
     let mut out = String::new();
     let _ = writeln!(
@@ -90,6 +104,7 @@ pub fn run(r: &RunReport<'_>) -> String {
     for (i, v) in visits.iter().enumerate() {
         let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
         row(&mut out, r, &layout, v, y);
+        exposure(&mut out, r, &exposures, &layout, v, y);
     }
     legend(&mut out, TOP + layout.rows * ROW + 30);
     out.push_str("</svg>\n");
@@ -209,6 +224,36 @@ fn row(out: &mut String, r: &RunReport<'_>, l: &Layout, v: &Visit, y: i64) {
             l.x(end) - 8,
             escape(plan.target_name(to)),
             r.at(end)
+        );
+    }
+}
+
+/// The day a visit's last stretch ends on the chart.
+fn row_end(v: &Visit, l: &Layout) -> i64 {
+    v.pieces
+        .iter()
+        .map(|p| p.to.unwrap_or(l.edge * l.unit))
+        .max()
+        .unwrap_or(v.start)
+}
+
+/// Who is exposed during a visit, after its last stretch.
+fn exposure(
+    out: &mut String,
+    r: &RunReport<'_>,
+    exposures: &Exposures,
+    l: &Layout,
+    v: &Visit,
+    y: i64,
+) {
+    let label = exposure_label(r.plan(), exposures, v.phase);
+    if !label.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"  <text x="{}" y="{}" font-size="11" fill="#333333">{}</text>"##,
+            l.x(row_end(v, l)) + 6,
+            y + 16,
+            escape(&label)
         );
     }
 }
