@@ -88,8 +88,8 @@ pub(super) fn reach(
 }
 
 /// Compares who gets each value other than `rest` in one context class: a larger share is
-/// widening, a smaller one narrowing, and the same share picked by another bucketing is both
-/// (the buckets are reshuffled: some units lose the value and others gain it).
+/// widening, a smaller one narrowing, and a share picked by another bucketing is both, whatever
+/// its size (the buckets are reshuffled: some units lose the value and others gain it).
 fn compare(
     old_plan: &Plan,
     old: &[(Value, u32, Option<Bucketing>)],
@@ -112,8 +112,7 @@ fn compare(
         let (before_share, after_share) = (before.map_or(0, |s| s.0), after.map_or(0, |s| s.0));
         reach.widened |= after_share > before_share;
         reach.narrowed |= after_share < before_share;
-        if let (Some((b, Some(old_bucketing))), Some((a, Some(new_bucketing)))) = (before, after)
-            && a == b
+        if let (Some((_, Some(old_bucketing))), Some((_, Some(new_bucketing)))) = (before, after)
             && bucketing_name(old_plan, old_bucketing) != bucketing_name(new_plan, new_bucketing)
         {
             reach.widened = true;
