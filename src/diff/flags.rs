@@ -149,7 +149,7 @@ fn flag_risk(
             scope::reach(sides.old, setting_old, sides.new, setting_new, &rest)
         })
     });
-    let widened = reach.is_some_and(|r| r.widened);
+    let widened = reach.as_ref().is_some_and(|r| r.widened);
     let risk = if is_bool {
         if on_level(setting_new) <= before && !widened {
             None
@@ -163,8 +163,15 @@ fn flag_risk(
     } else {
         widened.then_some(Risk::ValueWidened)
     };
-    let narrowed = reach
-        .is_some_and(|r| r.narrowed && !r.widened)
-        .then(|| "narrowed: fewer contexts get it".to_owned());
-    (risk, earlier.or(narrowed))
+    // Shares say how far they moved; other scoped values only that they narrowed.
+    let reach_note = match &reach {
+        Some(r) if !r.shares.is_empty() => Some(r.shares.join("; ")),
+        Some(r) if r.narrowed && !r.widened => Some("narrowed: fewer contexts get it".to_owned()),
+        _ => None,
+    };
+    let note = match (earlier, reach_note) {
+        (Some(e), Some(r)) => Some(format!("{e}; {r}")),
+        (e, r) => e.or(r),
+    };
+    (risk, note)
 }

@@ -21,6 +21,7 @@ mod matching;
 mod plan_level;
 mod risk;
 mod scope;
+mod shares;
 mod side;
 mod text;
 

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::shares::{ShareMove, bucketing_name, share_move};
 use crate::model::{Bucketing, Plan, Setting, Value};
 
 /// Past this many classes of contexts the settings are not compared: the change counts as
@@ -15,13 +16,16 @@ use crate::model::{Bucketing, Plan, Setting, Value};
 const MAX_CLASSES: usize = 4096;
 
 /// How the contexts that get a value changed from the old setting to the new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Reach {
     /// Some context gets a value it did not get before, other than `rest` (for a boolean:
     /// `true` where it was `false`).
     pub(super) widened: bool,
     /// Some context that got a value other than `rest` now gets `rest` or another value.
     pub(super) narrowed: bool,
+    /// How shares moved, for the note: `raised: 5% → 25% of early`, one per distinct move,
+    /// with the contexts it happens in when not all of them.
+    pub(super) shares: Vec<String>,
 }
 
 /// Compares the contexts in which `old` and `new` give a value other than `rest` (the flag's
@@ -56,6 +60,7 @@ pub(super) fn reach(
         return Reach {
             widened: true,
             narrowed: false,
+            shares: Vec::new(),
         };
     };
     let attributes: Vec<(&str, &Vec<&Value>)> =
@@ -63,7 +68,10 @@ pub(super) fn reach(
     let mut reach = Reach {
         widened: false,
         narrowed: false,
+        shares: Vec::new(),
     };
+    // Each distinct move of a share, with the contexts it happens in.
+    let mut moves: BTreeMap<ShareMove, Vec<String>> = BTreeMap::new();
     for class in 0..classes {
         // The class's value of each attribute: a named value, or none of them.
         let mut context: BTreeMap<&str, Option<&Value>> = BTreeMap::new();
@@ -82,9 +90,57 @@ pub(super) fn reach(
         };
         let old_units = old.distribution(&|a| attribute(old_plan, a));
         let new_units = new.distribution(&|a| attribute(new_plan, a));
-        compare(old_plan, &old_units, new_plan, &new_units, rest, &mut reach);
+        for m in compare(old_plan, &old_units, new_plan, &new_units, rest, &mut reach) {
+            let contexts = moves.entry(m).or_default();
+            let described = describe_context(&context, &attributes);
+            if !contexts.contains(&described) {
+                contexts.push(described);
+            }
+        }
     }
+    reach.shares = moves
+        .into_iter()
+        .map(|(m, contexts)| {
+            let when = if contexts.len() == classes {
+                String::new()
+            } else if contexts.len() <= MAX_CONTEXTS_NAMED {
+                format!(" when {}", contexts.join(" or "))
+            } else {
+                format!(" in {} classes of contexts", contexts.len())
+            };
+            m.describe(&when)
+        })
+        .collect();
     reach
+}
+
+/// A move of a share seen in more classes of contexts than this (and not in all) counts them
+/// instead of naming them.
+const MAX_CONTEXTS_NAMED: usize = 3;
+
+/// `region == "eu"`, `region not in ["eu", "us"]`, joined with `&&`.
+fn describe_context(
+    context: &BTreeMap<&str, Option<&Value>>,
+    attributes: &[(&str, &Vec<&Value>)],
+) -> String {
+    let list = |values: &[&Value]| {
+        values
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    attributes
+        .iter()
+        .map(
+            |(name, values)| match context.get(name).copied().flatten() {
+                Some(v) => format!("{name} == {v}"),
+                None if values.len() == 1 => format!("{name} != {}", values[0]),
+                None => format!("{name} not in [{}]", list(values)),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(" && ")
 }
 
 /// Compares who gets each value other than `rest` in one context class: a larger share is
@@ -97,7 +153,8 @@ fn compare(
     new: &[(Value, u32, Option<Bucketing>)],
     rest: &Value,
     reach: &mut Reach,
-) {
+) -> Vec<ShareMove> {
+    let mut moves = Vec::new();
     let share = |units: &[(Value, u32, Option<Bucketing>)], v: &Value| {
         units
             .iter()
@@ -118,20 +175,9 @@ fn compare(
             reach.widened = true;
             reach.narrowed = true;
         }
-    }
-}
-
-/// A bucketing by names, which match across two plans: `of early`, or `by user.id` with the
-/// flag's name.
-fn bucketing_name(plan: &Plan, bucketing: Bucketing) -> String {
-    match bucketing {
-        Bucketing::Cohort(_) => plan.describe_bucketing(bucketing),
-        Bucketing::Flag { flag, .. } => {
-            format!(
-                "{} {}",
-                plan.flag(flag).name,
-                plan.describe_bucketing(bucketing)
-            )
+        if let Some(m) = share_move(old_plan, before, new_plan, after, value) {
+            moves.push(m);
         }
     }
+    moves
 }
