@@ -1,5 +1,5 @@
 //! A proptest generator of plan text that covers every construct of the grammar
-//! (`grammar/rollplan.pest`), laid out messily: any run of spaces, tabs, line breaks (LF or
+//! (`grammar/rollplan.pest`, cohorts and shares included), laid out messily: any run of spaces, tabs, line breaks (LF or
 //! CRLF) and `#` comments between any two tokens, and sometimes a byte order mark. Strings hold
 //! escaped and raw quotes, backslashes, newlines and tabs. The plans parse; they are not meant
 //! to resolve (names are random), so they exercise what works on the syntax tree: `fmt`, and
@@ -272,6 +272,11 @@ fn item() -> BoxedStrategy<Tokens> {
             t.extend(d);
             t
         }),
+        (ident(), key(), opt_string()).prop_map(|(name, attribute, d)| {
+            let mut t = vec!["cohort".to_owned(), name, "by".to_owned(), attribute];
+            t.extend(d);
+            t
+        }),
         (ident(), unit, proptest::option::of(string()), opt_string()).prop_map(|(m, u, q, d)| {
             let mut t = vec!["metric".to_owned(), m, ":".to_owned(), u];
             if let Some(q) = q {
@@ -407,20 +412,32 @@ fn set_stmt() -> impl Strategy<Value = Tokens> {
             t
         }),
     ];
-    let scoped = (vec((value(), condition), 1..4), value()).prop_map(|(rules, default)| {
-        let mut t = Vec::new();
-        for (i, (v, cond)) in rules.into_iter().enumerate() {
-            if i > 0 {
-                t.push(",".to_owned());
+    // A rule has a condition, a share, or both; `else` may be left out.
+    let rule = prop_oneof![
+        condition.clone().prop_map(|c| (Some(c), None)),
+        share().prop_map(|s| (None, Some(s))),
+        (condition, share()).prop_map(|(c, s)| (Some(c), Some(s))),
+    ];
+    let scoped =
+        (vec((value(), rule), 1..4), proptest::option::of(value())).prop_map(|(rules, default)| {
+            let mut t = Vec::new();
+            for (i, (v, (cond, share))) in rules.into_iter().enumerate() {
+                if i > 0 {
+                    t.push(",".to_owned());
+                }
+                t.push(v);
+                if let Some(cond) = cond {
+                    t.push("when".to_owned());
+                    t.extend(cond);
+                }
+                t.extend(share.into_iter().flatten());
             }
-            t.push(v);
-            t.push("when".to_owned());
-            t.extend(cond);
-        }
-        t.push("else".to_owned());
-        t.push(default);
-        t
-    });
+            if let Some(default) = default {
+                t.push("else".to_owned());
+                t.push(default);
+            }
+            t
+        });
     let set_value = prop_oneof![value().prop_map(|v| vec![v]), scoped];
     let optional = proptest::option::of(opt_string());
     (key(), set_value, optional).prop_map(|(k, v, optional)| {
@@ -430,6 +447,21 @@ fn set_stmt() -> impl Strategy<Value = Tokens> {
             t.push("optional".to_owned());
             t.extend(reason);
         }
+        t
+    })
+}
+
+/// `for 5% of early`, `for 0.125% by user.id`: any digits, which the grammar takes (the
+/// resolver checks the range).
+fn share() -> impl Strategy<Value = Tokens> {
+    let percent = "[0-9]{1,3}(\\.[0-9]{1,3})?%";
+    let bucketing = prop_oneof![
+        ident().prop_map(|c| vec!["of".to_owned(), c]),
+        key().prop_map(|a| vec!["by".to_owned(), a]),
+    ];
+    (percent, bucketing).prop_map(|(p, b)| {
+        let mut t = vec!["for".to_owned(), p];
+        t.extend(b);
         t
     })
 }
