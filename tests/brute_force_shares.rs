@@ -572,3 +572,23 @@ fn shares_compare_exactly() {
     assert!(!is_share("12.5%", 126, 1000));
     assert!(!is_share("12.5", 125, 1000));
 }
+
+/// A violation in the contexts no condition names says which they are: the share is of those
+/// contexts' units, not of every unit (it printed `for 50% of units` alone).
+#[test]
+fn a_share_broken_in_other_contexts_names_them() {
+    let text = "plan o { title \"O\" }\nattribute user.id: string\n\
+        attribute region: enum(eu, us, apac)\ncohort c by user.id\n\
+        flag a: bool = false\nflag b: bool = false\ninvariant b_needs_a: b -> a\n\
+        phase p \"P\" {\n  duration 1d\n  set b = false when region == eu, true for 50% of c else false\n}\n";
+    let (_, diagnostics) = analyse(text);
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::InvariantViolated)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["invariant `b_needs_a` is broken in phase `p` for 50% of units when region != \"eu\""]
+    );
+}

@@ -2,17 +2,18 @@
 //! it appears: a node is only checked against the invariants that read a flag its phase changed,
 //! so the check touches each (phase, invariant) pair once and stays linear in the plan's size.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
+use super::context::{Context, classes};
 use super::graph::{EdgeKind, Node, StateGraph};
 use super::units::{MAX_BUCKETINGS, MAX_CLASSES, Share, TooManyClasses, UnitClass};
 use super::units::{failing_class, unit_classes};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{FlagId, FlagState, Invariant, Plan, Setting};
+use crate::model::{AttributeId, FlagId, FlagState, Invariant, Plan, Setting, Value};
 
 /// For each flag, the invariants that read it.
 pub(crate) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
@@ -150,15 +151,14 @@ fn violation(
     let values =
         describe_values(plan, &inv.flags, state, context) + &context.bucket_qualifier(plan);
     let where_ = sg.describe(plan, node);
+    let when = match describe_class(plan, &context.context, &classes(&inv.flags, [state])) {
+        Some(text) => format!(" when {text}"),
+        None => String::new(),
+    };
     let in_context = if context.buckets.is_empty() {
-        context.qualifier(plan)
-    } else if context.context.0.is_empty() {
-        format!(" for {share} of units")
+        when
     } else {
-        format!(
-            " for {share} of units when {}",
-            context.context.describe(|a| plan.attribute(a).name.clone())
-        )
+        format!(" for {share} of units{when}")
     };
     let message = match sg.graph[node] {
         Node::Start => format!(
@@ -240,6 +240,37 @@ fn violation(
         }
     }
     diagnostic.help(violation_help(inv, context))
+}
+
+/// The contexts of a class, among all the classes: `region == "eu"`, and for the values no
+/// condition names `region != "eu"` or `region not in ["eu", "us"]` (a share printed without
+/// them would read as a share of every unit). `None` when there is one class: every context.
+fn describe_class(plan: &Plan, class: &Context, all: &[Context]) -> Option<String> {
+    let mut named: BTreeMap<AttributeId, Vec<&Value>> = BTreeMap::new();
+    for (attribute, value) in all.iter().flat_map(|c| &c.0) {
+        let values = named.entry(*attribute).or_default();
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    if named.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = named
+        .iter()
+        .map(|(&attribute, values)| {
+            let name = &plan.attribute(attribute).name;
+            match (class.get(attribute), values.as_slice()) {
+                (Some(v), _) => format!("{name} == {v}"),
+                (None, [only]) => format!("{name} != {only}"),
+                (None, values) => {
+                    let list: Vec<String> = values.iter().map(ToString::to_string).collect();
+                    format!("{name} not in [{}]", list.join(", "))
+                }
+            }
+        })
+        .collect();
+    Some(parts.join(" && "))
 }
 
 /// How to fix a violation: nest the shares when units of different buckets break it.
