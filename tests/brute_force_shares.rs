@@ -1,14 +1,16 @@
 //! The analysis of percentage rollouts against brute force, on small generated plans: 2–4
 //! boolean flags, 1–2 cohorts, flags bucketed `by user.id` on their own, shares that are
-//! multiples of 10% (with and without `else`), 2–3 phases and a failure policy that rolls back.
+//! multiples of 10% (with and without `else`, sometimes after a rule `when region == eu`), 2–3
+//! phases and a failure policy that rolls back.
 //!
-//! The model here enumerates units explicitly: one unit per 10% bucket of every bucketing the
-//! plan uses (a cohort, or one flag's `by`), so 10^k units for k bucketings, each the same share
-//! of the population. A unit is inside `for P% …` when its bucket is below P / 10; the first
-//! (only) rule decides, and the units outside get the `else` value or the flag's declared one.
-//! From that alone it computes:
+//! The model here enumerates units explicitly: per region (`eu`, `us`, `apac`), one unit per
+//! 10% bucket of every bucketing the plan uses (a cohort, or one flag's `by`), so 3 × 10^k
+//! units for k bucketings. A unit is inside `for P% …` when its bucket is below P / 10; the
+//! first rule that applies decides, and the units outside its share get the `else` value or
+//! the flag's declared one. From that alone it computes:
 //!
-//! - which (invariant, state) pairs are broken, and exactly which share of units breaks them;
+//! - which (invariant, state) pairs are broken, and exactly which share of the units of each
+//!   region the message names breaks them;
 //!   the library must report a pair where the phase changes a value the invariant reads, with
 //!   the same share, and never report a pair that holds;
 //! - for every transition (advance and rollback), whether some one-flag-at-a-time order keeps,
@@ -112,6 +114,9 @@ enum Set {
         tens: u32,
         bucketing: Bucketing,
         otherwise: Option<bool>,
+        /// A rule before it: `value when region == eu`, for a share (tens of percent) of the
+        /// same bucketing or for every unit.
+        eu: Option<(bool, Option<u32>)>,
     },
 }
 
@@ -124,13 +129,19 @@ impl Set {
                 tens,
                 bucketing,
                 otherwise,
+                eu,
             } => {
                 let by = match bucketing {
                     Bucketing::Cohort(c) => format!("of c{c}"),
                     Bucketing::Own(_) => "by user.id".to_owned(),
                 };
                 let otherwise = otherwise.map_or_else(String::new, |w| format!(" else {w}"));
-                format!("{value} for {}% {by}{otherwise}", tens * 10)
+                let eu = match eu {
+                    Some((v, Some(t))) => format!("{v} when region == eu for {}% {by}, ", t * 10),
+                    Some((v, None)) => format!("{v} when region == eu, "),
+                    None => String::new(),
+                };
+                format!("{eu}{value} for {}% {by}{otherwise}", tens * 10)
             }
         }
     }
@@ -170,12 +181,19 @@ struct Small {
     policy: Policy,
 }
 
-/// A unit: its bucket (`0..10`, a tenth of the buckets each) in each bucketing of the plan.
-type Unit = Vec<u32>;
+/// The values of `region`; `us` and `apac` are both a value no condition names.
+const REGIONS: [&str; 3] = ["eu", "us", "apac"];
+
+/// A unit: its region (an index of [`REGIONS`]) and its bucket (`0..10`, a tenth of the
+/// buckets each) in each bucketing of the plan.
+type Unit = (usize, Vec<u32>);
 
 impl Small {
     fn text(&self) -> String {
-        let mut out = String::from("plan shares { title \"Shares\" }\nattribute user.id: string\n");
+        let mut out = String::from(
+            "plan shares { title \"Shares\" }\nattribute user.id: string\n\
+             attribute region: enum(eu, us, apac)\n",
+        );
         for c in 0..self.cohorts {
             let _ = writeln!(out, "cohort c{c} by user.id");
         }
@@ -228,9 +246,9 @@ impl Small {
     /// Every unit: one per combination of a tenth of each bucketing.
     fn units(&self) -> (Vec<Bucketing>, Vec<Unit>) {
         let bucketings = self.bucketings();
-        let mut units: Vec<Unit> = vec![Vec::new()];
+        let mut buckets: Vec<Vec<u32>> = vec![Vec::new()];
         for _ in &bucketings {
-            units = units
+            buckets = buckets
                 .into_iter()
                 .flat_map(|u| {
                     (0..10).map(move |b| {
@@ -241,6 +259,9 @@ impl Small {
                 })
                 .collect();
         }
+        let units = (0..REGIONS.len())
+            .flat_map(|r| buckets.iter().map(move |b| (r, b.clone())))
+            .collect();
         (bucketings, units)
     }
 
@@ -256,15 +277,25 @@ impl Small {
                     tens,
                     bucketing,
                     otherwise,
+                    eu,
                 } => {
                     let at = bucketings
                         .iter()
                         .position(|b| b == bucketing)
                         .expect("a used bucketing");
-                    if unit[at] < *tens {
-                        *value
-                    } else {
-                        otherwise.unwrap_or(self.declared[flag])
+                    let inside = |tens: u32| unit.1[at] < tens;
+                    let rest = otherwise.unwrap_or(self.declared[flag]);
+                    // The first rule that applies decides, for the units inside its share.
+                    match eu {
+                        Some((v, share)) if REGIONS[unit.0] == "eu" => {
+                            if share.is_none_or(inside) {
+                                *v
+                            } else {
+                                rest
+                            }
+                        }
+                        _ if inside(*tens) => *value,
+                        _ => rest,
                     }
                 }
             })
@@ -280,12 +311,19 @@ fn small_plan() -> impl Strategy<Value = Small> {
         ];
         let set = prop_oneof![
             1 => any::<bool>().prop_map(Set::Fixed),
-            3 => (any::<bool>(), 1..=10u32, bucketing, proptest::option::of(any::<bool>()))
-                .prop_map(|(value, tens, bucketing, otherwise)| Set::Share {
+            3 => (
+                any::<bool>(),
+                1..=10u32,
+                bucketing,
+                proptest::option::of(any::<bool>()),
+                proptest::option::weighted(0.3, (any::<bool>(), proptest::option::of(1..=10u32))),
+            )
+                .prop_map(|(value, tens, bucketing, otherwise, eu)| Set::Share {
                     value,
                     tens,
                     bucketing,
                     otherwise,
+                    eu,
                 }),
         ];
         let phase = proptest::collection::btree_map(0..flags, set, 1..=flags)
@@ -352,9 +390,12 @@ fn state_index(node: Node) -> Option<usize> {
     }
 }
 
-/// The (invariant, state) a violation names, and the share it prints (`None`: no share, so
-/// every unit).
-fn reported_violation(d: &Diagnostic, invariants: usize) -> (usize, usize, Option<String>) {
+/// The (invariant, state) a violation names, the share it prints (`None`: no share, so every
+/// unit), and the regions it names (all of them when it names none).
+fn reported_violation(
+    d: &Diagnostic,
+    invariants: usize,
+) -> (usize, usize, Option<String>, Vec<usize>) {
     let k = (0..invariants)
         .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
         .expect("the message names the invariant");
@@ -368,13 +409,19 @@ fn reported_violation(d: &Diagnostic, invariants: usize) -> (usize, usize, Optio
             .collect();
         digits.parse::<usize>().expect("a phase number") + 1
     };
-    let share = d.message.find(" for ").map(|at| {
-        let rest = &d.message[at + " for ".len()..];
-        rest.strip_suffix(" of units")
-            .expect("a share of units, with no context in these plans")
+    let (rest, regions) = match d.message.split_once(" when ") {
+        Some((rest, "region == \"eu\"")) => (rest, vec![0]),
+        Some((rest, "region != \"eu\"")) => (rest, vec![1, 2]),
+        Some((_, other)) => panic!("unexpected contexts: {other}"),
+        None => (d.message.as_str(), vec![0, 1, 2]),
+    };
+    let share = rest.find(" for ").map(|at| {
+        rest[at + " for ".len()..]
+            .strip_suffix(" of units")
+            .expect("a share of units")
             .to_owned()
     });
-    (k, state, share)
+    (k, state, share, regions)
 }
 
 /// Whether a printed percentage (`12.5%`) is exactly `count / total` of the units.
@@ -424,21 +471,32 @@ proptest! {
             "at most {} bucketings of 10 shares each stay under the bound\n{}", MAX_BUCKETINGS, text
         );
 
-        // States: every reported violation is one, with the exact share.
+        // States: every reported violation is one, with the exact share of the units of each
+        // region it names.
         let broken = |k: usize, s: usize| {
             values[s].iter().filter(|v| !plan.invariants[k].eval(v)).count()
         };
+        let per_region = units.len() / REGIONS.len();
+        let broken_in = |k: usize, s: usize, region: usize| {
+            units
+                .iter()
+                .zip(&values[s])
+                .filter(|(u, v)| u.0 == region && !plan.invariants[k].eval(v))
+                .count()
+        };
         let mut reported = BTreeSet::new();
         for d in diagnostics.iter().filter(|d| d.code == Code::InvariantViolated) {
-            let (k, s, share) = reported_violation(d, plan.invariants.len());
-            let count = broken(k, s);
-            prop_assert!(count > 0, "{} reported, but it holds for every unit\n{}", d.message, text);
-            // No share printed: every unit.
+            let (k, s, share, regions) = reported_violation(d, plan.invariants.len());
+            // No share printed: every unit of those regions.
             let share = share.unwrap_or_else(|| "100%".to_owned());
-            prop_assert!(
-                is_share(&share, count, units.len()),
-                "{} reported, but {} of {} units break it\n{}", d.message, count, units.len(), text
-            );
+            for region in regions {
+                let count = broken_in(k, s, region);
+                prop_assert!(
+                    is_share(&share, count, per_region),
+                    "{} reported, but {} of {} units in {} break it\n{}",
+                    d.message, count, per_region, REGIONS[region], text
+                );
+            }
             reported.insert((k, s));
         }
         // And every state that breaks an invariant whose values it changed is reported.
