@@ -103,7 +103,7 @@ fn a_scoped_share_is_judged_per_context() {
     assert_eq!(code, Some(1));
     assert_eq!(
         violations(&json),
-        ["invariant `b_needs_a` is broken in phase `one` for 5% of units"]
+        ["invariant `b_needs_a` is broken in phase `one` for 5% of units when region != \"eu\""]
     );
 }
 
