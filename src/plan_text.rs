@@ -47,21 +47,74 @@ fn rule(plan: &Plan, value: String, r: &ScopedRule, condition: Option<String>) -
     out
 }
 
-/// `http.method == "GET"`, or `region in ["eu", "us"]`; `None` for a rule that applies
-/// everywhere.
+/// `http.method == "GET"`, `region in ["eu", "us"]`, or a compound condition
+/// (`region == "eu" && !(age < 18)`), values written untyped (enum variants quoted); `None` for
+/// a rule that applies everywhere.
 pub fn condition(plan: &Plan, c: Option<&Condition>) -> Option<String> {
     c.map(|c| written_condition(plan, c))
 }
 
 fn written_condition(plan: &Plan, c: &Condition) -> String {
-    let attribute = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            format!("{attribute} {} {value}", if *negated { "!=" } else { "==" })
+    let mut out = String::new();
+    write_condition(plan, c, &|_, v| v.to_string(), &mut out);
+    out
+}
+
+/// A condition with values written by `value` (given the attribute's type): a test
+/// (`region == "eu"`, `age < 18`, `region in ["eu", "us"]`), or tests under `&&`, `||` and `!`.
+/// An `&&` or `||` inside another, and anything under `!` but another `!`, is parenthesised,
+/// so the text parses back to the same condition.
+fn write_condition(
+    plan: &Plan,
+    c: &Condition,
+    value: &dyn Fn(&FlagType, &Value) -> String,
+    out: &mut String,
+) {
+    let grouped = |inner: &Condition, out: &mut String| {
+        if matches!(inner, Condition::Test { .. } | Condition::Not(_)) {
+            write_condition(plan, inner, value, out);
+        } else {
+            out.push('(');
+            write_condition(plan, inner, value, out);
+            out.push(')');
         }
-        ConditionTest::In(values) => {
-            let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{attribute} in [{}]", list.join(", "))
+    };
+    match c {
+        Condition::Test { attribute, test } => {
+            let a = plan.attribute(*attribute);
+            out.push_str(&a.name);
+            match test {
+                ConditionTest::Compare { op, value: v } => {
+                    let _ = write!(out, " {} {}", op.symbol(), value(&a.ty, v));
+                }
+                ConditionTest::In(values) => {
+                    let list: Vec<String> = values.iter().map(|v| value(&a.ty, v)).collect();
+                    let _ = write!(out, " in [{}]", list.join(", "));
+                }
+            }
+        }
+        Condition::Not(inner) => {
+            out.push('!');
+            if matches!(**inner, Condition::Not(_)) {
+                write_condition(plan, inner, value, out);
+            } else {
+                out.push('(');
+                write_condition(plan, inner, value, out);
+                out.push(')');
+            }
+        }
+        Condition::All(parts) | Condition::Any(parts) => {
+            let op = if matches!(c, Condition::All(_)) {
+                " && "
+            } else {
+                " || "
+            };
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(op);
+                }
+                grouped(p, out);
+            }
         }
     }
 }
@@ -77,20 +130,9 @@ pub fn flag_setting(plan: &Plan, flag: FlagId, setting: &Setting) -> String {
                 .iter()
                 .map(|r| {
                     let condition = r.condition.as_ref().map(|c| {
-                        let a = plan.attribute(c.attribute);
-                        let test = match &c.test {
-                            ConditionTest::Equals { negated, value } => format!(
-                                "{} {}",
-                                if *negated { "!=" } else { "==" },
-                                typed(&a.ty, value)
-                            ),
-                            ConditionTest::In(values) => {
-                                let list: Vec<String> =
-                                    values.iter().map(|v| typed(&a.ty, v)).collect();
-                                format!("in [{}]", list.join(", "))
-                            }
-                        };
-                        format!("{} {test}", a.name)
+                        let mut when = String::new();
+                        write_condition(plan, c, &typed, &mut when);
+                        when
                     });
                     rule(plan, typed(ty, &r.value), r, condition)
                 })

@@ -51,7 +51,10 @@ fn phases_carry_the_seed_configuration_tables() {
                 assert_eq!(rules.len(), 1);
                 assert_eq!(rules[0].value, Value::Bool(true));
                 let condition = rules[0].condition.as_ref().expect("scoped to GET");
-                assert_eq!(condition.values(), &[Value::String("GET".into())]);
+                assert_eq!(
+                    condition.tests()[0].1.values(),
+                    &[Value::String("GET".into())]
+                );
                 continue;
             }
             assert_eq!(got, expected, "phase `{id}`, flag `{flag}`");

@@ -1,7 +1,10 @@
 //! Evaluation contexts. A scoped value (`true when http.method == "GET" else false`) makes a
 //! flag's value depend on the request; an invariant must hold in every context. Contexts are
 //! grouped into classes: for each attribute that matters, each value some condition names, plus
-//! "any other value". Checking one context per class covers them all.
+//! "any other value" (which conditions treat as an absent attribute). An int attribute that a
+//! condition orders (`age < 18`) also gets one value below, between and above the constants it
+//! is compared with, so that every comparison's outcome is represented. Checking one context
+//! per class covers them all.
 
 use std::collections::BTreeMap;
 
@@ -43,18 +46,29 @@ pub fn classes<'s>(
     states: impl IntoIterator<Item = &'s FlagState>,
 ) -> Vec<Context> {
     let mut values: BTreeMap<AttributeId, Vec<Value>> = BTreeMap::new();
+    let mut ordered: Vec<AttributeId> = Vec::new();
     for state in states {
         for &flag in flags {
             if let Setting::Scoped { rules, .. } = state.get(flag) {
                 for condition in rules.iter().filter_map(|r| r.condition.as_ref()) {
-                    let entry = values.entry(condition.attribute).or_default();
-                    for v in condition.values() {
-                        if !entry.contains(v) {
-                            entry.push(v.clone());
+                    for (attribute, test) in condition.tests() {
+                        let entry = values.entry(attribute).or_default();
+                        for v in test.values() {
+                            if !entry.contains(v) {
+                                entry.push(v.clone());
+                            }
+                        }
+                        if test.orders() && !ordered.contains(&attribute) {
+                            ordered.push(attribute);
                         }
                     }
                 }
             }
+        }
+    }
+    for attribute in ordered {
+        if let Some(named) = values.get_mut(&attribute) {
+            *named = representatives(named);
         }
     }
     let mut classes = vec![Context::default()];
@@ -75,4 +89,65 @@ pub fn classes<'s>(
         }
     }
     classes
+}
+
+/// Integer values that give every comparison with the `named` constants each outcome it can
+/// have: each constant, one value below the least, one above the greatest, and one in each gap
+/// between two constants. Values that are not integers are kept as they are.
+pub fn representatives(named: &[Value]) -> Vec<Value> {
+    let mut ints: Vec<i64> = named
+        .iter()
+        .filter_map(|v| match v {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    ints.sort_unstable();
+    ints.dedup();
+    let mut out: Vec<i64> = Vec::with_capacity(ints.len() * 2 + 1);
+    if let Some(below) = ints.first().and_then(|n| n.checked_sub(1)) {
+        out.push(below);
+    }
+    for (i, &n) in ints.iter().enumerate() {
+        out.push(n);
+        let next = ints.get(i + 1).copied();
+        if let Some(between) = n.checked_add(1)
+            && next.is_none_or(|m| between < m)
+        {
+            out.push(between);
+        }
+    }
+    let mut values: Vec<Value> = out.into_iter().map(Value::Int).collect();
+    values.extend(
+        named
+            .iter()
+            .filter(|v| !matches!(v, Value::Int(_)))
+            .cloned(),
+    );
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::representatives;
+    use crate::model::Value;
+
+    fn ints(values: &[i64]) -> Vec<Value> {
+        values.iter().copied().map(Value::Int).collect()
+    }
+
+    #[test]
+    fn one_value_on_each_side_and_in_each_gap() {
+        assert_eq!(representatives(&ints(&[10, 3])), ints(&[2, 3, 4, 10, 11]));
+        assert_eq!(representatives(&ints(&[3, 4])), ints(&[2, 3, 4, 5]));
+        assert_eq!(representatives(&ints(&[5, 5])), ints(&[4, 5, 6]));
+    }
+
+    #[test]
+    fn stays_within_the_integers() {
+        assert_eq!(
+            representatives(&ints(&[i64::MIN, i64::MAX])),
+            ints(&[i64::MIN, i64::MIN + 1, i64::MAX])
+        );
+    }
 }

@@ -28,7 +28,9 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
         let used = plan.phases.iter().any(|p| {
             p.assignments.iter().any(|a| match &a.setting {
                 Setting::Scoped { rules, .. } => rules.iter().any(|r| {
-                    r.condition.as_ref().is_some_and(|c| c.attribute.0 == i)
+                    r.condition
+                        .as_ref()
+                        .is_some_and(|c| c.tests().iter().any(|(a, _)| a.0 == i))
                         || r.rollout
                             .is_some_and(|o| plan.bucketing_attribute(o.bucketing).0 == i)
                 }),

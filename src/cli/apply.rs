@@ -148,6 +148,17 @@ fn apply(args: &Args) -> Result<ExitCode, Failure> {
     let compiled = &loaded.compiled;
     let plan = &compiled.plan;
     let (wanted, name) = target(compiled, args)?;
+    if let Some(flag) = crate::emit::unleash::too_large(&wanted) {
+        return Err(UsageError {
+            code: UsageCode::InvalidArgument,
+            message: format!(
+                "the conditions of flag `{}` need more Unleash strategies than rollplan writes",
+                plan.flag(flag).name
+            ),
+            help: "write the conditions with fewer `||` alternatives under `&&` and fewer `!=` and `!( … )` tests".to_owned(),
+        }
+        .into());
+    }
     let LiveTarget::Unleash = args.target;
     let server = connect(&args.connection, args.timeout)?;
     let mut live = read_all(compiled, &server)?;

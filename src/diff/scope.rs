@@ -4,12 +4,17 @@
 //! that widening is what a reviewer must see, and narrowing is a reduction.
 //!
 //! Attributes are matched by name (their ids differ between the plans). Contexts fall into
-//! classes: each value a rule of either setting names, plus "any other value", per attribute.
+//! classes: each value a rule of either setting names, plus "any other value", per attribute;
+//! an int attribute either side orders (`age >= 18` → `age >= 16`) gets a value below, between
+//! and above its constants ([`representatives`]), so an int range that grows is seen to grow.
+//! Both sides are evaluated in every class: whether a change widens is decided by what the
+//! conditions mean, not how they are written (`!(region != eu)` is `region == eu`).
 
 use std::collections::BTreeMap;
 
 use super::shares::{ShareMove, bucketing_name, share_move};
-use crate::model::{Bucketing, Plan, Setting, Value};
+use crate::analysis::context::representatives;
+use crate::model::{Bucketing, Condition, Plan, Setting, Value};
 
 /// Past this many classes of contexts the settings are not compared: the change counts as
 /// widening, which is the cautious answer.
@@ -37,19 +42,31 @@ pub(super) fn reach(
     new: &Setting,
     rest: &Value,
 ) -> Reach {
-    let mut named: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    let mut named: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut ordered: Vec<&str> = Vec::new();
     for (plan, setting) in [(old_plan, old), (new_plan, new)] {
         if let Setting::Scoped { rules, .. } = setting {
-            for condition in rules.iter().filter_map(|r| r.condition.as_ref()) {
-                let values = named
-                    .entry(plan.attribute(condition.attribute).name.as_str())
-                    .or_default();
-                for v in condition.values() {
-                    if !values.contains(&v) {
-                        values.push(v);
+            for (attribute, test) in rules
+                .iter()
+                .filter_map(|r| r.condition.as_ref())
+                .flat_map(Condition::tests)
+            {
+                let name = plan.attribute(attribute).name.as_str();
+                let values = named.entry(name).or_default();
+                for v in test.values() {
+                    if !values.contains(v) {
+                        values.push(v.clone());
                     }
                 }
+                if test.orders() && !ordered.contains(&name) {
+                    ordered.push(name);
+                }
             }
+        }
+    }
+    for name in ordered {
+        if let Some(values) = named.get_mut(name) {
+            *values = representatives(values);
         }
     }
     let classes = named
@@ -63,7 +80,7 @@ pub(super) fn reach(
             shares: Vec::new(),
         };
     };
-    let attributes: Vec<(&str, &Vec<&Value>)> =
+    let attributes: Vec<(&str, &Vec<Value>)> =
         named.iter().map(|(name, values)| (*name, values)).collect();
     let mut reach = Reach {
         widened: false,
@@ -79,7 +96,7 @@ pub(super) fn reach(
         for (name, values) in &attributes {
             let choice = k % (values.len() + 1);
             k /= values.len() + 1;
-            context.insert(name, values.get(choice).copied());
+            context.insert(name, values.get(choice));
         }
         let attribute = |plan: &Plan, a| {
             context
@@ -121,9 +138,9 @@ const MAX_CONTEXTS_NAMED: usize = 3;
 /// `region == "eu"`, `region not in ["eu", "us"]`, joined with `&&`.
 fn describe_context(
     context: &BTreeMap<&str, Option<&Value>>,
-    attributes: &[(&str, &Vec<&Value>)],
+    attributes: &[(&str, &Vec<Value>)],
 ) -> String {
-    let list = |values: &[&Value]| {
+    let list = |values: &[Value]| {
         values
             .iter()
             .map(ToString::to_string)

@@ -63,13 +63,8 @@ fn write_formula(plan: &Plan, f: &Formula, out: &mut String, nested: bool) {
             let _ = write!(out, "{b}");
         }
         Formula::Flag(flag) => out.push_str(&plan.flag(*flag).name),
-        Formula::Is {
-            flag,
-            value,
-            negated,
-        } => {
-            let op = if *negated { "!=" } else { "==" };
-            let _ = write!(out, "{} {op} {value}", plan.flag(*flag).name);
+        Formula::Compare { flag, op, value } => {
+            let _ = write!(out, "{} {} {value}", plan.flag(*flag).name, op.symbol());
         }
         Formula::Not(inner) => {
             out.push('!');

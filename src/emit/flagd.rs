@@ -17,6 +17,7 @@ use serde_json::{Map, Value as Json, json};
 use super::setting::{by_flag, pretty};
 use super::{Config, DO_NOT_EDIT, Input};
 use crate::model::{Condition, ConditionTest, Plan, Setting, Value};
+use crate::syntax::ast::CmpOp;
 
 /// The variant name of a value: `on`/`off` for booleans, the value itself otherwise.
 fn variant(value: &Value) -> String {
@@ -31,14 +32,33 @@ fn variant(value: &Value) -> String {
     }
 }
 
+/// A condition as `JSONLogic`: `and`, `or` and `!` as in the plan; a numeric comparison is
+/// guarded by the attribute's presence (`JSONLogic` reads an absent attribute as null, which
+/// `<` would take for 0).
 fn condition(plan: &Plan, c: &Condition) -> Json {
-    let var = json!({"var": plan.attribute(c.attribute).name});
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            json!({ (if *negated { "!==" } else { "===" }): [var, value.to_json()] })
+    match c {
+        Condition::Test { attribute, test } => {
+            let var = json!({"var": plan.attribute(*attribute).name});
+            match test {
+                ConditionTest::Compare { op, value } => match op {
+                    CmpOp::Eq => json!({"===": [var, value.to_json()]}),
+                    CmpOp::Ne => json!({"!==": [var, value.to_json()]}),
+                    _ => json!({"and": [
+                        {"!==": [var, null]},
+                        { (op.symbol()): [var, value.to_json()] },
+                    ]}),
+                },
+                ConditionTest::In(values) => {
+                    json!({"in": [var, values.iter().map(Value::to_json).collect::<Vec<_>>()]})
+                }
+            }
         }
-        ConditionTest::In(values) => {
-            json!({"in": [var, values.iter().map(Value::to_json).collect::<Vec<_>>()]})
+        Condition::Not(inner) => json!({"!": [condition(plan, inner)]}),
+        Condition::All(parts) => {
+            json!({"and": parts.iter().map(|p| condition(plan, p)).collect::<Vec<_>>()})
+        }
+        Condition::Any(parts) => {
+            json!({"or": parts.iter().map(|p| condition(plan, p)).collect::<Vec<_>>()})
         }
     }
 }

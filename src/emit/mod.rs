@@ -15,6 +15,7 @@ mod ics;
 mod json;
 mod launchdarkly;
 mod lock;
+mod logic;
 mod markdown;
 mod ramp;
 mod setting;
@@ -29,7 +30,7 @@ use std::fmt;
 pub use config::{Config, ConfigKind, Input, Optional};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{PhaseId, Plan};
+use crate::model::{FlagId, PhaseId, Plan};
 use crate::source::Span;
 
 /// The line every generated file carries where its format has comments.
@@ -147,6 +148,30 @@ impl EmitError {
 impl fmt::Display for EmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}\n  help: {}", self.message, self.help)
+    }
+}
+
+/// A flag whose conditions need more rules than a target's file should hold (see
+/// [`logic::MAX_TERMS`]), at the `set` that gave the configuration its setting.
+fn too_large(input: &Input<'_>, config: &Config<'_>, flag: FlagId, what: &str) -> EmitError {
+    let plan = input.plan();
+    let setting = config.state.get(flag);
+    let span = (0..=config.phase.0)
+        .rev()
+        .filter_map(|p| plan.phases[p].assignment_of(flag))
+        .find(|a| a.setting == *setting)
+        .map_or(plan.flag(flag).span, |a| a.span);
+    EmitError {
+        message: format!(
+            "the conditions of flag `{}` in {} need more than {} {what}",
+            plan.flag(flag).name,
+            config.describe(plan),
+            logic::MAX_TERMS
+        ),
+        help: "write the conditions with fewer `||` alternatives under `&&` and fewer `!=` and \
+               `!( … )` tests, or split the rule into several rules"
+            .to_owned(),
+        span,
     }
 }
 
@@ -281,9 +306,18 @@ pub fn document(
         Target::Json => Ok(json::document(input, config)),
         Target::Env => env::document(input, config),
         Target::Flagd => Ok(flagd::document(input, config)),
-        Target::LaunchDarkly => Ok(launchdarkly::document(input, config)),
-        Target::Unleash => Ok(unleash::document(input, config)),
-        Target::UnleashImport => Ok(unleash_import::document(input, config)),
+        Target::LaunchDarkly => {
+            launchdarkly::check(input, config)?;
+            Ok(launchdarkly::document(input, config))
+        }
+        Target::Unleash => {
+            unleash::check(input, config)?;
+            Ok(unleash::document(input, config))
+        }
+        Target::UnleashImport => {
+            unleash::check(input, config)?;
+            Ok(unleash_import::document(input, config))
+        }
         Target::Checklist => Ok(checklist::phase(input, config.phase)),
         Target::Ics => Ok(ics::phase(input, config.phase)),
     }
@@ -306,6 +340,13 @@ pub fn stdout(
     let configs: Vec<Config<'_>> = (0..input.plan().phases.len())
         .map(|p| input.phase_config(PhaseId(p)))
         .collect();
+    for config in &configs {
+        match target {
+            Target::LaunchDarkly => launchdarkly::check(input, config)?,
+            Target::Unleash | Target::UnleashImport => unleash::check(input, config)?,
+            _ => {}
+        }
+    }
     match target {
         Target::Toml => toml::bundle(input, &configs),
         Target::Yaml => yaml::bundle(input, &configs),

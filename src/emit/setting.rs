@@ -37,20 +37,33 @@ pub(super) fn setting_json(plan: &Plan, setting: &Setting) -> Json {
     }
 }
 
-/// `{"attribute": "http.method", "op": "==", "value": "GET"}`; `in` takes a list.
+/// `{"attribute": "http.method", "op": "==", "value": "GET"}` (`in` takes a list; `op` is
+/// one of `==`, `!=`, `in`, `<`, `<=`, `>`, `>=`), or a compound condition: `{"all": [...]}`,
+/// `{"any": [...]}`, `{"not": {...}}`.
 pub(super) fn condition_json(plan: &Plan, c: &Condition) -> Json {
-    let attribute = &plan.attribute(c.attribute).name;
-    match &c.test {
-        ConditionTest::Equals { negated, value } => json!({
-            "attribute": attribute,
-            "op": if *negated { "!=" } else { "==" },
-            "value": value.to_json(),
-        }),
-        ConditionTest::In(values) => json!({
-            "attribute": attribute,
-            "op": "in",
-            "value": values.iter().map(crate::model::Value::to_json).collect::<Vec<_>>(),
-        }),
+    match c {
+        Condition::Test { attribute, test } => {
+            let attribute = &plan.attribute(*attribute).name;
+            match test {
+                ConditionTest::Compare { op, value } => json!({
+                    "attribute": attribute,
+                    "op": op.symbol(),
+                    "value": value.to_json(),
+                }),
+                ConditionTest::In(values) => json!({
+                    "attribute": attribute,
+                    "op": "in",
+                    "value": values.iter().map(crate::model::Value::to_json).collect::<Vec<_>>(),
+                }),
+            }
+        }
+        Condition::Not(inner) => json!({ "not": condition_json(plan, inner) }),
+        Condition::All(parts) => {
+            json!({ "all": parts.iter().map(|p| condition_json(plan, p)).collect::<Vec<_>>() })
+        }
+        Condition::Any(parts) => {
+            json!({ "any": parts.iter().map(|p| condition_json(plan, p)).collect::<Vec<_>>() })
+        }
     }
 }
 
@@ -191,29 +204,8 @@ pub(super) fn comment(out: &mut String, indent: &str, text: &str) {
 pub(super) mod tests {
     use proptest::prelude::*;
 
-    use crate::model::{AttributeId, Condition, ConditionTest, ScopedRule, Setting, Value};
-
-    /// Attribute values: a few strings, so that conditions and contexts meet often.
-    fn value() -> impl Strategy<Value = Value> {
-        prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(|s| Value::String(s.to_owned()))
-    }
-
-    /// A context value of one of two attributes; `None` is an absent attribute.
-    pub(in crate::emit) fn context_value() -> impl Strategy<Value = Option<Value>> {
-        proptest::option::of(value())
-    }
-
-    fn condition() -> impl Strategy<Value = Condition> {
-        let test = prop_oneof![
-            (any::<bool>(), value())
-                .prop_map(|(negated, value)| ConditionTest::Equals { negated, value }),
-            proptest::collection::vec(value(), 1..3).prop_map(ConditionTest::In),
-        ];
-        (0..2usize, test).prop_map(|(a, test)| Condition {
-            attribute: AttributeId(a),
-            test,
-        })
-    }
+    use crate::emit::logic::tests::condition;
+    use crate::model::{ScopedRule, Setting, Value};
 
     /// Settings with up to five rules over two attributes, integer values.
     pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {

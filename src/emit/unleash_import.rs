@@ -10,7 +10,7 @@ use serde_json::{Value as Json, json};
 
 use super::setting::pretty;
 use super::{Config, Input};
-use crate::model::Setting;
+use crate::model::{Condition, Setting};
 
 /// The environment the document's `featureEnvironments` name.
 const ENVIRONMENT: &str = "development";
@@ -25,7 +25,9 @@ fn context_fields(input: &Input<'_>, config: &Config<'_>) -> Vec<Json> {
             Setting::Fixed(_) => Vec::new(),
             Setting::Scoped { rules, .. } => rules
                 .iter()
-                .filter_map(|r| Some(r.condition.as_ref()?.attribute.0))
+                .filter_map(|r| r.condition.as_ref())
+                .flat_map(Condition::attributes)
+                .map(|a| a.0)
                 .collect(),
         })
         .collect();

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::syntax::ast::{
-    AttributeDecl, CohortDecl, Condition, ConditionTest, DurationSpec, ExprKind, FailAction,
-    FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction, Literal, LiteralKind,
-    MetricDecl, Moment, MonitorEntry, PhaseStmt, PlanField, SetStmt, SetValue, Share,
+    AttributeDecl, CohortDecl, Condition, ConditionKind, ConditionTest, DurationSpec, ExprKind,
+    FailAction, FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction, Literal,
+    LiteralKind, MetricDecl, Moment, MonitorEntry, PhaseStmt, PlanField, SetStmt, SetValue, Share,
     ShareBucketing, TypeExpr,
 };
 
@@ -91,13 +91,8 @@ fn write_expr(mut e: &ExprKind<'_>, out: &mut String) {
             out.push('!');
             write_expr(&inner.node, out);
         }
-        ExprKind::Compare {
-            flag,
-            negated,
-            value,
-        } => {
-            let op = if *negated { "!=" } else { "==" };
-            let _ = write!(out, "{} {op} {}", flag.node, literal(value));
+        ExprKind::Compare { flag, op, value } => {
+            let _ = write!(out, "{} {} {}", flag.node, op.node.symbol(), literal(value));
         }
         ExprKind::Bool(b) => {
             let _ = write!(out, "{b}");
@@ -271,14 +266,47 @@ fn share(s: &Share<'_>) -> String {
 }
 
 fn condition(c: &Condition<'_>) -> String {
-    match &c.test {
-        ConditionTest::Equals { negated, value } => {
-            let op = if *negated { "!=" } else { "==" };
-            format!("{} {op} {}", c.attribute.node, literal(value))
+    let mut out = String::new();
+    write_condition(&c.node, &mut out);
+    out
+}
+
+/// A condition as written: the parser keeps parentheses as nodes, so none are added here.
+fn write_condition(c: &ConditionKind<'_>, out: &mut String) {
+    match c {
+        ConditionKind::Test { attribute, test } => {
+            out.push_str(attribute.node);
+            match test {
+                ConditionTest::Compare { op, value } => {
+                    let _ = write!(out, " {} {}", op.node.symbol(), literal(value));
+                }
+                ConditionTest::In(values) => {
+                    let values: Vec<String> = values.iter().map(literal).collect();
+                    let _ = write!(out, " in [{}]", values.join(", "));
+                }
+            }
         }
-        ConditionTest::In(values) => {
-            let values: Vec<String> = values.iter().map(literal).collect();
-            format!("{} in [{}]", c.attribute.node, values.join(", "))
+        ConditionKind::Not(inner) => {
+            out.push('!');
+            write_condition(&inner.node, out);
+        }
+        ConditionKind::And(parts) | ConditionKind::Or(parts) => {
+            let op = if matches!(c, ConditionKind::And(_)) {
+                " && "
+            } else {
+                " || "
+            };
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(op);
+                }
+                write_condition(&part.node, out);
+            }
+        }
+        ConditionKind::Paren(inner) => {
+            out.push('(');
+            write_condition(&inner.node, out);
+            out.push(')');
         }
     }
 }

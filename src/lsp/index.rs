@@ -4,7 +4,8 @@
 use std::ops::Range;
 
 use crate::syntax::ast::{
-    self, ExprKind, FailAction, Item, MonitorEntry, PhaseStmt, SetValue, ShareBucketing,
+    self, ConditionKind, ExprKind, FailAction, Item, MonitorEntry, PhaseStmt, SetValue,
+    ShareBucketing,
 };
 
 /// What a name names.
@@ -203,7 +204,7 @@ impl Builder<'_> {
                     if let SetValue::Scoped { rules, .. } = &s.value {
                         for rule in rules {
                             if let Some(c) = &rule.condition {
-                                self.use_of(Kind::Attribute, &c.attribute);
+                                self.condition(c);
                             }
                             match rule.share.as_ref().map(|s| &s.bucketing) {
                                 Some(ShareBucketing::Cohort(c)) => self.use_of(Kind::Cohort, c),
@@ -241,6 +242,18 @@ impl Builder<'_> {
         };
         if let Some(t) = target.filter(|t| !matches!(t.node, "start" | "previous")) {
             self.use_of(Kind::Phase, t);
+        }
+    }
+
+    fn condition(&mut self, c: &ast::Condition<'_>) {
+        match &c.node {
+            ConditionKind::Test { attribute, .. } => self.use_of(Kind::Attribute, attribute),
+            ConditionKind::Not(inner) | ConditionKind::Paren(inner) => self.condition(inner),
+            ConditionKind::And(parts) | ConditionKind::Or(parts) => {
+                for p in parts {
+                    self.condition(p);
+                }
+            }
         }
     }
 

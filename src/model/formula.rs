@@ -3,17 +3,18 @@
 
 use super::plan::FlagId;
 use super::value::Value;
+use crate::syntax::ast::CmpOp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Formula {
     Const(bool),
     /// A boolean flag is on.
     Flag(FlagId),
-    /// `flag == value` (or `!=` when `negated`).
-    Is {
+    /// `flag == value`, `flag != value`, or an integer comparison (`flag < 10`).
+    Compare {
         flag: FlagId,
+        op: CmpOp,
         value: Value,
-        negated: bool,
     },
     Not(Box<Formula>),
     And(Vec<Formula>),
@@ -28,11 +29,7 @@ impl Formula {
         match self {
             Formula::Const(b) => *b,
             Formula::Flag(f) => value_of(*f) == Value::Bool(true),
-            Formula::Is {
-                flag,
-                value,
-                negated,
-            } => (value_of(*flag) == *value) != *negated,
+            Formula::Compare { flag, op, value } => op.compares(&value_of(*flag), value),
             Formula::Not(inner) => !inner.eval(value_of),
             Formula::And(parts) => parts.iter().all(|p| p.eval(value_of)),
             Formula::Or(parts) => parts.iter().any(|p| p.eval(value_of)),
@@ -52,7 +49,7 @@ impl Formula {
     fn collect_flags(&self, out: &mut Vec<FlagId>) {
         match self {
             Formula::Const(_) => {}
-            Formula::Flag(f) | Formula::Is { flag: f, .. } => out.push(*f),
+            Formula::Flag(f) | Formula::Compare { flag: f, .. } => out.push(*f),
             Formula::Not(inner) => inner.collect_flags(out),
             Formula::And(parts) | Formula::Or(parts) => {
                 for p in parts {

@@ -10,7 +10,7 @@ use super::resolve::Resolver;
 use super::value::{FlagType, Value};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::syntax::ast::{self, LiteralKind, Spanned, Unit};
+use crate::syntax::ast::{self, CmpOp, LiteralKind, Spanned, Unit};
 
 impl Resolver<'_> {
     pub(super) fn flag_type(&mut self, ty: &Spanned<ast::TypeExpr<'_>>) -> FlagType {
@@ -228,6 +228,41 @@ impl Resolver<'_> {
         None
     }
 
+    /// Whether `op` fits a flag or attribute of type `ty`: `==` and `!=` fit every type,
+    /// `<`, `<=`, `>` and `>=` only integers. Reports a misfit at the operator.
+    pub(super) fn orders(
+        &mut self,
+        op: Spanned<CmpOp>,
+        ty: &FlagType,
+        what: &str,
+        declared: Span,
+    ) -> bool {
+        if !op.node.orders() || *ty == FlagType::Int {
+            return true;
+        }
+        let symbol = op.node.symbol();
+        let help = match ty {
+            FlagType::Bool => format!("test a bool with `==` or `!=` instead of `{symbol}`"),
+            _ => format!(
+                "`{symbol}` compares integers; test {what} with `==`, `!=` or `in [...]`, or declare it as int"
+            ),
+        };
+        self.report(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!(
+                    "`{symbol}` compares integers, but {what} is {}",
+                    type_in_words(ty)
+                ),
+                op.span,
+                "needs an int",
+            )
+            .related(declared, format!("{what} is declared as {ty}"))
+            .help(help),
+        );
+        false
+    }
+
     /// Resolves a formula. `None` when a name or value in it did not resolve (reported).
     pub(super) fn formula(&mut self, expr: &ast::Expr<'_>) -> Option<Formula> {
         Some(match &expr.node {
@@ -268,19 +303,19 @@ impl Resolver<'_> {
                 }
                 Formula::Flag(id)
             }
-            ast::ExprKind::Compare {
-                flag,
-                negated,
-                value,
-            } => {
+            ast::ExprKind::Compare { flag, op, value } => {
                 let id = self.flag(*flag)?;
                 let (ty, span) = (self.flags[id.0].ty.clone(), self.flags[id.0].span);
                 let what = format!("flag `{}`", flag.node);
+                // An operator that does not fit the type makes any value a cascade.
+                if !self.orders(*op, &ty, &what, span) {
+                    return None;
+                }
                 let value = self.literal(value, &ty, &what, span)?;
-                Formula::Is {
+                Formula::Compare {
                     flag: id,
+                    op: op.node,
                     value,
-                    negated: *negated,
                 }
             }
         })

@@ -323,18 +323,49 @@ impl Resolver<'_> {
         })
     }
 
+    /// Resolves a `when` condition, reporting every test that does not resolve.
     fn condition(&mut self, condition: &ast::Condition<'_>) -> Option<Condition> {
-        let attribute = self.attribute(condition.attribute)?;
+        Some(match &condition.node {
+            ast::ConditionKind::Paren(inner) => self.condition(inner)?,
+            ast::ConditionKind::Not(inner) => Condition::Not(Box::new(self.condition(inner)?)),
+            ast::ConditionKind::And(parts) | ast::ConditionKind::Or(parts) => {
+                let resolved: Vec<Option<Condition>> =
+                    parts.iter().map(|p| self.condition(p)).collect();
+                let resolved: Vec<Condition> = resolved.into_iter().collect::<Option<_>>()?;
+                if matches!(condition.node, ast::ConditionKind::And(_)) {
+                    Condition::All(resolved)
+                } else {
+                    Condition::Any(resolved)
+                }
+            }
+            ast::ConditionKind::Test { attribute, test } => {
+                self.condition_test(*attribute, test)?
+            }
+        })
+    }
+
+    fn condition_test(
+        &mut self,
+        name: ast::Name<'_>,
+        test: &ast::ConditionTest<'_>,
+    ) -> Option<Condition> {
+        let attribute = self.attribute(name)?;
         let (ty, declared) = (
             self.attributes[attribute.0].ty.clone(),
             self.attributes[attribute.0].span,
         );
-        let what = format!("attribute `{}`", condition.attribute.node);
-        let test = match &condition.test {
-            ast::ConditionTest::Equals { negated, value } => ConditionTest::Equals {
-                negated: *negated,
-                value: self.literal(value, &ty, &what, declared)?,
-            },
+        let what = format!("attribute `{}`", name.node);
+        let test = match test {
+            ast::ConditionTest::Compare { op, value } => {
+                // An operator that does not fit the type makes any value a cascade.
+                if !self.orders(*op, &ty, &what, declared) {
+                    return None;
+                }
+                ConditionTest::Compare {
+                    op: op.node,
+                    value: self.literal(value, &ty, &what, declared)?,
+                }
+            }
             ast::ConditionTest::In(values) => {
                 let values: Vec<_> = values
                     .iter()
@@ -343,7 +374,7 @@ impl Resolver<'_> {
                 ConditionTest::In(values.into_iter().collect::<Option<_>>()?)
             }
         };
-        Some(Condition { attribute, test })
+        Some(Condition::Test { attribute, test })
     }
 
     /// A duration of a phase, an extension or a wait: at least a minute, at most 1000 years.

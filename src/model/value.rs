@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::plan::{AttributeId, CohortId, FlagId};
+use crate::syntax::ast::CmpOp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FlagType {
@@ -55,38 +56,104 @@ impl Value {
     }
 }
 
-/// A test of one context attribute.
+/// A `when` condition: tests of context attributes combined with and, or and not.
+///
+/// A test of an absent attribute fails (`region == eu`, `region in [eu]`, `age < 18` are all
+/// false when the context has no such attribute), and `!=` is the negation of `==`, so
+/// `region != eu` and `!(age < 18)` hold when it is absent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Condition {
-    pub attribute: AttributeId,
-    pub test: ConditionTest,
+pub enum Condition {
+    Test {
+        attribute: AttributeId,
+        test: ConditionTest,
+    },
+    Not(Box<Condition>),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
 }
 
+/// A test of one attribute's value. Ordering operators only ever compare integers (the
+/// resolver checks it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConditionTest {
-    Equals { negated: bool, value: Value },
+    Compare { op: CmpOp, value: Value },
     In(Vec<Value>),
 }
 
-impl Condition {
-    /// Whether the condition holds for an attribute value (`None`: the attribute is absent,
-    /// or has a value no condition in the plan names).
+impl ConditionTest {
+    /// Whether the test holds for an attribute value (`None`: the attribute is absent).
     pub fn holds(&self, value: Option<&Value>) -> bool {
-        match &self.test {
-            ConditionTest::Equals {
-                negated,
-                value: expected,
-            } => (value == Some(expected)) != *negated,
-            ConditionTest::In(values) => value.is_some_and(|v| values.contains(v)),
+        match (self, value) {
+            (
+                ConditionTest::Compare {
+                    op: CmpOp::Ne,
+                    value: expected,
+                },
+                v,
+            ) => v != Some(expected),
+            (_, None) => false,
+            (
+                ConditionTest::Compare {
+                    op,
+                    value: expected,
+                },
+                Some(v),
+            ) => op.compares(v, expected),
+            (ConditionTest::In(values), Some(v)) => values.contains(v),
         }
     }
 
-    /// Every value the condition names.
+    /// Every value the test names.
     pub fn values(&self) -> &[Value] {
-        match &self.test {
-            ConditionTest::Equals { value, .. } => std::slice::from_ref(value),
+        match self {
+            ConditionTest::Compare { value, .. } => std::slice::from_ref(value),
             ConditionTest::In(values) => values,
         }
+    }
+
+    /// Whether it orders integers (`<`, `<=`, `>`, `>=`).
+    pub fn orders(&self) -> bool {
+        matches!(self, ConditionTest::Compare { op, .. } if op.orders())
+    }
+}
+
+impl Condition {
+    /// Whether the condition holds in a context, given its attribute values. Recursion depth
+    /// is bounded by the parser's nesting limit.
+    pub fn holds(&self, context: &impl Fn(AttributeId) -> Option<Value>) -> bool {
+        match self {
+            Condition::Test { attribute, test } => test.holds(context(*attribute).as_ref()),
+            Condition::Not(inner) => !inner.holds(context),
+            Condition::All(parts) => parts.iter().all(|p| p.holds(context)),
+            Condition::Any(parts) => parts.iter().any(|p| p.holds(context)),
+        }
+    }
+
+    /// Every attribute test in the condition, left to right.
+    pub fn tests(&self) -> Vec<(AttributeId, &ConditionTest)> {
+        let mut out = Vec::new();
+        self.collect_tests(&mut out);
+        out
+    }
+
+    fn collect_tests<'c>(&'c self, out: &mut Vec<(AttributeId, &'c ConditionTest)>) {
+        match self {
+            Condition::Test { attribute, test } => out.push((*attribute, test)),
+            Condition::Not(inner) => inner.collect_tests(out),
+            Condition::All(parts) | Condition::Any(parts) => {
+                for p in parts {
+                    p.collect_tests(out);
+                }
+            }
+        }
+    }
+
+    /// The attributes the condition reads, sorted, without repeats.
+    pub fn attributes(&self) -> Vec<AttributeId> {
+        let mut out: Vec<AttributeId> = self.tests().into_iter().map(|(a, _)| a).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -167,9 +234,7 @@ pub struct ScopedRule {
 impl ScopedRule {
     /// Whether the rule applies in a context (the unit's bucket aside).
     pub fn applies(&self, attribute: &impl Fn(AttributeId) -> Option<Value>) -> bool {
-        self.condition
-            .as_ref()
-            .is_none_or(|c| c.holds(attribute(c.attribute).as_ref()))
+        self.condition.as_ref().is_none_or(|c| c.holds(attribute))
     }
 }
 

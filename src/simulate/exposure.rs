@@ -205,7 +205,9 @@ mod tests {
         let tested = |attribute: Option<usize>| {
             plan.phases.iter().flat_map(|p| &p.assignments).any(|a| {
                 matches!(&a.setting, Setting::Scoped { rules, .. }
-                    if rules.iter().any(|r| r.condition.as_ref().map(|c| c.attribute.0) == attribute))
+                if rules.iter().any(|r| r.condition.as_ref().is_some_and(|c| {
+                    c.attributes().iter().any(|a| Some(a.0) == attribute)
+                })))
             })
         };
         let tiers: &[Option<&str>] = if tested(tier) {

@@ -175,10 +175,10 @@ pub enum ExprKind<'a> {
     Or(Vec<Expr<'a>>),
     And(Vec<Expr<'a>>),
     Not(Box<Expr<'a>>),
-    /// `flag == value` or `flag != value`.
+    /// `flag == value`, `flag != value`, or an integer comparison (`flag < 10`).
     Compare {
         flag: Name<'a>,
-        negated: bool,
+        op: Spanned<CmpOp>,
         value: Literal<'a>,
     },
     Bool(bool),
@@ -339,16 +339,30 @@ pub enum ShareBucketing<'a> {
     Attribute(Name<'a>),
 }
 
-#[derive(Debug, Clone, Eq)]
-pub struct Condition<'a> {
-    pub span: Span,
-    pub attribute: Name<'a>,
-    pub test: ConditionTest<'a>,
+/// A `when` condition; its span covers the whole condition.
+pub type Condition<'a> = Spanned<ConditionKind<'a>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConditionKind<'a> {
+    /// One attribute tested: `region == eu`, `age >= 18`, `region in [eu, us]`.
+    Test {
+        attribute: Name<'a>,
+        test: ConditionTest<'a>,
+    },
+    Not(Box<Condition<'a>>),
+    And(Vec<Condition<'a>>),
+    Or(Vec<Condition<'a>>),
+    /// `( … )`, kept so the formatter can print the user's grouping back.
+    Paren(Box<Condition<'a>>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConditionTest<'a> {
-    Equals { negated: bool, value: Literal<'a> },
+    /// `== v`, `!= v`, or an integer comparison (`< v`, `<= v`, `> v`, `>= v`).
+    Compare {
+        op: Spanned<CmpOp>,
+        value: Literal<'a>,
+    },
     In(Vec<Literal<'a>>),
 }
 
@@ -369,6 +383,36 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// From its symbol; `None` for any other text.
+    pub fn parse(symbol: &str) -> Option<CmpOp> {
+        Some(match symbol {
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            ">=" => CmpOp::Ge,
+            "==" => CmpOp::Eq,
+            "!=" => CmpOp::Ne,
+            _ => return None,
+        })
+    }
+
+    /// Whether it orders (`<`, `<=`, `>`, `>=`), which only integers take.
+    pub fn orders(self) -> bool {
+        !matches!(self, CmpOp::Eq | CmpOp::Ne)
+    }
+
+    /// Whether `actual op expected` holds, for values of one type.
+    pub fn compares<T: Ord + ?Sized>(self, actual: &T, expected: &T) -> bool {
+        match self {
+            CmpOp::Lt => actual < expected,
+            CmpOp::Le => actual <= expected,
+            CmpOp::Gt => actual > expected,
+            CmpOp::Ge => actual >= expected,
+            CmpOp::Eq => actual == expected,
+            CmpOp::Ne => actual != expected,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Lt => "<",
@@ -441,10 +485,6 @@ eq_ignoring_spans!(SetStmt {
 eq_ignoring_spans!(Share {
     spans: [span],
     fields: [percent, bucketing]
-});
-eq_ignoring_spans!(Condition {
-    spans: [span],
-    fields: [attribute, test]
 });
 eq_ignoring_spans!(Gate {
     spans: [span],

@@ -252,6 +252,12 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
             expected.insert(format!("`{token}`"));
         }
     }
+    // A comparison operator is one phrase, not six tokens.
+    if expected.contains(COMPARISON_OPERATOR) {
+        for op in ["==", "!=", "<", "<=", ">", ">="] {
+            expected.remove(&format!("`{op}`"));
+        }
+    }
     // Where an item may end, every top-level keyword may follow: one phrase says it.
     let items: Vec<String> = super::ITEM_KEYWORDS
         .iter()
@@ -348,6 +354,9 @@ fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at:
     "see docs/language.md for the syntax of this statement".to_owned()
 }
 
+/// How an expected `cmp_op` is named.
+const COMPARISON_OPERATOR: &str = "a comparison operator (==, !=, <, <=, > or >=)";
+
 fn rule_in_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the file",
@@ -371,7 +380,7 @@ fn rule_in_words(rule: Rule) -> Option<&'static str> {
         Rule::expr | Rule::implies | Rule::or_expr | Rule::and_expr | Rule::unary => "a formula",
         Rule::comparison => "a comparison",
         Rule::gate_cmp => "a comparison operator (<, <=, >, >=, == or !=)",
-        Rule::cmp_eq => "`==` or `!=`",
+        Rule::cmp_op => COMPARISON_OPERATOR,
         Rule::moment => "`before` or `after`",
         Rule::plan_block => "`plan`",
         Rule::attribute_decl => "`attribute`",
@@ -384,7 +393,11 @@ fn rule_in_words(rule: Rule) -> Option<&'static str> {
         Rule::gate_stmt => "`gate`",
         Rule::duration_stmt => "`duration`",
         Rule::activity_stmt => "`activity`",
-        Rule::condition => "a condition (attribute == value)",
+        Rule::condition
+        | Rule::cond_and
+        | Rule::cond_unary
+        | Rule::cond_group
+        | Rule::cond_test => "a condition (attribute == value)",
         Rule::inconclusive_action => "`wait`, `extend` or `fail`",
         Rule::rollback_action => "`rollback`",
         Rule::optional_mark => "`optional`",

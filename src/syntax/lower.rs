@@ -7,11 +7,11 @@ use std::borrow::Cow;
 use pest::iterators::Pair;
 
 use super::ast::{
-    AttributeDecl, CmpOp, CohortDecl, Communicate, Condition, ConditionTest, DurationSpec, Expr,
-    ExprKind, FailAction, File, FlagDecl, Freeze, Gate, GateOption, Holiday, InconclusiveAction,
-    InvariantDecl, Item, Literal, LiteralKind, MetricDecl, Moment, Monitor, MonitorEntry, Name,
-    OnFail, Phase, PhaseStmt, PlanField, PlanHeader, Raw, ScopedRule, SetStmt, SetValue, Share,
-    ShareBucketing, Spanned, Text, TextBlock, TypeExpr, Unit,
+    AttributeDecl, CmpOp, CohortDecl, Communicate, Condition, ConditionKind, ConditionTest,
+    DurationSpec, Expr, ExprKind, FailAction, File, FlagDecl, Freeze, Gate, GateOption, Holiday,
+    InconclusiveAction, InvariantDecl, Item, Literal, LiteralKind, MetricDecl, Moment, Monitor,
+    MonitorEntry, Name, OnFail, Phase, PhaseStmt, PlanField, PlanHeader, Raw, ScopedRule, SetStmt,
+    SetValue, Share, ShareBucketing, Spanned, Text, TextBlock, TypeExpr, Unit,
 };
 use super::grammar::Rule;
 use super::scan::{Kind, Region, regions};
@@ -340,16 +340,9 @@ impl Lowerer {
             Rule::comparison => {
                 let mut inner = pair.into_inner();
                 let flag = self.name(&next(&mut inner, "flag"));
-                let negated = next(&mut inner, "operator").as_str() == "!=";
+                let op = self.cmp_op(&next(&mut inner, "operator"));
                 let value = self.value(next(&mut inner, "value"));
-                Spanned::new(
-                    ExprKind::Compare {
-                        flag,
-                        negated,
-                        value,
-                    },
-                    span,
-                )
+                Spanned::new(ExprKind::Compare { flag, op, value }, span)
             }
             Rule::bool_lit => Spanned::new(ExprKind::Bool(pair.as_str() == "true"), span),
             _ => Spanned::new(ExprKind::Flag(self.name(&pair)), span),
@@ -569,27 +562,69 @@ impl Lowerer {
         }
     }
 
-    fn condition<'a>(&self, condition: P<'a>) -> Condition<'a> {
-        let span = self.span(&condition);
-        let mut parts = condition.into_inner();
-        let attribute = self.name(&next(&mut parts, "attribute"));
-        let test = next(&mut parts, "test");
-        let test = match test.as_rule() {
-            Rule::cond_eq => {
-                let mut t = test.into_inner();
-                let negated = next(&mut t, "operator").as_str() == "!=";
-                ConditionTest::Equals {
-                    negated,
-                    value: self.value(next(&mut t, "value")),
+    /// `condition`, `cond_and`, `cond_unary`, `cond_group` or `cond_test`: a condition.
+    fn condition<'a>(&self, pair: P<'a>) -> Condition<'a> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::condition | Rule::cond_and => {
+                let is_or = pair.as_rule() == Rule::condition;
+                let mut parts: Vec<Condition<'a>> =
+                    pair.into_inner().map(|p| self.condition(p)).collect();
+                if parts.len() == 1 {
+                    return parts.pop().expect("one operand");
                 }
+                let kind = if is_or {
+                    ConditionKind::Or(parts)
+                } else {
+                    ConditionKind::And(parts)
+                };
+                Spanned::new(kind, span)
             }
-            _ => ConditionTest::In(test.into_inner().map(|v| self.value(v)).collect()),
-        };
-        Condition {
-            span,
-            attribute,
-            test,
+            Rule::cond_unary => {
+                let mut nots = Vec::new();
+                let mut operand = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == Rule::not_op {
+                        nots.push(self.span(&p));
+                    } else {
+                        operand = Some(self.condition(p));
+                    }
+                }
+                let mut acc = operand.expect("grammar promises an operand");
+                for not in nots.into_iter().rev() {
+                    let span = not.to(acc.span);
+                    acc = Spanned::new(ConditionKind::Not(Box::new(acc)), span);
+                }
+                acc
+            }
+            Rule::cond_group => {
+                let inner = self.condition(next(&mut pair.into_inner(), "condition"));
+                Spanned::new(ConditionKind::Paren(Box::new(inner)), span)
+            }
+            _ => {
+                let mut parts = pair.into_inner();
+                let attribute = self.name(&next(&mut parts, "attribute"));
+                let test = next(&mut parts, "test");
+                let test = match test.as_rule() {
+                    Rule::cond_cmp => {
+                        let mut t = test.into_inner();
+                        let op = self.cmp_op(&next(&mut t, "operator"));
+                        ConditionTest::Compare {
+                            op,
+                            value: self.value(next(&mut t, "value")),
+                        }
+                    }
+                    _ => ConditionTest::In(test.into_inner().map(|v| self.value(v)).collect()),
+                };
+                Spanned::new(ConditionKind::Test { attribute, test }, span)
+            }
         }
+    }
+
+    /// A `cmp_op`: one of the six comparison operators.
+    fn cmp_op(&self, pair: &P<'_>) -> Spanned<CmpOp> {
+        let op = CmpOp::parse(pair.as_str()).expect("grammar promises a comparison operator");
+        Spanned::new(op, self.span(pair))
     }
 }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rollplan::emit::Input;
-use rollplan::model::{ConditionTest, Date, Moment, Plan, Setting};
+use rollplan::model::{Condition, ConditionTest, Date, Moment, Plan, Setting};
 use rollplan::source::SourceMap;
 use serde_json::{Value as Json, json};
 
@@ -69,21 +69,35 @@ pub(crate) fn setting_json(plan: &Plan, s: &Setting) -> Json {
                 let Some(condition) = &r.condition else {
                     panic!("the plans these tests emit have no rollouts")
                 };
-                let attribute = &plan.attribute(condition.attribute).name;
-                let when = match &condition.test {
-                    ConditionTest::Equals { negated: false, value } =>
-                        json!({"attribute": attribute, "op": "==", "value": value.to_json()}),
-                    ConditionTest::Equals { negated: true, value } =>
-                        json!({"attribute": attribute, "op": "!=", "value": value.to_json()}),
-                    ConditionTest::In(values) => json!({
-                        "attribute": attribute,
-                        "op": "in",
-                        "value": values.iter().map(rollplan::model::Value::to_json).collect::<Vec<_>>(),
-                    }),
-                };
-                json!({"when": when, "value": r.value.to_json()})
+                json!({"when": when_json(plan, condition), "value": r.value.to_json()})
             }).collect::<Vec<_>>(),
         }),
+    }
+}
+
+/// A condition as the JSON contract writes it, from the model's types.
+fn when_json(plan: &Plan, c: &Condition) -> Json {
+    match c {
+        Condition::Test { attribute, test } => {
+            let attribute = &plan.attribute(*attribute).name;
+            match test {
+                ConditionTest::Compare { op, value } => {
+                    json!({"attribute": attribute, "op": op.symbol(), "value": value.to_json()})
+                }
+                ConditionTest::In(values) => json!({
+                    "attribute": attribute,
+                    "op": "in",
+                    "value": values.iter().map(rollplan::model::Value::to_json).collect::<Vec<_>>(),
+                }),
+            }
+        }
+        Condition::Not(inner) => json!({"not": when_json(plan, inner)}),
+        Condition::All(parts) => {
+            json!({"all": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
+        }
+        Condition::Any(parts) => {
+            json!({"any": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use rollplan::emit::{self, Config, Input, Target};
-use rollplan::model::{ConditionTest, FlagId, PhaseId, Plan, Setting};
+use rollplan::model::{Condition, ConditionTest, FlagId, PhaseId, Plan, Setting};
 use serde_json::{Value as Json, json};
 
 /// A setting as the JSON contract writes it, built from the model's types.
@@ -20,18 +20,35 @@ fn setting_json(plan: &Plan, s: &Setting) -> Json {
                 let Some(condition) = &r.condition else {
                     panic!("the plans these tests emit have no rollouts")
                 };
-                let attribute = &plan.attribute(condition.attribute).name;
-                let (op, value) = match &condition.test {
-                    ConditionTest::Equals { negated, value } =>
-                        (if *negated { "!=" } else { "==" }, value.to_json()),
-                    ConditionTest::In(values) => (
-                        "in",
-                        Json::Array(values.iter().map(rollplan::model::Value::to_json).collect()),
-                    ),
-                };
-                json!({"when": {"attribute": attribute, "op": op, "value": value}, "value": r.value.to_json()})
+                json!({"when": when_json(plan, condition), "value": r.value.to_json()})
             }).collect::<Vec<_>>(),
         }),
+    }
+}
+
+/// A condition as the JSON contract writes it, from the model's types.
+fn when_json(plan: &Plan, c: &Condition) -> Json {
+    match c {
+        Condition::Test { attribute, test } => {
+            let attribute = &plan.attribute(*attribute).name;
+            match test {
+                ConditionTest::Compare { op, value } => {
+                    json!({"attribute": attribute, "op": op.symbol(), "value": value.to_json()})
+                }
+                ConditionTest::In(values) => json!({
+                    "attribute": attribute,
+                    "op": "in",
+                    "value": values.iter().map(rollplan::model::Value::to_json).collect::<Vec<_>>(),
+                }),
+            }
+        }
+        Condition::Not(inner) => json!({"not": when_json(plan, inner)}),
+        Condition::All(parts) => {
+            json!({"all": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
+        }
+        Condition::Any(parts) => {
+            json!({"any": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
+        }
     }
 }
 
