@@ -29,7 +29,21 @@ def same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
+ORDER = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
 def holds(when: dict, context: dict) -> bool:
+    if "all" in when:
+        return all(holds(w, context) for w in when["all"])
+    if "any" in when:
+        return any(holds(w, context) for w in when["any"])
+    if "not" in when:
+        return not holds(when["not"], context)
     value = context.get(when["attribute"], ABSENT)
     if when["op"] == "==":
         return value is not ABSENT and same(value, when["value"])
@@ -37,7 +51,22 @@ def holds(when: dict, context: dict) -> bool:
         return value is ABSENT or not same(value, when["value"])
     if when["op"] == "in":
         return value is not ABSENT and any(same(value, v) for v in when["value"])
+    if when["op"] in ORDER:
+        return value is not ABSENT and ORDER[when["op"]](value, when["value"])
     raise AssertionError(f"unknown op {when['op']!r}")
+
+
+def attribute_tests(when: dict):
+    """Every attribute test of a condition."""
+    for key in ("all", "any"):
+        if key in when:
+            for w in when[key]:
+                yield from attribute_tests(w)
+            return
+    if "not" in when:
+        yield from attribute_tests(when["not"])
+        return
+    yield when
 
 
 def expected(setting, context: dict):
@@ -55,9 +84,11 @@ def contexts(flags: dict) -> list[dict]:
     named: dict[str, list] = {}
     for setting in flags.values():
         if isinstance(setting, dict):
-            for rule in setting["rules"]:
-                when = rule["when"]
+            for when in (t for rule in setting["rules"] for t in attribute_tests(rule["when"])):
                 values = when["value"] if when["op"] == "in" else [when["value"]]
+                if when["op"] in ORDER:
+                    # Both sides of a constant an int is compared with.
+                    values = [when["value"] - 1, when["value"], when["value"] + 1]
                 seen = named.setdefault(when["attribute"], [])
                 seen.extend(v for v in values if not any(same(v, s) for s in seen))
     choices = {}
@@ -268,6 +299,33 @@ def test_client_evaluates_every_flag_as_the_plan_says(emitted, plan, client):
         failures[:40]
     )
     assert checked > 0
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.name)
+def test_client_agrees_with_rollplans_own_evaluation(emitted, client):
+    """Compound conditions and int comparisons: every phase, every flag, every context of the
+    grid in `conditions.expected.json`, which `tests/clients_expected.rs` writes from the
+    model itself (not from the JSON contract)."""
+    expected_values = json.loads((ROOT / "tests" / "clients" / "conditions.expected.json").read_text())
+    e = emitted[expected_values["plan"]]
+    failures = []
+    checked = 0
+    for stem, flags in expected_values["phases"].items():
+        c = client(e.out / f"{stem}.{client.suffix}")
+        try:
+            for flag, values in flags.items():
+                for context, want in zip(expected_values["contexts"], values, strict=True):
+                    got, problem = c.value(flag, want, context)
+                    checked += 1
+                    if problem or not same(got, want):
+                        failures.append(f"{stem} {flag} in {context}: got {got!r}, want {want!r}"
+                                        + (f" ({problem})" if problem else ""))
+        finally:
+            c.close()
+    assert not failures, f"{len(failures)} of {checked} evaluations differ:\n" + "\n".join(
+        failures[:40]
+    )
+    assert checked > 1000
 
 
 # The seed's five configuration tables (docs/entity-rollout-strategy.md), written out here
