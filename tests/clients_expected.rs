@@ -24,7 +24,10 @@ fn grid() -> Vec<(&'static str, Vec<Option<Value>>)> {
                 .chain(ints.map(|n| Some(Value::Int(n))))
                 .collect(),
         ),
-        ("tier", vec![None, text("gold"), text("free"), text("silver")]),
+        (
+            "tier",
+            vec![None, text("gold"), text("free"), text("silver")],
+        ),
     ]
 }
 
@@ -107,7 +110,10 @@ fn expected_values_match_the_model() {
             let distinct: std::collections::BTreeSet<String> =
                 values.iter().map(ToString::to_string).collect();
             let fixed = phase == "03-done" && flag != "checkout.limit";
-            assert!(fixed || distinct.len() > 1, "{phase} {flag} is the same in every context");
+            assert!(
+                fixed || distinct.len() > 1,
+                "{phase} {flag} is the same in every context"
+            );
         }
     }
 }
