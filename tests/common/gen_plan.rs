@@ -123,8 +123,15 @@ fn value() -> impl Strategy<Value = String> {
     ]
 }
 
-fn cmp_eq() -> impl Strategy<Value = String> {
-    prop_oneof![Just("==".to_owned()), Just("!=".to_owned())]
+fn cmp_op() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("==".to_owned()),
+        Just("!=".to_owned()),
+        Just("<".to_owned()),
+        Just("<=".to_owned()),
+        Just(">".to_owned()),
+        Just(">=".to_owned()),
+    ]
 }
 
 fn flag_type() -> impl Strategy<Value = Tokens> {
@@ -155,7 +162,7 @@ fn expr() -> BoxedStrategy<Tokens> {
     let leaf = prop_oneof![
         key().prop_map(|k| vec![k]),
         prop_oneof![Just(one("true")), Just(one("false"))],
-        (key(), cmp_eq(), value()).prop_map(|(k, op, v)| vec![k, op, v]),
+        (key(), cmp_op(), value()).prop_map(|(k, op, v)| vec![k, op, v]),
     ];
     leaf.prop_recursive(4, 32, 4, |inner| {
         let binary = prop_oneof![
@@ -394,9 +401,11 @@ fn phase_stmt() -> BoxedStrategy<Tokens> {
     .boxed()
 }
 
-fn set_stmt() -> impl Strategy<Value = Tokens> {
-    let condition = prop_oneof![
-        (key(), cmp_eq(), value()).prop_map(|(k, op, v)| vec![k, op, v]),
+/// A `when` condition: attribute tests joined by `&&` and `||`, under `!` or in parentheses.
+/// As with formulas, any nesting of these is valid text.
+fn condition() -> BoxedStrategy<Tokens> {
+    let test = prop_oneof![
+        (key(), cmp_op(), value()).prop_map(|(k, op, v)| vec![k, op, v]),
         (key(), vec(value(), 1..4), any::<bool>()).prop_map(|(k, values, trailing_comma)| {
             let mut t = vec![k, "in".to_owned(), "[".to_owned()];
             for (i, v) in values.into_iter().enumerate() {
@@ -412,6 +421,35 @@ fn set_stmt() -> impl Strategy<Value = Tokens> {
             t
         }),
     ];
+    test.prop_recursive(3, 16, 3, |inner| {
+        let binary = prop_oneof![Just("&&".to_owned()), Just("||".to_owned())];
+        prop_oneof![
+            inner.clone().prop_map(|c| {
+                let mut t = one("(");
+                t.extend(c);
+                t.push(")".to_owned());
+                t
+            }),
+            (1..3usize, inner.clone()).prop_map(|(nots, c)| {
+                let mut t = vec!["!".to_owned(); nots];
+                t.extend(c);
+                t
+            }),
+            (inner.clone(), vec((binary, inner), 1..3)).prop_map(|(first, rest)| {
+                let mut t = first;
+                for (op, c) in rest {
+                    t.push(op);
+                    t.extend(c);
+                }
+                t
+            }),
+        ]
+    })
+    .boxed()
+}
+
+fn set_stmt() -> impl Strategy<Value = Tokens> {
+    let condition = condition();
     // A rule has a condition, a share, or both; `else` may be left out.
     let rule = prop_oneof![
         condition.clone().prop_map(|c| (Some(c), None)),
