@@ -272,6 +272,72 @@ fn widening_who_gets_a_value_is_risky_and_narrowing_is_a_reduction() {
     );
 }
 
+/// A plan whose one phase sets `checkout.v2` with the given right-hand side, over a string
+/// and an int attribute.
+fn aged_plan(v2: &str) -> Side {
+    side_of(
+        "aged.roll",
+        format!(
+            "plan p {{ title \"P\" }}\nattribute http.method: string\nattribute age: int\n\
+             flag checkout.v2: bool = false\n\
+             phase one \"One\" {{\n  duration 1w\n  set checkout.v2 = {v2}\n}}\n"
+        ),
+    )
+}
+
+/// Compound conditions and int ranges: whether more contexts get the value is decided by
+/// evaluating both sides, not by comparing their text.
+#[test]
+fn compound_conditions_and_int_ranges_widen_and_narrow_by_meaning() {
+    let older = "true when age >= 30 else false";
+    let younger = "true when age >= 18 else false";
+    let both = "true when http.method == \"GET\" && age >= 30 else false";
+    let either = "true when http.method == \"GET\" || age >= 30 else false";
+    // Only an age below 4 tells `age == 4` from `age < 5`.
+    let four = "true when age == 4 else false";
+    let under_five = "true when age < 5 else false";
+    let widening = [
+        (older, younger),
+        (both, either),
+        (both, older),
+        (four, under_five),
+    ];
+    for (old, new) in widening {
+        let (risk, _) = scoped_change(&aged_plan(old), &aged_plan(new), "checkout.v2");
+        assert_eq!(risk, Some(Risk::FlagEnabled), "{old} → {new}");
+        let (risk, note) = scoped_change(&aged_plan(new), &aged_plan(old), "checkout.v2");
+        assert_eq!(risk, None, "{new} → {old}");
+        assert_eq!(
+            note.as_deref(),
+            Some("narrowed: fewer contexts get it"),
+            "{new} → {old}"
+        );
+    }
+    // Where `age` is absent, `!(age < 30)` holds and `age >= 30` does not.
+    let (risk, _) = scoped_change(
+        &aged_plan(older),
+        &aged_plan("true when !(age < 30) else false"),
+        "checkout.v2",
+    );
+    assert_eq!(risk, Some(Risk::FlagEnabled));
+    // Written differently, meaning the same: neither a risk nor a reduction.
+    let same = [
+        (older, "true when age > 29 else false"),
+        (
+            older,
+            "true when (age >= 30 && age != -5) || age == 31 else false",
+        ),
+        (
+            both,
+            "false when !(http.method == \"GET\") || !(age >= 30) else true",
+        ),
+    ];
+    for (old, new) in same {
+        let (risk, note) = scoped_change(&aged_plan(old), &aged_plan(new), "checkout.v2");
+        assert_eq!((risk, note), (None, None), "{old} → {new}");
+    }
+}
+
 /// The plan-wide `on_fail` is one change, not one risk per phase that follows it; a phase with
 /// its own policy is not affected.
 #[test]
