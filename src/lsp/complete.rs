@@ -176,11 +176,11 @@ fn statement<'d>(out: Completions<'d>, first: &str, tokens: &[&str]) -> Completi
                 "set" => out.names(Kind::Flag),
                 "[" | "," if open_list => out.values_of(before("in")),
                 "=" | "else" | "," => out.values_of(flag),
-                "when" | "by" => out.names(Kind::Attribute),
+                "when" | "by" | "&&" | "||" | "!" | "(" => out.names(Kind::Attribute),
                 "of" => out.names(Kind::Cohort),
                 p if p.ends_with('%') => out.add(kw::SHARE_BUCKETINGS, kw),
                 "==" | "!=" => out.values_of(before(prev)),
-                "in" | "for" => out,
+                "in" | "for" | "<" | "<=" | ">" | ">=" => out,
                 _ => out.add(kw::AFTER_SET_VALUE, kw),
             }
         }
@@ -361,6 +361,19 @@ mod tests {
         );
         assert_eq!(
             labels("phase b \"B\" {\n  set dark = true when region == |"),
+            ["eu", "us"]
+        );
+        for joined in ["region == eu && ", "region == eu && !", "!("] {
+            assert_eq!(
+                labels(&format!(
+                    "phase b \"B\" {{\n  set dark = true when {joined}|"
+                )),
+                ["region"],
+                "{joined}"
+            );
+        }
+        assert_eq!(
+            labels("phase b \"B\" {\n  set dark = true when (region != eu) && region == |"),
             ["eu", "us"]
         );
         assert_eq!(
