@@ -354,6 +354,46 @@ fn a_flag_that_is_also_a_table_cannot_be_nested_but_stays_flat() {
     assert!(emit::stdout(&input, Target::Env, None).is_ok());
 }
 
+/// `(age == k || tier == k)` for nine `k` ANDed: 2^9 terms in normal form, past the 256 that
+/// LaunchDarkly rules and Unleash strategies are bounded by; eight stay within it.
+#[test]
+fn conditions_past_the_bound_are_refused_by_the_rule_targets() {
+    let plan = |n: i64| {
+        let condition: Vec<String> = (0..n)
+            .map(|k| format!("(age == {k} || tier == {k})"))
+            .collect();
+        format!(
+            "plan big {{ start 2027-01-01 }}\nattribute age: int\nattribute tier: int\n\
+             flag a.b: bool = false\n\
+             phase one \"One\" {{ duration 1d set a.b = true when {} else false }}\n",
+            condition.join(" && ")
+        )
+    };
+    let c = emit_common::compile_text("big.roll", &plan(9));
+    let big = input(&c, "big.roll");
+    for target in [Target::LaunchDarkly, Target::Unleash, Target::UnleashImport] {
+        let e = emit::stdout(&big, target, None).unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "the conditions of flag `a.b` in phase 1 `one` (One) need more than 256 "
+            ),
+            "{target}: {}",
+            e.message
+        );
+        assert_eq!(e.diagnostic().code.name(), "emit_unrepresentable");
+        assert!(e.help.contains("fewer `||` alternatives"), "{}", e.help);
+        let config = big.phase_config(rollplan::model::PhaseId(0));
+        assert!(emit::document(&big, target, &config).is_err(), "{target}");
+    }
+    // The other targets write the condition as it is.
+    for target in [Target::Json, Target::Flagd, Target::Toml] {
+        assert!(emit::stdout(&big, target, None).is_ok(), "{target}");
+    }
+    let c = emit_common::compile_text("small.roll", &plan(8));
+    let small = input(&c, "small.roll");
+    assert!(emit::stdout(&small, Target::LaunchDarkly, None).is_ok());
+}
+
 #[test]
 fn flags_that_become_the_same_variable_are_refused_by_env() {
     let c = emit_common::compile_text(
