@@ -25,7 +25,8 @@ use crate::model::{FlagId, FlagState, Plan, Setting};
 pub type Shape = Option<Vec<String>>;
 
 /// The normalised form of one strategy: its name (a 100 % `flexibleRollout` is the `default`
-/// strategy), constraints (values sorted), and variant payloads; ids, titles, sort order and
+/// strategy), constraints (values sorted, and the one value of a numeric operator), and
+/// variant payloads; ids, titles, sort order and
 /// `groupId`-like parameters do not count.
 pub fn normalise(strategy: &Json) -> String {
     let name = strategy["name"].as_str().unwrap_or_default();
@@ -52,10 +53,13 @@ pub fn normalise(strategy: &Json) -> String {
                         .map(|v| v.iter().map(ToString::to_string).collect())
                         .unwrap_or_default();
                     values.sort();
+                    // A numeric constraint has one `value`; a server may give others `""`.
+                    let value = c["value"].as_str().unwrap_or_default();
                     serde_json::json!([
                         c["contextName"],
                         c["operator"],
                         values,
+                        value,
                         c["inverted"].as_bool().unwrap_or(false),
                         c["caseInsensitive"].as_bool().unwrap_or(false),
                     ])

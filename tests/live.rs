@@ -46,6 +46,29 @@ fn names(compiled: &rollplan::Compiled, flags: &[FlagId]) -> Vec<String> {
         .collect()
 }
 
+/// A numeric constraint carries its bound in `value`, not `values`: two phases that differ only
+/// in it once had the same live shape, so `status` could not tell them apart.
+#[test]
+fn numeric_constraints_that_differ_in_their_bound_have_different_shapes() {
+    let mut sources = SourceMap::new();
+    let file = sources.add(
+        "ages.roll",
+        "plan ages { title \"Ages\" }\nattribute age: int\nflag f: bool = false\n\
+         phase older \"Older\" { duration 1w set f = true when age >= 40 else false }\n\
+         phase younger \"Younger\" { duration 1w set f = true when age >= 30 else false }\n",
+    );
+    let compiled = rollplan::compile(&sources, file).expect("compiles");
+    let f = flag(&compiled, "f");
+    let shape = |id: &str| {
+        let state = &compiled.plan.phase(phase(&compiled, id)).planned;
+        expected(&compiled.plan, f, state.get(f))
+    };
+    assert_ne!(shape("older"), shape("younger"));
+    let younger = &compiled.plan.phase(phase(&compiled, "younger")).planned;
+    let live = decode(&compiled, &shapes(&compiled, younger));
+    assert_eq!(live[f.0], LiveSetting::Known(younger.get(f).clone()));
+}
+
 #[test]
 fn every_phase_read_back_matches_itself_and_only_states_equal_to_it() {
     let compiled = entity();
