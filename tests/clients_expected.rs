@@ -1,7 +1,7 @@
 //! rollplan's own value of every flag of `tests/clients/plans/conditions.roll` (compound
 //! conditions and int comparisons), in every phase, for a grid of contexts:
 //! `tests/clients/conditions.expected.json`, which `tests/clients/test_clients.py` hands to the
-//! real flagd, LaunchDarkly and Unleash clients. The file is checked in and must match the
+//! real flagd, `LaunchDarkly` and Unleash clients. The file is checked in and must match the
 //! model; `ROLLPLAN_BLESS=1 cargo test --test clients_expected` rewrites it.
 
 use rollplan::model::{AttributeId, Value};

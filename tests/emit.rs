@@ -354,8 +354,8 @@ fn a_flag_that_is_also_a_table_cannot_be_nested_but_stays_flat() {
     assert!(emit::stdout(&input, Target::Env, None).is_ok());
 }
 
-/// `(age == k || tier == k)` for nine `k` ANDed: 2^9 terms in normal form, past the 256 that
-/// LaunchDarkly rules and Unleash strategies are bounded by; eight stay within it.
+/// `(age == k || tier == k)` for nine `k` and-ed: 2^9 terms in normal form, past the 256 that
+/// `LaunchDarkly` rules and Unleash strategies are bounded by; eight stay within it.
 #[test]
 fn conditions_past_the_bound_are_refused_by_the_rule_targets() {
     let plan = |n: i64| {
