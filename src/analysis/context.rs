@@ -35,19 +35,23 @@ impl Context {
     }
 }
 
-/// At most this many context classes are checked per state; attributes beyond it are rare in
-/// real plans and would make the check exponential.
-const MAX_CONTEXTS: usize = 256;
+/// At most this many context classes are enumerated per call; past it the attributes left are
+/// not varied. Int attributes compared with `<`, `<=`, `>`, `>=` multiply the classes, so the
+/// bound is well above what real plans reach; `analysis::units` bounds the classes of units
+/// built on these.
+const MAX_CONTEXTS: usize = 4096;
 
 /// The context classes that matter for `flags` in `states`: one class when none of these flags
-/// is scoped.
+/// is scoped. Every combination of the attributes' values (absent included) is a class, so a
+/// class reads as the attribute tests that all hold in it (`simulate`'s exposure relies on it).
 pub fn classes<'s>(
     flags: &[FlagId],
     states: impl IntoIterator<Item = &'s FlagState>,
 ) -> Vec<Context> {
+    let states: Vec<&FlagState> = states.into_iter().collect();
     let mut values: BTreeMap<AttributeId, Vec<Value>> = BTreeMap::new();
     let mut ordered: Vec<AttributeId> = Vec::new();
-    for state in states {
+    for state in &states {
         for &flag in flags {
             if let Setting::Scoped { rules, .. } = state.get(flag) {
                 for condition in rules.iter().filter_map(|r| r.condition.as_ref()) {
@@ -129,8 +133,56 @@ pub fn representatives(named: &[Value]) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::representatives;
-    use crate::model::Value;
+    use super::{classes, representatives};
+    use crate::model::{
+        AttributeId, Condition, ConditionTest, FlagId, FlagState, ScopedRule, Setting, Value,
+    };
+    use crate::syntax::ast::CmpOp;
+
+    /// 12 classes of each of three attributes make 1728 contexts; the one context where the
+    /// flag is 1 comes last. The check once stopped at 256 contexts and missed it.
+    #[test]
+    fn every_context_class_is_enumerated_past_a_few_hundred() {
+        let test = |a: usize, test: ConditionTest| Condition::Test {
+            attribute: AttributeId(a),
+            test,
+        };
+        let ten = |a: usize| {
+            test(
+                a,
+                ConditionTest::Compare {
+                    op: CmpOp::Eq,
+                    value: Value::Int(10),
+                },
+            )
+        };
+        let mut rules: Vec<ScopedRule> = (0..3)
+            .map(|a| ScopedRule {
+                condition: Some(test(
+                    a,
+                    ConditionTest::In((0..10).map(Value::Int).collect()),
+                )),
+                value: Value::Int(2),
+                rollout: None,
+            })
+            .collect();
+        rules.push(ScopedRule {
+            condition: Some(Condition::All((0..3).map(ten).collect())),
+            value: Value::Int(1),
+            rollout: None,
+        });
+        let state = FlagState::new([Setting::Scoped {
+            rules,
+            default: Value::Int(0),
+        }]);
+        let found = classes(&[FlagId(0)], [&state]);
+        assert_eq!(found.len(), 1728);
+        let ones = found
+            .iter()
+            .filter(|c| state.get(FlagId(0)).value_for(&|a| c.get(a), &|_| 0) == Value::Int(1))
+            .count();
+        assert_eq!(ones, 1);
+    }
 
     fn ints(values: &[i64]) -> Vec<Value> {
         values.iter().copied().map(Value::Int).collect()
