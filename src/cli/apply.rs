@@ -149,6 +149,12 @@ fn apply(args: &Args) -> Result<ExitCode, Failure> {
     let plan = &compiled.plan;
     let (wanted, name) = target(compiled, args)?;
     let LiveTarget::Unleash = args.target;
+    if let Some(refused) = crate::emit::unleash::refusal(plan, &wanted) {
+        return Err(Failure::Diagnostics(
+            vec![refused.diagnostic()],
+            loaded.sources,
+        ));
+    }
     let server = connect(&args.connection, args.timeout)?;
     let mut live = read_all(compiled, &server)?;
     let (_, current) = settings(compiled, &live);
@@ -222,7 +228,9 @@ fn run_steps(
                 "the flag is missing after it was created",
             ));
         };
-        let strategies = crate::emit::unleash::strategies(plan, name, setting);
+        // `apply` checked every setting of the target state before it started.
+        let strategies = crate::emit::unleash::strategies(plan, name, setting)
+            .map_err(|why| not_confirmed(name, &why.message))?;
         server
             .set(name, current, &strategies)
             .map_err(|e| request_failed(server, e))?;

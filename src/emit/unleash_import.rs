@@ -9,8 +9,8 @@
 use serde_json::{Value as Json, json};
 
 use super::setting::pretty;
-use super::{Config, Input};
-use crate::model::Setting;
+use super::{Config, EmitError, Input};
+use crate::model::{FlagId, Setting};
 
 /// The environment the document's `featureEnvironments` name.
 const ENVIRONMENT: &str = "development";
@@ -45,12 +45,12 @@ fn context_fields(input: &Input<'_>, config: &Config<'_>) -> Vec<Json> {
 }
 
 /// The import document of one configuration.
-pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
+pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Result<Json, EmitError> {
     let plan = input.plan();
     let mut features = Vec::new();
     let mut strategies = Vec::new();
     let mut environments = Vec::new();
-    for (flag, setting) in plan.flags.iter().zip(config.state.iter()) {
+    for (i, (flag, setting)) in plan.flags.iter().zip(config.state.iter()).enumerate() {
         features.push(json!({
             "name": flag.name,
             "description": flag.description.clone().unwrap_or_default(),
@@ -60,7 +60,8 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
             "impressionData": false,
             "archived": false,
         }));
-        let own = super::unleash::strategies(plan, &flag.name, setting);
+        let own = super::unleash::strategies(plan, &flag.name, setting)
+            .map_err(|why| super::unleash::refused(plan, config, FlagId(i), why))?;
         environments.push(json!({
             "name": flag.name,
             "featureName": flag.name,
@@ -76,7 +77,7 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
             strategies.push(s);
         }
     }
-    json!({
+    Ok(json!({
         "features": features,
         "featureStrategies": strategies,
         "featureEnvironments": environments,
@@ -85,9 +86,9 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
         "segments": [],
         "tagTypes": [],
         "dependencies": [],
-    })
+    }))
 }
 
-pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
-    pretty(&value(input, config))
+pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String, EmitError> {
+    Ok(pretty(&value(input, config)?))
 }
