@@ -116,11 +116,12 @@ fn cases(setting: &Setting) -> Vec<Case<'_>> {
     out
 }
 
-/// Why a setting cannot be written as Unleash strategies.
+/// Why a setting cannot be written as Unleash strategies: `what` cannot be done, `why`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unrepresentable {
-    pub(crate) message: String,
-    pub(crate) help: String,
+    pub(crate) what: String,
+    pub(crate) why: &'static str,
+    pub(crate) help: &'static str,
 }
 
 fn strategy(
@@ -196,23 +197,25 @@ pub(crate) fn strategies(
             Units::All => None,
             Units::Inside(r) if r.percent.thousandths() % 1000 != 0 => {
                 return Err(Unrepresentable {
-                    message: format!(
-                        "Unleash cannot roll `{name}` out to {} {}: it takes whole percentages only",
+                    what: format!(
+                        "Unleash cannot roll `{name}` out to {} {}",
                         r.percent,
                         plan.describe_bucketing(r.bucketing)
                     ),
-                    help: "round the share to a whole percentage in the plan (rollplan never rounds it), or emit for `launchdarkly` or `flagd`, which take shares down to 0.001%".to_owned(),
+                    why: "it takes whole percentages only",
+                    help: "make the share a whole percentage in the plan (rollplan never rounds it), or emit for `launchdarkly` or `flagd`, which take shares down to 0.001%",
                 });
             }
             Units::Inside(r) => Some(r),
             Units::Outside(r) if boolean => {
                 return Err(Unrepresentable {
-                    message: format!(
-                        "Unleash cannot turn `{name}` on for the units outside {} {}: a strategy can only select the units inside a share",
+                    what: format!(
+                        "Unleash cannot turn `{name}` on for the units outside {} {}",
                         r.percent,
                         plan.describe_bucketing(r.bucketing)
                     ),
-                    help: "give the share the value `true` and the rest the `else` value `false`, or emit for `launchdarkly` or `flagd`".to_owned(),
+                    why: "a strategy can only select the units inside a share",
+                    help: "give the share the value `true` and the rest the `else` value `false`, or emit for `launchdarkly` or `flagd`",
                 });
             }
             Units::Outside(_) => None,
@@ -255,8 +258,8 @@ pub(super) fn refused(
     why: Unrepresentable,
 ) -> EmitError {
     EmitError {
-        message: format!("{} ({})", why.message, config.describe(plan)),
-        help: why.help,
+        message: format!("{} in {}: {}", why.what, config.describe(plan), why.why),
+        help: why.help.to_owned(),
         span: config.origin(plan, flag),
     }
 }
@@ -273,8 +276,8 @@ pub(crate) fn refusal(plan: &Plan, state: &FlagState) -> Option<EmitError> {
             .find_map(|p| p.assignment_of(flag).filter(|a| a.setting == *setting))
             .map_or(plan.flag(flag).span, |a| a.span);
         Some(EmitError {
-            message: why.message,
-            help: why.help,
+            message: format!("{}: {}", why.what, why.why),
+            help: why.help.to_owned(),
             span,
         })
     })
@@ -389,13 +392,19 @@ mod tests {
         };
         let half = strategies(plan, "a", &setting(0, "a")).expect_err("0.5% is refused");
         assert_eq!(
-            half.message,
-            "Unleash cannot roll `a` out to 0.5% of early: it takes whole percentages only"
+            (half.what.as_str(), half.why),
+            (
+                "Unleash cannot roll `a` out to 0.5% of early",
+                "it takes whole percentages only"
+            )
         );
         let outside = strategies(plan, "b", &setting(0, "b")).expect_err("refused");
         assert_eq!(
-            outside.message,
-            "Unleash cannot turn `b` on for the units outside 5% of early: a strategy can only select the units inside a share"
+            (outside.what.as_str(), outside.why),
+            (
+                "Unleash cannot turn `b` on for the units outside 5% of early",
+                "a strategy can only select the units inside a share"
+            )
         );
         let whole = strategies(plan, "a", &setting(1, "a")).expect("5% is written");
         assert_eq!(whole.len(), 1);
