@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use rollplan::emit::{self, Config, Input, Target};
-use rollplan::model::{ConditionTest, FlagId, PhaseId, Plan, Setting};
+use rollplan::model::{Bucketing, ConditionTest, FlagId, PhaseId, Plan, Setting};
 use serde_json::{Value as Json, json};
 
 /// A setting as the JSON contract writes it, built from the model's types.
@@ -17,19 +17,34 @@ fn setting_json(plan: &Plan, s: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| {
-                let Some(condition) = &r.condition else {
-                    panic!("the plans these tests emit have no rollouts")
-                };
-                let attribute = &plan.attribute(condition.attribute).name;
-                let (op, value) = match &condition.test {
-                    ConditionTest::Equals { negated, value } =>
-                        (if *negated { "!=" } else { "==" }, value.to_json()),
-                    ConditionTest::In(values) => (
-                        "in",
-                        Json::Array(values.iter().map(rollplan::model::Value::to_json).collect()),
-                    ),
-                };
-                json!({"when": {"attribute": attribute, "op": op, "value": value}, "value": r.value.to_json()})
+                let mut rule = serde_json::Map::new();
+                if let Some(condition) = &r.condition {
+                    let attribute = &plan.attribute(condition.attribute).name;
+                    let (op, value) = match &condition.test {
+                        ConditionTest::Equals { negated, value } =>
+                            (if *negated { "!=" } else { "==" }, value.to_json()),
+                        ConditionTest::In(values) => (
+                            "in",
+                            Json::Array(values.iter().map(rollplan::model::Value::to_json).collect()),
+                        ),
+                    };
+                    rule.insert("when".to_owned(), json!({"attribute": attribute, "op": op, "value": value}));
+                }
+                rule.insert("value".to_owned(), r.value.to_json());
+                if let Some(rollout) = &r.rollout {
+                    let thousandths = rollout.percent.thousandths();
+                    rule.insert("percent".to_owned(), if thousandths % 1000 == 0 {
+                        json!(thousandths / 1000)
+                    } else {
+                        json!(f64::from(thousandths) / 1000.0)
+                    });
+                    let attribute = &plan.attribute(plan.bucketing_attribute(rollout.bucketing)).name;
+                    rule.insert("bucketing".to_owned(), match rollout.bucketing {
+                        Bucketing::Cohort(c) => json!({"attribute": attribute, "cohort": plan.cohort(c).name}),
+                        Bucketing::Flag { .. } => json!({"attribute": attribute}),
+                    });
+                }
+                Json::Object(rule)
             }).collect::<Vec<_>>(),
         }),
     }
