@@ -80,9 +80,7 @@ pub fn normalise(strategy: &Json) -> String {
     let share = (name == "flexibleRollout").then(|| {
         let parameter = |key: &str| {
             let p = &strategy["parameters"][key];
-            p.as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| p.to_string())
+            p.as_str().map_or_else(|| p.to_string(), str::to_owned)
         };
         serde_json::json!([rollout, parameter("stickiness"), parameter("groupId")])
     });

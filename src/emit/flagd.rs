@@ -91,16 +91,13 @@ fn flag(plan: &Plan, setting: &Setting) -> Json {
         let mut otherwise = json!(variant(default));
         for r in rules {
             variants.insert(variant(&r.value), r.value.to_json());
-            match &r.condition {
-                Some(c) => {
-                    branches.push(condition(plan, c));
-                    branches.push(outcome(plan, r, default));
-                }
+            if let Some(c) = &r.condition {
+                branches.push(condition(plan, c));
+                branches.push(outcome(plan, r, default));
+            } else {
                 // A rule without a condition always applies: the rules after it never do.
-                None => {
-                    otherwise = outcome(plan, r, default);
-                    break;
-                }
+                otherwise = outcome(plan, r, default);
+                break;
             }
         }
         if !branches.is_empty() {

@@ -252,8 +252,8 @@ pub(super) mod tests {
         })
     }
 
-    /// Rules as [`settings`] makes them, some without a condition, some with a share of one
-    /// of two bucketings.
+    /// Settings with up to five rules over two attributes and integer values: some rules
+    /// without a condition, some with a share of one of two bucketings.
     pub(in crate::emit) fn settings_with_shares() -> impl Strategy<Value = Setting> {
         let rollout = (1..=Percent::ALL_THOUSANDTHS, 0..2usize).prop_map(|(p, b)| Rollout {
             percent: Percent::from_thousandths(p).expect("in range"),
@@ -269,24 +269,6 @@ pub(super) mod tests {
                 value: Value::Int(v),
                 rollout,
             });
-        prop_oneof![
-            (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),
-            (proptest::collection::vec(rule, 1..6), 0..4i64).prop_map(|(rules, d)| {
-                Setting::Scoped {
-                    rules,
-                    default: Value::Int(d),
-                }
-            }),
-        ]
-    }
-
-    /// Settings with up to five rules over two attributes, integer values.
-    pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {
-        let rule = (condition(), 0..4i64).prop_map(|(condition, v)| ScopedRule {
-            condition: Some(condition),
-            value: Value::Int(v),
-            rollout: None,
-        });
         prop_oneof![
             (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),
             (proptest::collection::vec(rule, 1..6), 0..4i64).prop_map(|(rules, d)| {

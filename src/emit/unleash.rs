@@ -194,7 +194,6 @@ pub(crate) fn strategies(
             continue;
         }
         let rollout = match case.units {
-            Units::All => None,
             Units::Inside(r) if r.percent.thousandths() % 1000 != 0 => {
                 return Err(Unrepresentable {
                     what: format!(
@@ -218,7 +217,7 @@ pub(crate) fn strategies(
                     help: "give the share the value `true` and the rest the `else` value `false`, or emit for `launchdarkly` or `flagd`",
                 });
             }
-            Units::Outside(_) => None,
+            Units::All | Units::Outside(_) => None,
         };
         let constraints: Vec<Json> = case
             .constraints
@@ -255,7 +254,7 @@ pub(super) fn refused(
     plan: &Plan,
     config: &Config<'_>,
     flag: FlagId,
-    why: Unrepresentable,
+    why: &Unrepresentable,
 ) -> EmitError {
     EmitError {
         message: format!("{} in {}: {}", why.what, config.describe(plan), why.why),
@@ -292,7 +291,7 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Result<Json, Emit
         .zip(config.state.iter())
         .enumerate()
         .map(|(i, (f, s))| {
-            feature(plan, &f.name, s).map_err(|why| refused(plan, config, FlagId(i), why))
+            feature(plan, &f.name, s).map_err(|why| refused(plan, config, FlagId(i), &why))
         })
         .collect::<Result<Vec<Json>, EmitError>>()?;
     Ok(json!({

@@ -61,7 +61,7 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Result<Json, Emit
             "archived": false,
         }));
         let own = super::unleash::strategies(plan, &flag.name, setting)
-            .map_err(|why| super::unleash::refused(plan, config, FlagId(i), why))?;
+            .map_err(|why| super::unleash::refused(plan, config, FlagId(i), &why))?;
         environments.push(json!({
             "name": flag.name,
             "featureName": flag.name,

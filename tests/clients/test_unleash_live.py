@@ -102,11 +102,13 @@ def client_values() -> dict:
 
 
 def wanted_values(flags: dict) -> dict:
-    return {
-        (flag, json.dumps(ctx, sort_keys=True)): expected(setting, ctx)
-        for flag, setting in flags.items()
-        for ctx in CONTEXTS
-    }
+    """The entity plan gives every unit of a context one value (it has no shares)."""
+    wanted = {}
+    for flag, setting in flags.items():
+        for ctx in CONTEXTS:
+            (value,) = expected(setting, ctx)
+            wanted[(flag, json.dumps(ctx, sort_keys=True))] = value
+    return wanted
 
 
 def client_sees(flags: dict):
