@@ -321,6 +321,37 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A share Unleash cannot hold stops `apply` as a plan problem (exit 1) before it connects:
+/// the port is closed, and the error is not a connection error.
+#[test]
+fn apply_refuses_a_share_unleash_cannot_hold_before_any_request() {
+    let out = rollplan(
+        &[
+            "apply",
+            "--target",
+            "unleash",
+            "--url",
+            "http://127.0.0.1:1",
+            "--phase",
+            "one",
+            "tests/fixtures/emit/half-percent.roll",
+        ],
+        Some("secret-token"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("rollplan::emit_unrepresentable"), "{err}");
+    assert!(
+        err.contains("Unleash cannot roll `a` out to 0.5% of early: it takes whole"),
+        "{err}"
+    );
+    assert!(
+        err.contains("set a = true for 0.5% of early else false"),
+        "{err}"
+    );
+    assert!(!err.contains("127.0.0.1"), "{err}");
+}
+
 #[test]
 fn without_a_token_apply_and_status_stop_before_any_request() {
     for args in [

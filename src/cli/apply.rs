@@ -3,7 +3,8 @@
 //! the plan, one flag at a time in an order proven to keep every invariant
 //! ([`crate::live::changes`]), reading each flag back. It stops at the first failure and says
 //! what was applied and what was not; run again, it carries on from where the flags are.
-//! Exit 0 applied (or nothing to do, or a dry run); 2 on any failure.
+//! Exit 0 applied (or nothing to do, or a dry run); 1 when the target phase has a setting
+//! Unleash cannot hold (checked before any request); 2 on any other failure.
 
 use crate::diagnostic::UsageCode;
 use std::path::PathBuf;
