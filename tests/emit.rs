@@ -260,6 +260,37 @@ fn flat_formats_read_back_to_the_model_for_every_plan() {
     }
 }
 
+/// The import document declares a share's bucketing attribute as a context field Unleash
+/// offers as stickiness, and a tested attribute as a plain one.
+#[test]
+fn unleash_import_declares_the_bucketing_attribute_for_stickiness() {
+    let c = compile("plans/examples/payments-canary.roll");
+    let input = input(&c, "plans/examples/payments-canary.roll");
+    let eu_first = input.phase_config(c.plan.phase_named("eu_first").unwrap());
+    let doc: Json =
+        serde_json::from_str(&emit::document(&input, Target::UnleashImport, &eu_first).unwrap())
+            .unwrap();
+    let fields: Vec<(String, bool)> = doc["contextFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_owned(),
+                f["stickiness"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [("user.id".to_owned(), true), ("region".to_owned(), false)]
+    );
+    let strategies = doc["featureStrategies"].as_array().unwrap();
+    assert!(strategies.iter().any(|s| s["name"] == "flexibleRollout"
+        && s["parameters"]
+            == serde_json::json!({"rollout": "25", "stickiness": "user.id", "groupId": "early"})));
+}
+
 /// A plan with shares below a whole percentage: flagd and `LaunchDarkly` weigh them exactly,
 /// the flat formats carry them as numbers, Unleash refuses them at the `set` that gave them.
 const SMALL_SHARES: &str = "plan small { start 2027-01-01 }\n\

@@ -15,30 +15,39 @@ use crate::model::{FlagId, Setting};
 /// The environment the document's `featureEnvironments` name.
 const ENVIRONMENT: &str = "development";
 
-/// The attributes the configuration's constraints test, as context fields.
+/// The attributes the configuration's constraints test and its shares bucket by, as context
+/// fields; a bucketing attribute is a custom stickiness, which Unleash offers only for fields
+/// marked `stickiness`.
 fn context_fields(input: &Input<'_>, config: &Config<'_>) -> Vec<Json> {
     let plan = input.plan();
-    let mut used: Vec<usize> = config
+    let mut used: Vec<(usize, bool)> = config
         .state
         .iter()
         .flat_map(|s| match s {
             Setting::Fixed(_) => Vec::new(),
             Setting::Scoped { rules, .. } => rules
                 .iter()
-                .filter_map(|r| Some(r.condition.as_ref()?.attribute.0))
+                .flat_map(|r| {
+                    let tested = r.condition.as_ref().map(|c| (c.attribute.0, false));
+                    let bucketed = r
+                        .rollout
+                        .map(|o| (plan.bucketing_attribute(o.bucketing).0, true));
+                    tested.into_iter().chain(bucketed)
+                })
                 .collect(),
         })
         .collect();
-    used.sort_unstable();
-    used.dedup();
+    // One entry per attribute, marked for stickiness if any share buckets by it.
+    used.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    used.dedup_by_key(|(a, _)| *a);
     used.into_iter()
-        .map(|a| {
+        .map(|(a, stickiness)| {
             let attribute = &plan.attributes[a];
             json!({
                 "name": attribute.name,
                 "description": attribute.description.clone().unwrap_or_default(),
                 "legalValues": [],
-                "stickiness": false,
+                "stickiness": stickiness,
             })
         })
         .collect()
