@@ -35,6 +35,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, Emitted, plans, rollplan_binary
+from formula import formula, invariants_of
 from test_clients import ABSENT, OTHER_STRING, Flagd, LaunchDarkly, Unleash, nested, same, str_value
 
 # Units per phase; `ROLLPLAN_SHARE_UNITS` lowers it for a quick local run (CI keeps 100,000).
@@ -113,86 +114,6 @@ def bucketing_attributes(contract: dict) -> list[str]:
             if isinstance(setting, dict):
                 found.update(r["bucketing"]["attribute"] for r in setting["rules"] if "percent" in r)
     return sorted(found)
-
-
-# ---- invariants, read from the plan ------------------------------------------------------------
-
-
-def invariants_of(text: str) -> list[tuple[str, str]]:
-    return re.findall(r"^invariant\s+(\w+)\s*:\s*(.+?)\s*(?:\"[^\"]*\")?\s*$", text, re.M)
-
-
-def formula(text: str):
-    """A predicate over {flag: value} for the formulas the plans with shares use: flags, `!`,
-    `&&`, `||`, `->`, `==`/`!=` against literals, parentheses. Anything else fails loudly."""
-    tokens = re.findall(r"->|&&|\|\||==|!=|[()!]|\"[^\"]*\"|[\w.]+", text)
-    pos = 0
-
-    def peek():
-        return tokens[pos] if pos < len(tokens) else None
-
-    def take(expected=None):
-        nonlocal pos
-        token = tokens[pos]
-        assert expected is None or token == expected, f"expected {expected} in {text!r}"
-        pos += 1
-        return token
-
-    def literal(token):
-        if token in ("true", "false"):
-            return token == "true"
-        if token.startswith('"'):
-            return token[1:-1]
-        if re.fullmatch(r"-?\d+", token):
-            return int(token)
-        return token  # an enum variant, written bare
-
-    def atom():
-        if peek() == "!":
-            take()
-            inner = atom()
-            return lambda v: not inner(v)
-        if peek() == "(":
-            take()
-            inner = implication()
-            take(")")
-            return inner
-        name = take()
-        if name in ("true", "false"):
-            return lambda v, b=(name == "true"): b
-        if peek() in ("==", "!="):
-            op = take()
-            want = literal(take())
-            return lambda v: same(v[name], want) == (op == "==")
-        return lambda v: v[name] is True
-
-    def conjunction():
-        left = atom()
-        while peek() == "&&":
-            take()
-            right = atom()
-            left = (lambda a, b: lambda v: a(v) and b(v))(left, right)
-        return left
-
-    def disjunction():
-        left = conjunction()
-        while peek() == "||":
-            take()
-            right = conjunction()
-            left = (lambda a, b: lambda v: a(v) or b(v))(left, right)
-        return left
-
-    def implication():
-        left = disjunction()
-        if peek() == "->":
-            take()
-            right = implication()
-            return lambda v: (not left(v)) or right(v)
-        return left
-
-    predicate = implication()
-    assert pos == len(tokens), f"cannot read invariant {text!r}: extend tests/clients/test_shares.py"
-    return predicate
 
 
 # ---- the clients, one unit at a time -----------------------------------------------------------
@@ -457,6 +378,20 @@ def measured(emitted, pool):
         return cache[(plan, client)]
 
     return get
+
+
+def test_the_invariant_reader_means_what_check_means():
+    implies = formula("payments.ledger_v2 -> payments.v2")
+    assert [implies({"payments.ledger_v2": a, "payments.v2": b})
+            for a, b in itertools.product([False, True], repeat=2)] == [True, True, False, True]
+    scoped = formula('!(mode == "new" && on) || limit != 3')
+    assert scoped({"mode": "new", "on": True, "limit": 3}) is False
+    assert scoped({"mode": "old", "on": True, "limit": 3}) is True
+    with pytest.raises(AssertionError):
+        formula("a < 3")
+    assert invariants_of('invariant x: a -> b "why"\ninvariant y: !c\n') == [
+        ("x", "a -> b"), ("y", "!c")
+    ]
 
 
 def test_there_are_plans_with_shares():
