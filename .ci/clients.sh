@@ -7,6 +7,9 @@
 #   VENV=/tmp/v .ci/clients.sh -k flagd   # extra arguments go to pytest
 #
 # FLAGD_SCHEMAS points at the official flagd schemas (default: ../shared/schemas/flagd).
+# tests/clients/test_shares.py evaluates 100,000 units per phase of every plan with shares
+# through each client (about 3 CPU-minutes, split over up to four worker processes);
+# ROLLPLAN_SHARE_UNITS=10000 makes a quick local run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -48,6 +48,21 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A plan written in a unit test, compiled; panics with the rendered diagnostics when it does
+/// not compile, so a broken test plan says why.
+#[cfg(test)]
+pub(crate) fn compile_test_plan(text: String) -> Compiled {
+    let mut sources = SourceMap::new();
+    let file = sources.add("t.roll", text);
+    match compile(&sources, file) {
+        Ok(compiled) => compiled,
+        Err(e) => panic!(
+            "{}",
+            diagnostic::render::human(e.as_slice(), &sources, false)
+        ),
+    }
+}
+
 /// Parses, resolves and analyses the plan in `file`. On failure, every error and warning found
 /// is returned (at least one of them an error).
 pub fn compile(sources: &SourceMap, file: FileId) -> Result<Compiled, diagnostic::Errors> {

@@ -25,9 +25,9 @@ use crate::model::{FlagId, FlagState, Plan, Setting};
 pub type Shape = Option<Vec<String>>;
 
 /// The normalised form of one strategy: its name (a 100 % `flexibleRollout` is the `default`
-/// strategy), constraints (values sorted, and the one value of a numeric operator), and
-/// variant payloads; ids, titles, sort order and
-/// `groupId`-like parameters do not count.
+/// strategy), constraints (values sorted, and the one value of a numeric operator), variant
+/// payloads, and a share's percentage, stickiness and `groupId`; ids, titles, sort order and
+/// the `default` strategy's `groupId` do not count.
 pub fn normalise(strategy: &Json) -> String {
     let name = strategy["name"].as_str().unwrap_or_default();
     let rollout = strategy["parameters"]["rollout"]
@@ -78,12 +78,26 @@ pub fn normalise(strategy: &Json) -> String {
         })
         .unwrap_or_default();
     variants.sort();
-    serde_json::json!({"name": name, "constraints": constraints, "variants": variants}).to_string()
+    // A share is who gets the value: its percentage, and the bucketing (stickiness and group)
+    // that picks the units.
+    let share = (name == "flexibleRollout").then(|| {
+        let parameter = |key: &str| {
+            let p = &strategy["parameters"][key];
+            p.as_str().map_or_else(|| p.to_string(), str::to_owned)
+        };
+        serde_json::json!([rollout, parameter("stickiness"), parameter("groupId")])
+    });
+    serde_json::json!({"name": name, "constraints": constraints, "variants": variants, "share": share}).to_string()
 }
 
 /// The shape the plan's setting has live (what `apply` writes).
 pub fn expected(plan: &Plan, flag: FlagId, setting: &Setting) -> Shape {
-    let strategies = crate::emit::unleash::strategies(plan, &plan.flag(flag).name, setting);
+    let Ok(strategies) = crate::emit::unleash::strategies(plan, &plan.flag(flag).name, setting)
+    else {
+        // No live configuration can be a setting Unleash cannot hold: a shape no strategy
+        // list normalises to.
+        return Some(vec![String::new()]);
+    };
     if strategies.is_empty() {
         return None;
     }

@@ -16,8 +16,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+#[path = "common/analyse.rs"]
+mod analyse;
+
+use analyse::{analyse, state_index};
 use proptest::prelude::*;
-use rollplan::analysis::{EdgeKind, FlipPlan, Node};
+use rollplan::analysis::{EdgeKind, FlipPlan};
 use rollplan::diagnostic::Code;
 use rollplan::source::SourceMap;
 
@@ -302,37 +306,6 @@ fn some_order_keeps(valid: &dyn Fn(&[bool]) -> bool, from: &[bool], changed: &[u
             .collect();
         valid(&next) && some_order_keeps(valid, &next, &rest)
     })
-}
-
-/// Resolves and analyses `text`, whatever the analysis reports: the transitions of a plan with
-/// errors are still there to compare.
-fn analyse(
-    text: &str,
-) -> (
-    rollplan::analysis::Analysis,
-    Vec<rollplan::diagnostic::Diagnostic>,
-) {
-    let mut sources = SourceMap::new();
-    let file = sources.add("small.roll", text);
-    let source = sources.get(file);
-    let ast = rollplan::syntax::parse(source).expect("generated plans parse");
-    let (plan, _) = rollplan::model::resolve(&ast, source);
-    let plan = plan.expect("generated plans resolve");
-    let analysis = rollplan::analysis::analyse(&plan);
-    let diagnostics = analysis.diagnostics.clone();
-    (analysis, diagnostics)
-}
-
-/// The state index (0: the start, p + 1: phase p) of a node of the library's state graph.
-fn state_index(node: Node) -> Option<usize> {
-    match node {
-        Node::Start => Some(0),
-        Node::Phase { phase, variant } => {
-            assert_eq!(variant, 0, "no optional values, so one variant");
-            Some(phase.0 + 1)
-        }
-        Node::Done => None,
-    }
 }
 
 proptest! {

@@ -22,10 +22,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+#[path = "common/analyse.rs"]
+mod analyse;
+
+use analyse::{analyse, state_index};
 use proptest::prelude::*;
-use rollplan::analysis::{EdgeKind, FlipPlan, Node};
+use rollplan::analysis::{EdgeKind, FlipPlan};
 use rollplan::diagnostic::{Code, Diagnostic};
-use rollplan::source::SourceMap;
 
 /// At most this many bucketings, so at most 10^4 units.
 const MAX_BUCKETINGS: usize = 4;
@@ -363,31 +366,6 @@ fn small_plan() -> impl Strategy<Value = Small> {
                 }
             })
     })
-}
-
-/// Resolves and analyses `text`, whatever the analysis reports.
-fn analyse(text: &str) -> (rollplan::analysis::Analysis, Vec<Diagnostic>) {
-    let mut sources = SourceMap::new();
-    let file = sources.add("shares.roll", text);
-    let source = sources.get(file);
-    let ast = rollplan::syntax::parse(source).expect("generated plans parse");
-    let (plan, resolve_diagnostics) = rollplan::model::resolve(&ast, source);
-    let plan = plan.unwrap_or_else(|| panic!("generated plans resolve: {resolve_diagnostics:?}"));
-    let analysis = rollplan::analysis::analyse(&plan);
-    let diagnostics = analysis.diagnostics.clone();
-    (analysis, diagnostics)
-}
-
-/// The state index (0: the start, p + 1: phase p) of a node of the library's state graph.
-fn state_index(node: Node) -> Option<usize> {
-    match node {
-        Node::Start => Some(0),
-        Node::Phase { phase, variant } => {
-            assert_eq!(variant, 0, "no optional values, so one variant");
-            Some(phase.0 + 1)
-        }
-        Node::Done => None,
-    }
 }
 
 /// The (invariant, state) a violation names, the share it prints (`None`: no share, so every

@@ -174,6 +174,58 @@ fn env_value_is(read: &str, expected: &Json) -> bool {
     }
 }
 
+/// A configuration's TOML, YAML and dotenv files, read back by their parsers, equal the model;
+/// scoped values and shares as the contract's object.
+fn flat_formats_read_back(
+    c: &rollplan::Compiled,
+    input: &emit::Input<'_>,
+    config: &emit::Config<'_>,
+    name: &str,
+) {
+    let flags: Vec<String> = c.plan.flags.iter().map(|f| f.name.clone()).collect();
+    let expected = state_json(&c.plan, config.state);
+    let what = format!("{name} {}", config.describe(&c.plan));
+
+    let toml_text = emit::document(input, Target::Toml, config).unwrap();
+    let toml_value: toml::Value = toml::from_str(&toml_text).unwrap();
+    let mut got = serde_json::Map::new();
+    flatten(
+        "",
+        &serde_json::to_value(toml_value).unwrap(),
+        &mut got,
+        &flags,
+    );
+    assert_eq!(Json::Object(got), expected, "toml: {what}\n{toml_text}");
+
+    let yaml_text = emit::document(input, Target::Yaml, config).unwrap();
+    let yaml_value: Json = serde_yaml::from_str(&yaml_text).unwrap();
+    let mut got = serde_json::Map::new();
+    flatten("", &yaml_value, &mut got, &flags);
+    assert_eq!(Json::Object(got), expected, "yaml: {what}\n{yaml_text}");
+
+    let env_text = emit::document(input, Target::Env, config).unwrap();
+    let got = env_values(&env_text);
+    for f in &c.plan.flags {
+        let var: String = f
+            .name
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii_alphanumeric() {
+                    ch.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let read = got.get(&var).map_or("", String::as_str);
+        assert!(
+            env_value_is(read, &expected[&f.name]),
+            "env {var}: {read} {what}\n{env_text}"
+        );
+    }
+    assert_eq!(got.len(), c.plan.flags.len());
+}
+
 /// TOML, YAML and dotenv files read back by their parsers equal the model, scoped values as
 /// the contract's object, for every configuration file of every plan.
 #[test]
@@ -181,53 +233,11 @@ fn flat_formats_read_back_to_the_model_for_every_plan() {
     for name in all_plans() {
         let c = compile(&name);
         let input = input(&c, &name);
-        let flags: Vec<String> = c.plan.flags.iter().map(|f| f.name.clone()).collect();
         for p in 0..c.plan.phases.len() {
             let phase = input.phase_config(PhaseId(p));
             let configs = [Some(phase), input.rollback_config(PhaseId(p))];
             for config in configs.iter().flatten() {
-                let expected = state_json(&c.plan, config.state);
-                let what = format!("{name} {}", config.describe(&c.plan));
-
-                let toml_text = emit::document(&input, Target::Toml, config).unwrap();
-                let toml_value: toml::Value = toml::from_str(&toml_text).unwrap();
-                let mut got = serde_json::Map::new();
-                flatten(
-                    "",
-                    &serde_json::to_value(toml_value).unwrap(),
-                    &mut got,
-                    &flags,
-                );
-                assert_eq!(Json::Object(got), expected, "toml: {what}\n{toml_text}");
-
-                let yaml_text = emit::document(&input, Target::Yaml, config).unwrap();
-                let yaml_value: Json = serde_yaml::from_str(&yaml_text).unwrap();
-                let mut got = serde_json::Map::new();
-                flatten("", &yaml_value, &mut got, &flags);
-                assert_eq!(Json::Object(got), expected, "yaml: {what}\n{yaml_text}");
-
-                let env_text = emit::document(&input, Target::Env, config).unwrap();
-                let got = env_values(&env_text);
-                for f in &c.plan.flags {
-                    let var: String = f
-                        .name
-                        .chars()
-                        .map(|ch| {
-                            if ch.is_ascii_alphanumeric() {
-                                ch.to_ascii_uppercase()
-                            } else {
-                                '_'
-                            }
-                        })
-                        .collect();
-                    let read = got.get(&var).map_or("", String::as_str);
-                    assert!(
-                        env_value_is(read, &expected[&f.name]),
-                        "env {var}: {read} {what}\n{env_text}"
-                    );
-                }
-                assert_eq!(got.len(), c.plan.flags.len());
-
+                flat_formats_read_back(&c, &input, config, &name);
                 for target in Target::ALL {
                     let text = emit::document(&input, target, config).unwrap();
                     let comment = match target {
@@ -247,6 +257,103 @@ fn flat_formats_read_back_to_the_model_for_every_plan() {
                 }
             }
         }
+    }
+}
+
+/// The import document declares a share's bucketing attribute as a context field Unleash
+/// offers as stickiness, and a tested attribute as a plain one.
+#[test]
+fn unleash_import_declares_the_bucketing_attribute_for_stickiness() {
+    let c = compile("plans/examples/payments-canary.roll");
+    let input = input(&c, "plans/examples/payments-canary.roll");
+    let eu_first = input.phase_config(c.plan.phase_named("eu_first").unwrap());
+    let doc: Json =
+        serde_json::from_str(&emit::document(&input, Target::UnleashImport, &eu_first).unwrap())
+            .unwrap();
+    let fields: Vec<(String, bool)> = doc["contextFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_owned(),
+                f["stickiness"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [("user.id".to_owned(), true), ("region".to_owned(), false)]
+    );
+    let strategies = doc["featureStrategies"].as_array().unwrap();
+    assert!(strategies.iter().any(|s| s["name"] == "flexibleRollout"
+        && s["parameters"]
+            == serde_json::json!({"rollout": "25", "stickiness": "user.id", "groupId": "early"})));
+}
+
+/// A plan with shares below a whole percentage: flagd and `LaunchDarkly` weigh them exactly,
+/// the flat formats carry them as numbers, Unleash refuses them at the `set` that gave them.
+const SMALL_SHARES: &str = "plan small { start 2027-01-01 }\n\
+    attribute user.id: string\ncohort early by user.id\n\
+    flag a: bool = false\nflag b: int = 1\n\
+    phase one \"One\" {\n  duration 1d\n  set a = true for 0.5% of early else false\n\
+    set b = 2 for 12.125% by user.id else 1\n}\n\
+    phase two \"Two\" {\n  duration 1d\n  set b = 3\n}\n";
+
+#[test]
+fn shares_below_a_whole_percentage_are_exact_or_refused() {
+    let c = emit_common::compile_text("small.roll", SMALL_SHARES);
+    let input = input(&c, "small.roll");
+    for p in 0..c.plan.phases.len() {
+        flat_formats_read_back(&c, &input, &input.phase_config(PhaseId(p)), "small.roll");
+    }
+    let one = input.phase_config(PhaseId(0));
+
+    let flagd: Json =
+        serde_json::from_str(&emit::document(&input, Target::Flagd, &one).unwrap()).unwrap();
+    assert_eq!(
+        flagd["flags"]["a"]["targeting"],
+        serde_json::json!({"fractional": [
+            {"cat": ["cohort:early:", {"var": "user.id"}]}, ["on", 500], ["off", 99_500]
+        ]})
+    );
+    assert_eq!(
+        flagd["flags"]["b"]["targeting"]["fractional"][0],
+        serde_json::json!({"cat": ["flag:b:", {"var": "user.id"}]})
+    );
+
+    let ld: Json =
+        serde_json::from_str(&emit::document(&input, Target::LaunchDarkly, &one).unwrap()).unwrap();
+    let rollout = &ld["flags"]["b"]["fallthrough"]["rollout"];
+    assert_eq!(rollout["bucketBy"], "user.id");
+    assert_eq!(
+        rollout["variations"],
+        serde_json::json!([{"variation": 1, "weight": 12_125}, {"variation": 0, "weight": 87_875}])
+    );
+    assert_ne!(
+        rollout["seed"],
+        ld["flags"]["a"]["fallthrough"]["rollout"]["seed"]
+    );
+
+    for target in [Target::Unleash, Target::UnleashImport] {
+        let e = emit::document(&input, target, &one).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Unleash cannot roll `a` out to 0.5% of early in phase 1 `one` (One): it takes whole percentages only"
+        );
+        assert_eq!(
+            &SMALL_SHARES[e.span.range()],
+            "set a = true for 0.5% of early else false"
+        );
+        assert_eq!(e.diagnostic().code.name(), "emit_unrepresentable");
+        // The share is inherited by the next phase: refused there too, at the same `set`.
+        let two = emit::document(&input, target, &input.phase_config(PhaseId(1))).unwrap_err();
+        assert_eq!(two.span, e.span);
+        assert!(
+            two.message.contains("in phase 2 `two` (Two)"),
+            "{}",
+            two.message
+        );
     }
 }
 

@@ -262,6 +262,8 @@ proptest! {
         let text = format!(
             r"plan demo {{ title {t} owner {o} start 2027-01-04 }}
 attribute region: string {o}
+attribute user.id: string {v}
+cohort early by user.id {t}
 flag payments.enabled: bool = false {t}
 flag banner: string = {v} {o}
 phase canary {t} {{
@@ -275,7 +277,8 @@ phase canary {t} {{
 }}
 phase wide {o} {{
   duration 1w
-  set banner = {v} when region == {o}, {t} when region in [{v}, {t}] else {o}
+  set banner = {v} when region == {o} for 5% of early, {t} when region in [{v}, {t}] else {o}
+  set payments.enabled = true for 50% of early else false
 }}
 phase done {v} {{
   duration 1w

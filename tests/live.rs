@@ -179,6 +179,67 @@ fn a_rollout_below_100_percent_or_another_constraint_is_not_a_setting_of_the_pla
     );
 }
 
+fn payments() -> rollplan::Compiled {
+    let name = "plans/examples/payments-canary.roll";
+    let text = std::fs::read_to_string(Path::new(ROOT).join(name)).expect("plan");
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text);
+    rollplan::compile(&sources, file).expect("compiles")
+}
+
+/// A phase with shares, read back from the server's `flexibleRollout` strategies, is that
+/// phase: `status` finds it, and `apply` to it again has nothing to change. Another share or
+/// another bucketing of the same flag is not a setting of the plan.
+#[test]
+fn flexible_rollouts_read_back_as_the_shares_of_their_phase() {
+    let compiled = payments();
+    let graph = &compiled.analysis.graph;
+    for (i, p) in compiled.plan.phases.iter().enumerate() {
+        let live = decode(&compiled, &shapes(&compiled, &p.planned));
+        assert!(
+            live.iter().all(|s| matches!(s, LiveSetting::Known(_))),
+            "{}",
+            p.id
+        );
+        let found = locate(&compiled, &live);
+        assert!(!found.drifted(), "{}", p.id);
+        assert!(
+            found.exact.iter().any(|&n| matches!(
+                graph.graph[n],
+                Node::Phase { phase, .. } if phase == PhaseId(i)
+            )),
+            "{}",
+            p.id
+        );
+        assert_eq!(
+            changes(&compiled, &live, &p.planned),
+            Ok(Vec::new()),
+            "{}",
+            p.id
+        );
+    }
+    let canary_5 = phase(&compiled, "canary_5");
+    let v2 = flag(&compiled, "payments.v2");
+    let rollout = |rollout: &str, group: &str| {
+        Some(vec![normalise(&json!({
+            "name": "flexibleRollout",
+            "parameters": {"rollout": rollout, "stickiness": "user.id", "groupId": group},
+            "constraints": [],
+            "variants": [],
+        }))])
+    };
+    let mut live = shapes(&compiled, &compiled.plan.phase(canary_5).planned);
+    assert_eq!(live[v2.0], rollout("5", "early"), "the shape apply writes");
+    for (share, group) in [("7", "early"), ("5", "payments.v2")] {
+        live[v2.0] = rollout(share, group);
+        assert_eq!(
+            decode(&compiled, &live)[v2.0],
+            LiveSetting::Unknown,
+            "{share}% of {group}"
+        );
+    }
+}
+
 /// Every prefix of the changes `apply` makes between any two states of the plan that `check`
 /// proves connected keeps every invariant: wherever apply stops, the flags are safe.
 #[test]
@@ -281,6 +342,37 @@ fn rollplan(args: &[&str], token: Option<&str>) -> Output {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A share Unleash cannot hold stops `apply` as a plan problem (exit 1) before it connects:
+/// the port is closed, and the error is not a connection error.
+#[test]
+fn apply_refuses_a_share_unleash_cannot_hold_before_any_request() {
+    let out = rollplan(
+        &[
+            "apply",
+            "--target",
+            "unleash",
+            "--url",
+            "http://127.0.0.1:1",
+            "--phase",
+            "one",
+            "tests/fixtures/emit/half-percent.roll",
+        ],
+        Some("secret-token"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("rollplan::emit_unrepresentable"), "{err}");
+    assert!(
+        err.contains("Unleash cannot roll `a` out to 0.5% of early: it takes whole"),
+        "{err}"
+    );
+    assert!(
+        err.contains("set a = true for 0.5% of early else false"),
+        "{err}"
+    );
+    assert!(!err.contains("127.0.0.1"), "{err}");
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! the plan, one flag at a time in an order proven to keep every invariant
 //! ([`crate::live::changes`]), reading each flag back. It stops at the first failure and says
 //! what was applied and what was not; run again, it carries on from where the flags are.
-//! Exit 0 applied (or nothing to do, or a dry run); 2 on any failure.
+//! Exit 0 applied (or nothing to do, or a dry run); 1 when the target phase has a setting
+//! Unleash cannot hold (checked before any request); 2 on any other failure.
 
 use crate::diagnostic::UsageCode;
 use std::path::PathBuf;
@@ -160,6 +161,12 @@ fn apply(args: &Args) -> Result<ExitCode, Failure> {
         .into());
     }
     let LiveTarget::Unleash = args.target;
+    if let Some(refused) = crate::emit::unleash::refusal(plan, &wanted) {
+        return Err(Failure::Diagnostics(
+            vec![refused.diagnostic()],
+            loaded.sources,
+        ));
+    }
     let server = connect(&args.connection, args.timeout)?;
     let mut live = read_all(compiled, &server)?;
     let (_, current) = settings(compiled, &live);
@@ -233,7 +240,9 @@ fn run_steps(
                 "the flag is missing after it was created",
             ));
         };
-        let strategies = crate::emit::unleash::strategies(plan, name, setting);
+        // `apply` checked every setting of the target state before it started.
+        let strategies = crate::emit::unleash::strategies(plan, name, setting)
+            .map_err(|why| not_confirmed(name, why.why))?;
         server
             .set(name, current, &strategies)
             .map_err(|e| request_failed(server, e))?;

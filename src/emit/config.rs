@@ -7,6 +7,7 @@ use crate::Compiled;
 use crate::analysis::{EdgeKind, FlipPlan, Node};
 use crate::model::{FlagId, FlagState, Moment, PhaseId, Plan, RollbackTarget, Setting};
 use crate::simulate::{Calendar, Timeline, planned};
+use crate::source::Span;
 
 /// What a configuration file stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,28 @@ impl Config<'_> {
                 target_words(plan, t)
             ),
         }
+    }
+}
+
+impl Config<'_> {
+    /// Where the configuration's setting of a flag comes from: the last `set` of the flag, up to
+    /// the configuration's phase (for a rollback, the phase it returns to), that gave it this
+    /// setting; the flag's declaration when no phase set it.
+    pub fn origin(&self, plan: &Plan, flag: FlagId) -> Span {
+        let last = match self.kind {
+            ConfigKind::Phase => Some(self.phase),
+            ConfigKind::Rollback(RollbackTarget::Phase(p)) => Some(p),
+            ConfigKind::Rollback(RollbackTarget::Start) => None,
+        };
+        let setting = self.state.get(flag);
+        last.and_then(|last| {
+            plan.phases[..=last.0]
+                .iter()
+                .rev()
+                .find_map(|p| p.assignment_of(flag).filter(|a| a.setting == *setting))
+                .map(|a| a.span)
+        })
+        .unwrap_or(plan.flag(flag).span)
     }
 }
 

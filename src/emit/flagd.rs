@@ -11,12 +11,17 @@
 //!
 //! `JSONLogic` reads `{"var": "http.method"}` as the path `http` → `method`, so with flagd a
 //! dotted attribute is passed nested in the evaluation context (`docs/emit.md`).
+//!
+//! A share (`for 5% of early`) is a `fractional` split bucketed on the cohort's attribute,
+//! salted by the cohort (or, for `by`, the flag): see [`outcome`].
 
 use serde_json::{Map, Value as Json, json};
 
 use super::setting::{by_flag, pretty};
 use super::{Config, DO_NOT_EDIT, Input};
-use crate::model::{Condition, ConditionTest, Plan, Setting, Value};
+use crate::model::{
+    Bucketing, Condition, ConditionTest, Percent, Plan, ScopedRule, Setting, Value,
+};
 use crate::syntax::ast::CmpOp;
 
 /// The variant name of a value: `on`/`off` for booleans, the value itself otherwise.
@@ -63,6 +68,36 @@ fn condition(plan: &Plan, c: &Condition) -> Json {
     }
 }
 
+/// The units a rollout buckets: the same expression for every flag of a cohort, so that they
+/// share buckets; the flag's own for `by`. flagd hashes the expression's value (murmur3 of its
+/// CBOR encoding in the pinned Python provider), never the flag key, unless told to.
+fn bucket_key(plan: &Plan, bucketing: Bucketing) -> Json {
+    let attribute = &plan.attribute(plan.bucketing_attribute(bucketing)).name;
+    let salt = match bucketing {
+        Bucketing::Cohort(c) => format!("cohort:{}:", plan.cohort(c).name),
+        Bucketing::Flag { flag, .. } => format!("flag:{}:", plan.flag(flag).name),
+    };
+    json!({"cat": [salt, {"var": attribute}]})
+}
+
+/// What a rule gives: its value's variant, or, with a share, a `fractional` split whose first
+/// bucket is the rule's value. The weights are thousandths of a percent and always total
+/// 100,000, so a unit's bucket (`hash × 100,000 >> 32`) does not depend on the share: a larger
+/// share of the same bucketing holds every unit of a smaller one, down to 0.001%.
+fn outcome(plan: &Plan, rule: &ScopedRule, default: &Value) -> Json {
+    match rule.rollout {
+        Some(r) if rule.value != *default && r.percent != Percent::ALL => {
+            let inside = r.percent.thousandths();
+            json!({"fractional": [
+                bucket_key(plan, r.bucketing),
+                [variant(&rule.value), inside],
+                [variant(default), Percent::ALL_THOUSANDTHS - inside],
+            ]})
+        }
+        _ => json!(variant(&rule.value)),
+    }
+}
+
 fn flag(plan: &Plan, setting: &Setting) -> Json {
     let mut variants = Map::new();
     let default = setting.default_value();
@@ -73,17 +108,27 @@ fn flag(plan: &Plan, setting: &Setting) -> Json {
     });
     if let Setting::Scoped { rules, .. } = setting {
         let mut branches = Vec::new();
-        // Every rule has a condition here: `emit` refuses rollouts before it gets this far.
-        for (r, c) in rules
-            .iter()
-            .filter_map(|r| Some((r, r.condition.as_ref()?)))
-        {
+        let mut otherwise = json!(variant(default));
+        for r in rules {
             variants.insert(variant(&r.value), r.value.to_json());
-            branches.push(condition(plan, c));
-            branches.push(json!(variant(&r.value)));
+            if let Some(c) = &r.condition {
+                branches.push(condition(plan, c));
+                branches.push(outcome(plan, r, default));
+            } else {
+                // A rule without a condition always applies: the rules after it never do.
+                otherwise = outcome(plan, r, default);
+                break;
+            }
         }
-        branches.push(json!(variant(default)));
-        out["targeting"] = json!({ "if": branches });
+        if !branches.is_empty() {
+            branches.push(otherwise);
+            out["targeting"] = json!({ "if": branches });
+        } else if otherwise.is_object() {
+            out["targeting"] = otherwise;
+        } else {
+            // Every unit gets one value: a rule for all of them, written as the default.
+            out["defaultVariant"] = otherwise;
+        }
     }
     out["variants"] = Json::Object(variants);
     out

@@ -10,29 +10,67 @@
 //! the same value), and a test that must fail is compiled the other way round: the rules are
 //! split on it, those where it holds first, each guarded by its clause, then those where it
 //! fails (see [`compile`]). Only clauses that hold are written (`negate` is always false).
+//!
+//! A rule with a share serves a `rollout` instead of a `variation`: the rule's value to the
+//! units inside the share, the setting's default to the rest, with a `seed` per cohort (see
+//! [`seed`]). Every `LaunchDarkly` rule a plan rule's condition turns into carries that rule's
+//! rollout, and so does the fallthrough when it is a rule's.
 
 use serde_json::{Value as Json, json};
 
 use super::logic::{self, Atom, Dnf, MAX_TERMS, Term, TooLarge};
 use super::setting::{by_flag, pretty};
 use super::{Config, DO_NOT_EDIT, EmitError, Input};
-use crate::model::{ConditionTest, FlagId, Plan, Setting, Value};
+use crate::model::{
+    Bucketing, ConditionTest, FlagId, Percent, Plan, Rollout, ScopedRule, Setting, Value,
+};
 use crate::syntax::ast::CmpOp;
 
-/// Rules (clauses all true → value), then the fallthrough value.
-type Compiled = (Vec<(Vec<Atom>, Value)>, Value);
+/// What a rule or the fallthrough serves: `value` to every unit, or, with a rollout, to the
+/// units inside its share and the setting's default to the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Outcome {
+    value: Value,
+    rollout: Option<Rollout>,
+}
+
+impl Outcome {
+    fn of(rule: &ScopedRule, default: &Value) -> Outcome {
+        Outcome {
+            value: rule.value.clone(),
+            rollout: rule
+                .rollout
+                .filter(|r| rule.value != *default && r.percent != Percent::ALL),
+        }
+    }
+
+    fn fixed(value: &Value) -> Outcome {
+        Outcome {
+            value: value.clone(),
+            rollout: None,
+        }
+    }
+}
+
+/// Rules (clauses all true → outcome), then the fallthrough.
+type Compiled = (Vec<(Vec<Atom>, Outcome)>, Outcome);
 
 /// The rules of a setting with the plan's first-match meaning and `LaunchDarkly`'s
 /// absent-attribute rule; [`TooLarge`] past [`MAX_TERMS`] rules.
 fn compile_setting(setting: &Setting) -> Result<Compiled, TooLarge> {
     match setting {
-        Setting::Fixed(v) => Ok((Vec::new(), v.clone())),
+        Setting::Fixed(v) => Ok((Vec::new(), Outcome::fixed(v))),
         Setting::Scoped { rules, default } => {
-            // Every rule has a condition here: `emit` refuses rollouts before it gets this far.
-            let rules: Vec<(Dnf, Value)> = rules
+            // A rule without a condition always holds: one term without tests.
+            let rules: Vec<(Dnf, Outcome)> = rules
                 .iter()
-                .filter_map(|r| Some((r.condition.as_ref()?, &r.value)))
-                .map(|(c, v)| Ok((logic::dnf(c, true)?, v.clone())))
+                .map(|r| {
+                    let dnf = match &r.condition {
+                        Some(c) => logic::dnf(c, true)?,
+                        None => vec![Vec::new()],
+                    };
+                    Ok((dnf, Outcome::of(r, default)))
+                })
                 .collect::<Result<_, TooLarge>>()?;
             let (rules, fallthrough) = compile(&rules, default)?;
             Ok((unreachable_dropped(rules), fallthrough))
@@ -42,8 +80,8 @@ fn compile_setting(setting: &Setting) -> Result<Compiled, TooLarge> {
 
 /// The rules without those never reached: a rule whose clauses include all of an earlier
 /// rule's clauses matches only where that one already has.
-fn unreachable_dropped(rules: Vec<(Vec<Atom>, Value)>) -> Vec<(Vec<Atom>, Value)> {
-    let mut kept: Vec<(Vec<Atom>, Value)> = Vec::with_capacity(rules.len());
+fn unreachable_dropped(rules: Vec<(Vec<Atom>, Outcome)>) -> Vec<(Vec<Atom>, Outcome)> {
+    let mut kept: Vec<(Vec<Atom>, Outcome)> = Vec::with_capacity(rules.len());
     for (clauses, value) in rules {
         let shadowed = kept
             .iter()
@@ -55,10 +93,12 @@ fn unreachable_dropped(rules: Vec<(Vec<Atom>, Value)>) -> Vec<(Vec<Atom>, Value)
     kept
 }
 
-/// First-match rules in normal form to rules whose clauses all hold.
-fn compile(rules: &[(Dnf, Value)], default: &Value) -> Result<Compiled, TooLarge> {
+/// First-match rules in normal form to rules whose clauses all hold. Each rule keeps its
+/// outcome, rollout and all, on every rule it turns into, on both sides of a split, and as the
+/// fallthrough of the side where it is the last to apply.
+fn compile(rules: &[(Dnf, Outcome)], default: &Value) -> Result<Compiled, TooLarge> {
     let Some(((first, value), rest)) = rules.split_first() else {
-        return Ok((Vec::new(), default.clone()));
+        return Ok((Vec::new(), Outcome::fixed(default)));
     };
     if first.iter().any(Vec::is_empty) {
         // Always holds: the later rules are never reached.
@@ -70,7 +110,7 @@ fn compile(rules: &[(Dnf, Value)], default: &Value) -> Result<Compiled, TooLarge
         .find(|l| !l.holds)
         .map(|l| l.atom.clone());
     let Some(atom) = failing else {
-        let mut out: Vec<(Vec<Atom>, Value)> = first
+        let mut out: Vec<(Vec<Atom>, Outcome)> = first
             .iter()
             .map(|t: &Term| (t.iter().map(|l| l.atom.clone()).collect(), value.clone()))
             .collect();
@@ -79,7 +119,7 @@ fn compile(rules: &[(Dnf, Value)], default: &Value) -> Result<Compiled, TooLarge
         return bounded((out, fallthrough));
     };
     // Split on the atom: where it holds (each rule guarded by it), then where it fails.
-    let assume = |holds: bool| -> Vec<(Dnf, Value)> {
+    let assume = |holds: bool| -> Vec<(Dnf, Outcome)> {
         rules
             .iter()
             .map(|(d, v)| (logic::assume(d, &atom, holds), v.clone()))
@@ -88,7 +128,7 @@ fn compile(rules: &[(Dnf, Value)], default: &Value) -> Result<Compiled, TooLarge
     };
     let (when_holds, holds_fallthrough) = compile(&assume(true), default)?;
     let (when_fails, fallthrough) = compile(&assume(false), default)?;
-    let mut out: Vec<(Vec<Atom>, Value)> = when_holds
+    let mut out: Vec<(Vec<Atom>, Outcome)> = when_holds
         .into_iter()
         .map(|(mut clauses, v)| {
             if !clauses.contains(&atom) {
@@ -149,12 +189,59 @@ pub(super) fn check(input: &Input<'_>, config: &Config<'_>) -> Result<(), EmitEr
     Ok(())
 }
 
+/// The seed of a bucketing: the same for every flag of a cohort, so that a unit falls in the
+/// same bucket for each of them (the SDK hashes `SEED.VALUE` with SHA-1 when a rollout has a
+/// seed, instead of the flag's key and salt); the flag's own for `by`. FNV-1a of the cohort's
+/// (or flag's) name, so that it never changes between runs or versions.
+fn seed(plan: &Plan, bucketing: Bucketing) -> u32 {
+    let name = match bucketing {
+        Bucketing::Cohort(c) => format!("cohort:{}", plan.cohort(c).name),
+        Bucketing::Flag { flag, .. } => format!("flag:{}", plan.flag(flag).name),
+    };
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash & 0x7fff_ffff
+}
+
+/// `{"variation": i}`, or `{"rollout": …}` whose first bucket is the rule's value: weights in
+/// thousandths of a percent, the units bucketed by the attribute, so a larger share of the same
+/// bucketing holds every unit of a smaller one.
+fn serve(
+    plan: &Plan,
+    outcome: &Outcome,
+    default: &Value,
+    index: &impl Fn(&Value) -> usize,
+) -> Json {
+    match outcome.rollout {
+        None => json!({"variation": index(&outcome.value)}),
+        Some(r) => {
+            let inside = r.percent.thousandths();
+            json!({"rollout": {
+                "kind": "rollout",
+                "contextKind": "user",
+                "bucketBy": plan.attribute(plan.bucketing_attribute(r.bucketing)).name,
+                "seed": seed(plan, r.bucketing),
+                "variations": [
+                    {"variation": index(&outcome.value), "weight": inside},
+                    {"variation": index(default), "weight": Percent::ALL_THOUSANDTHS - inside},
+                ],
+            }})
+        }
+    }
+}
+
 fn flag(plan: &Plan, key: &str, setting: &Setting) -> Json {
+    let default = setting.default_value();
     // `check` has refused the configuration if a setting is past the bound.
-    let (rules, fallthrough) = compile_setting(setting)
-        .unwrap_or_else(|TooLarge| (Vec::new(), setting.default_value().clone()));
-    let mut variations: Vec<Value> = vec![setting.default_value().clone()];
-    for v in rules.iter().map(|(_, v)| v).chain([&fallthrough]) {
+    let (rules, fallthrough) =
+        compile_setting(setting).unwrap_or_else(|TooLarge| (Vec::new(), Outcome::fixed(default)));
+    let mut variations: Vec<Value> = vec![default.clone()];
+    for v in rules
+        .iter()
+        .map(|(_, o)| &o.value)
+        .chain([&fallthrough.value])
+    {
         if !variations.contains(v) {
             variations.push(v.clone());
         }
@@ -163,13 +250,18 @@ fn flag(plan: &Plan, key: &str, setting: &Setting) -> Json {
     let rules: Vec<Json> = rules
         .iter()
         .enumerate()
-        .map(|(i, (clauses, v))| {
-            json!({
+        .map(|(i, (clauses, outcome))| {
+            let mut rule = json!({
                 "id": format!("rule-{}", i + 1),
                 "clauses": clauses.iter().map(|a| clause(plan, a)).collect::<Vec<_>>(),
-                "variation": index(v),
                 "trackEvents": false,
-            })
+            });
+            if let (Json::Object(rule), Json::Object(serve)) =
+                (&mut rule, serve(plan, outcome, default, &index))
+            {
+                rule.extend(serve);
+            }
+            rule
         })
         .collect();
     json!({
@@ -178,7 +270,7 @@ fn flag(plan: &Plan, key: &str, setting: &Setting) -> Json {
         "on": true,
         "variations": variations.iter().map(Value::to_json).collect::<Vec<_>>(),
         "offVariation": 0,
-        "fallthrough": {"variation": index(&fallthrough)},
+        "fallthrough": serve(plan, &fallthrough, default, &index),
         "rules": rules,
         "targets": [],
         "contextTargets": [],
@@ -216,7 +308,7 @@ mod tests {
 
     use super::*;
     use crate::emit::logic::tests::context_value;
-    use crate::emit::setting::tests::settings;
+    use crate::emit::setting::tests::settings_with_shares;
 
     /// `LaunchDarkly`'s reading of a clause: an absent attribute never matches.
     fn clause_matches(atom: &Atom, context: &[Option<Value>]) -> bool {
@@ -224,22 +316,53 @@ mod tests {
     }
 
     proptest! {
-        /// The first rule whose clauses all match, else the fallthrough, is the plan's value.
+        /// The first rule whose clauses all match, else the fallthrough, is the plan's value,
+        /// for a unit in every bucket: `LaunchDarkly` serves a rollout's first variation to the
+        /// buckets below its weight.
         #[test]
         fn rules_give_the_plans_value_in_every_context(
-            setting in settings(),
+            setting in settings_with_shares(),
             context in proptest::collection::vec(context_value(), 2),
+            bucket in 0..Percent::ALL_THOUSANDTHS,
         ) {
-            let want = setting.value_for(&|a| context[a.0].clone(), &|_| 0);
+            let want = setting.value_for(&|a| context[a.0].clone(), &|_| bucket);
+            let default = setting.default_value().clone();
             let Ok((rules, fallthrough)) = compile_setting(&setting) else {
                 // Past the bound: `check` refuses it (tested in `logic`).
                 return Ok(());
             };
-            let got = rules
+            let outcome = rules
                 .iter()
                 .find(|(clauses, _)| clauses.iter().all(|c| clause_matches(c, &context)))
-                .map_or(fallthrough, |(_, v)| v.clone());
+                .map_or(fallthrough, |(_, o)| o.clone());
+            let got = match outcome.rollout {
+                Some(r) if bucket >= r.percent.thousandths() => default,
+                _ => outcome.value,
+            };
             prop_assert_eq!(got, want);
         }
     }
+
+    /// One cohort, one seed for all its flags; `by` a seed per flag.
+    #[test]
+    fn a_cohort_shares_its_seed_and_a_flag_of_its_own_has_its_own() {
+        let mut sources = crate::source::SourceMap::new();
+        let file = sources.add("p.roll", PLAN);
+        let compiled = crate::compile(&sources, file).expect("the plan compiles");
+        let plan = &compiled.plan;
+        let cohort = Bucketing::Cohort(crate::model::CohortId(0));
+        let own = |f: &str| Bucketing::Flag {
+            flag: plan.flag_named(f).expect("declared"),
+            attribute: crate::model::AttributeId(0),
+        };
+        // FNV-1a of `cohort:early`, computed apart (in Python): the seed must never change,
+        // or every unit of a live rollout would move to another bucket.
+        assert_eq!(seed(plan, cohort), 983_253_853);
+        assert_ne!(seed(plan, own("a")), seed(plan, own("b")));
+        assert_ne!(seed(plan, own("a")), seed(plan, cohort));
+    }
+
+    const PLAN: &str = "plan p {}\nattribute user.id: string\ncohort early by user.id\n\
+        flag a: bool = false\nflag b: bool = false\n\
+        phase one \"One\" { duration 1d\n set a = true for 5% of early else false }\n";
 }

@@ -208,30 +208,6 @@ fn safe_component(id: &str, span: Span) -> Result<&str, EmitError> {
     }
 }
 
-/// Percentage rollouts are proven and simulated, but not yet written in configuration formats:
-/// refuse them rather than write a file that gives every unit the value.
-fn rollouts_written(plan: &Plan, target: Target) -> Result<(), EmitError> {
-    if !target.is_configuration() {
-        return Ok(());
-    }
-    for phase in &plan.phases {
-        for a in &phase.assignments {
-            if a.setting.rollouts().next().is_some() {
-                return Err(EmitError {
-                    message: format!(
-                        "`{target}` does not write percentage rollouts yet: flag `{}` in phase `{}`",
-                        plan.flag(a.flag).name,
-                        phase.id
-                    ),
-                    help: "emit the checklist or calendar for this plan; configuration targets for rollouts are being added".to_owned(),
-                    span: a.span,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The file name of a configuration.
 pub fn file_name(plan: &Plan, target: Target, config: &Config<'_>) -> Result<String, EmitError> {
     let phase = plan.phase(config.phase);
@@ -252,7 +228,6 @@ pub fn files(
     only: Option<PhaseId>,
 ) -> Result<Vec<OutFile>, EmitError> {
     let plan = input.plan();
-    rollouts_written(plan, target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }
@@ -296,7 +271,6 @@ pub fn document(
     target: Target,
     config: &Config<'_>,
 ) -> Result<String, EmitError> {
-    rollouts_written(input.plan(), target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }
@@ -312,11 +286,11 @@ pub fn document(
         }
         Target::Unleash => {
             unleash::check(input, config)?;
-            Ok(unleash::document(input, config))
+            unleash::document(input, config)
         }
         Target::UnleashImport => {
             unleash::check(input, config)?;
-            Ok(unleash_import::document(input, config))
+            unleash_import::document(input, config)
         }
         Target::Checklist => Ok(checklist::phase(input, config.phase)),
         Target::Ics => Ok(ics::phase(input, config.phase)),
@@ -333,7 +307,6 @@ pub fn stdout(
     if let Some(phase) = only {
         return document(input, target, &input.phase_config(phase));
     }
-    rollouts_written(input.plan(), target)?;
     if !target.is_configuration() {
         input.dated(target)?;
     }
@@ -352,10 +325,12 @@ pub fn stdout(
         Target::Yaml => yaml::bundle(input, &configs),
         Target::Json => Ok(json::bundle(input)),
         Target::Env => env::bundle(input, &configs),
-        Target::Flagd => Ok(setting::json_bundle(input, &configs, flagd::value)),
-        Target::LaunchDarkly => Ok(setting::json_bundle(input, &configs, launchdarkly::value)),
-        Target::Unleash => Ok(setting::json_bundle(input, &configs, unleash::value)),
-        Target::UnleashImport => Ok(setting::json_bundle(input, &configs, unleash_import::value)),
+        Target::Flagd => setting::json_bundle(input, &configs, |i, c| Ok(flagd::value(i, c))),
+        Target::LaunchDarkly => {
+            setting::json_bundle(input, &configs, |i, c| Ok(launchdarkly::value(i, c)))
+        }
+        Target::Unleash => setting::json_bundle(input, &configs, unleash::value),
+        Target::UnleashImport => setting::json_bundle(input, &configs, unleash_import::value),
         Target::Checklist => Ok(checklist::whole(input)),
         Target::Ics => Ok(ics::whole(input)),
     }

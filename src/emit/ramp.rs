@@ -227,7 +227,6 @@ mod tests {
 
     use super::*;
     use crate::model::PhaseId;
-    use crate::source::SourceMap;
 
     fn plan(phases: &str) -> Plan {
         let text = format!(
@@ -239,15 +238,7 @@ mod tests {
              flag mode: enum(off, shadow, on) = off\n\
              {phases}"
         );
-        let mut sources = SourceMap::new();
-        let file = sources.add("t.roll", text);
-        match crate::compile(&sources, file) {
-            Ok(c) => c.plan,
-            Err(e) => panic!(
-                "{}",
-                crate::diagnostic::render::human(e.as_slice(), &sources, false)
-            ),
-        }
+        crate::compile_test_plan(text).plan
     }
 
     /// The words for `flag`'s change into phase `to` from the phase before (the start for 0).

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as Json, json};
 
 use super::{Config, DO_NOT_EDIT, EmitError, Input};
-use crate::model::{Condition, ConditionTest, Flag, FlagId, FlagState, Plan, Setting};
+use crate::model::{
+    Bucketing, Condition, ConditionTest, Flag, FlagId, FlagState, Percent, Plan, ScopedRule,
+    Setting,
+};
 
 /// A JSON object keyed by flag name, in declaration order: `value` of each flag and its
 /// setting in `state`. The flag documents of the JSON, flagd and `LaunchDarkly` targets.
@@ -23,17 +26,48 @@ pub(super) fn by_flag(
 }
 
 /// A setting in the JSON contract: a plain value, or `{"default": …, "rules": [{"when": …,
-/// "value": …}]}` for a scoped one.
+/// "value": …, "percent": …, "bucketing": …}]}` for a scoped one. `when` is left out where the
+/// rule applies everywhere, `percent` and `bucketing` where every unit gets the rule's value.
 pub(super) fn setting_json(plan: &Plan, setting: &Setting) -> Json {
     match setting {
         Setting::Fixed(v) => v.to_json(),
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
-            "rules": rules.iter().map(|r| json!({
-                "when": r.condition.as_ref().map(|c| condition_json(plan, c)),
-                "value": r.value.to_json(),
-            })).collect::<Vec<_>>(),
+            "rules": rules.iter().map(|r| rule_json(plan, r)).collect::<Vec<_>>(),
         }),
+    }
+}
+
+fn rule_json(plan: &Plan, rule: &ScopedRule) -> Json {
+    let mut out = Map::new();
+    if let Some(c) = &rule.condition {
+        out.insert("when".to_owned(), condition_json(plan, c));
+    }
+    out.insert("value".to_owned(), rule.value.to_json());
+    if let Some(r) = &rule.rollout {
+        out.insert("percent".to_owned(), percent_json(r.percent));
+        out.insert("bucketing".to_owned(), bucketing_json(plan, r.bucketing));
+    }
+    Json::Object(out)
+}
+
+/// A share as a JSON number of percent: `5`, `0.5`, `12.125` (at most three decimals).
+pub(super) fn percent_json(percent: Percent) -> Json {
+    let thousandths = percent.thousandths();
+    if thousandths % 1000 == 0 {
+        json!(thousandths / 1000)
+    } else {
+        json!(f64::from(thousandths) / 1000.0)
+    }
+}
+
+/// `{"attribute": "user.id", "cohort": "early"}` for `of early`; `{"attribute": "user.id"}`
+/// for `by user.id`, the flag's own bucketing.
+fn bucketing_json(plan: &Plan, bucketing: Bucketing) -> Json {
+    let attribute = &plan.attribute(plan.bucketing_attribute(bucketing)).name;
+    match bucketing {
+        Bucketing::Cohort(c) => json!({"attribute": attribute, "cohort": plan.cohort(c).name}),
+        Bucketing::Flag { .. } => json!({"attribute": attribute}),
     }
 }
 
@@ -163,24 +197,24 @@ pub(super) fn pretty(value: &Json) -> String {
 pub(super) fn json_bundle(
     input: &Input<'_>,
     configs: &[Config<'_>],
-    document: fn(&Input<'_>, &Config<'_>) -> Json,
-) -> String {
-    let phases: Vec<Json> = configs
+    document: fn(&Input<'_>, &Config<'_>) -> Result<Json, EmitError>,
+) -> Result<String, EmitError> {
+    let phases = configs
         .iter()
         .map(|c| {
-            json!({
+            Ok(json!({
                 "id": c.id(input.plan()),
                 "title": c.title(input.plan()),
-                "document": document(input, c),
-            })
+                "document": document(input, c)?,
+            }))
         })
-        .collect();
-    pretty(&json!({
+        .collect::<Result<Vec<Json>, EmitError>>()?;
+    Ok(pretty(&json!({
         "plan": input.plan().name,
         "source": input.source,
         "generated_by": DO_NOT_EDIT,
         "phases": phases,
-    }))
+    })))
 }
 
 /// A string in double quotes with JSON escapes, which TOML basic strings and YAML
@@ -205,15 +239,25 @@ pub(super) mod tests {
     use proptest::prelude::*;
 
     use crate::emit::logic::tests::condition;
-    use crate::model::{ScopedRule, Setting, Value};
+    use crate::model::{Bucketing, CohortId, Percent, Rollout, ScopedRule, Setting, Value};
 
-    /// Settings with up to five rules over two attributes, integer values.
-    pub(in crate::emit) fn settings() -> impl Strategy<Value = Setting> {
-        let rule = (condition(), 0..4i64).prop_map(|(condition, v)| ScopedRule {
-            condition: Some(condition),
-            value: Value::Int(v),
-            rollout: None,
+    /// Settings with up to five rules over two attributes and integer values: some rules
+    /// without a condition, some with a share of one of two bucketings.
+    pub(in crate::emit) fn settings_with_shares() -> impl Strategy<Value = Setting> {
+        let rollout = (1..=Percent::ALL_THOUSANDTHS, 0..2usize).prop_map(|(p, b)| Rollout {
+            percent: Percent::from_thousandths(p).expect("in range"),
+            bucketing: Bucketing::Cohort(CohortId(b)),
         });
+        let rule = (
+            proptest::option::of(condition()),
+            0..4i64,
+            proptest::option::of(rollout),
+        )
+            .prop_map(|(condition, v, rollout)| ScopedRule {
+                condition,
+                value: Value::Int(v),
+                rollout,
+            });
         prop_oneof![
             (0..4i64).prop_map(|v| Setting::Fixed(Value::Int(v))),
             (proptest::collection::vec(rule, 1..6), 0..4i64).prop_map(|(rules, d)| {

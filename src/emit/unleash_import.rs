@@ -9,50 +9,61 @@
 use serde_json::{Value as Json, json};
 
 use super::setting::pretty;
-use super::{Config, Input};
-use crate::model::{Condition, Setting};
+use super::{Config, EmitError, Input};
+use crate::model::{Condition, FlagId, Setting};
 
 /// The environment the document's `featureEnvironments` name.
 const ENVIRONMENT: &str = "development";
 
-/// The attributes the configuration's constraints test, as context fields.
+/// The attributes the configuration's constraints test and its shares bucket by, as context
+/// fields; a bucketing attribute is a custom stickiness, which Unleash offers only for fields
+/// marked `stickiness`.
 fn context_fields(input: &Input<'_>, config: &Config<'_>) -> Vec<Json> {
     let plan = input.plan();
-    let mut used: Vec<usize> = config
+    let mut used: Vec<(usize, bool)> = config
         .state
         .iter()
         .flat_map(|s| match s {
             Setting::Fixed(_) => Vec::new(),
             Setting::Scoped { rules, .. } => rules
                 .iter()
-                .filter_map(|r| r.condition.as_ref())
-                .flat_map(Condition::attributes)
-                .map(|a| a.0)
+                .flat_map(|r| {
+                    let tested = r
+                        .condition
+                        .iter()
+                        .flat_map(Condition::attributes)
+                        .map(|a| (a.0, false));
+                    let bucketed = r
+                        .rollout
+                        .map(|o| (plan.bucketing_attribute(o.bucketing).0, true));
+                    tested.chain(bucketed).collect::<Vec<_>>()
+                })
                 .collect(),
         })
         .collect();
-    used.sort_unstable();
-    used.dedup();
+    // One entry per attribute, marked for stickiness if any share buckets by it.
+    used.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    used.dedup_by_key(|(a, _)| *a);
     used.into_iter()
-        .map(|a| {
+        .map(|(a, stickiness)| {
             let attribute = &plan.attributes[a];
             json!({
                 "name": attribute.name,
                 "description": attribute.description.clone().unwrap_or_default(),
                 "legalValues": [],
-                "stickiness": false,
+                "stickiness": stickiness,
             })
         })
         .collect()
 }
 
 /// The import document of one configuration.
-pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
+pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Result<Json, EmitError> {
     let plan = input.plan();
     let mut features = Vec::new();
     let mut strategies = Vec::new();
     let mut environments = Vec::new();
-    for (flag, setting) in plan.flags.iter().zip(config.state.iter()) {
+    for (i, (flag, setting)) in plan.flags.iter().zip(config.state.iter()).enumerate() {
         features.push(json!({
             "name": flag.name,
             "description": flag.description.clone().unwrap_or_default(),
@@ -62,7 +73,8 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
             "impressionData": false,
             "archived": false,
         }));
-        let own = super::unleash::strategies(plan, &flag.name, setting);
+        let own = super::unleash::strategies(plan, &flag.name, setting)
+            .map_err(|why| super::unleash::refused(plan, config, FlagId(i), &why))?;
         environments.push(json!({
             "name": flag.name,
             "featureName": flag.name,
@@ -78,7 +90,7 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
             strategies.push(s);
         }
     }
-    json!({
+    Ok(json!({
         "features": features,
         "featureStrategies": strategies,
         "featureEnvironments": environments,
@@ -87,9 +99,9 @@ pub(super) fn value(input: &Input<'_>, config: &Config<'_>) -> Json {
         "segments": [],
         "tagTypes": [],
         "dependencies": [],
-    })
+    }))
 }
 
-pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> String {
-    pretty(&value(input, config))
+pub(super) fn document(input: &Input<'_>, config: &Config<'_>) -> Result<String, EmitError> {
+    Ok(pretty(&value(input, config)?))
 }

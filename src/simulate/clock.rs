@@ -203,7 +203,6 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::source::SourceMap;
 
     /// A clock from 2027-01-01 over a plan with a freeze window per `(first, length)` in days.
     fn clock_with(windows: &[(i64, i64)]) -> Clock {
@@ -214,9 +213,7 @@ mod tests {
             let _ = writeln!(text, "freeze {from}..{to} \"f\"");
         }
         text.push_str("phase a \"A\" {\n  duration 1w\n  set f = true\n}\n");
-        let mut sources = SourceMap::new();
-        let file = sources.add("t.roll", text);
-        let compiled = crate::compile(&sources, file).expect("compiles");
+        let compiled = crate::compile_test_plan(text);
         Clock::new(&compiled.plan, Moment::midnight(start), Calendar::Calendar)
     }
 

@@ -34,11 +34,11 @@ CONTEXTS = [{}, {"http.method": "GET"}, {"http.method": "POST"}]
 PROPAGATION_S = 10.0
 
 
-def rollplan(*args, token=None, url=None):
+def rollplan(*args, token=None, url=None, plan=PLAN):
     env = dict(os.environ, NO_COLOR="1")
     env["UNLEASH_API_TOKEN"] = token if token is not None else os.environ["UNLEASH_API_TOKEN"]
     return subprocess.run(
-        [str(rollplan_binary()), *args, "--target", "unleash", "--url", url or URL, PLAN],
+        [str(rollplan_binary()), *args, "--target", "unleash", "--url", url or URL, plan],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -58,9 +58,9 @@ def status(**kw):
     return done.returncode, json.loads(done.stdout)
 
 
-def contract():
+def contract(plan=PLAN):
     done = subprocess.run(
-        [str(rollplan_binary()), "emit", "--target", "json", PLAN],
+        [str(rollplan_binary()), "emit", "--target", "json", plan],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     return {p["id"]: p for p in json.loads(done.stdout)["phases"]}
@@ -102,11 +102,13 @@ def client_values() -> dict:
 
 
 def wanted_values(flags: dict) -> dict:
-    return {
-        (flag, json.dumps(ctx, sort_keys=True)): expected(setting, ctx)
-        for flag, setting in flags.items()
-        for ctx in CONTEXTS
-    }
+    """The entity plan gives every unit of a context one value (it has no shares)."""
+    wanted = {}
+    for flag, setting in flags.items():
+        for ctx in CONTEXTS:
+            (value,) = expected(setting, ctx)
+            wanted[(flag, json.dumps(ctx, sort_keys=True))] = value
+    return wanted
 
 
 def client_sees(flags: dict):
@@ -329,6 +331,61 @@ class Relay(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     do_GET = do_POST = do_PUT = do_DELETE = relay
+
+
+PAYMENTS = "plans/examples/payments-canary.roll"
+
+
+def share_seen(flag: str, units: int, context: dict) -> int:
+    """How many of `units` units a fresh client fetching from the server has `flag` on for."""
+    from UnleashClient import UnleashClient
+    from UnleashClient.cache import FileCache
+
+    with tempfile.TemporaryDirectory() as folder:
+        client = UnleashClient(
+            url=f"{URL}/api",
+            app_name="rollplan-live-shares",
+            custom_headers={"Authorization": os.environ["UNLEASH_CLIENT_TOKEN"]},
+            cache=FileCache("rollplan-live-shares", directory=folder),
+            disable_metrics=True,
+            disable_registration=True,
+            refresh_interval=3600,
+        )
+        client.initialize_client()
+        try:
+            return sum(
+                client.is_enabled(
+                    flag,
+                    {"userId": f"user-{u}", "properties": {"user.id": f"user-{u}", **context}},
+                )
+                for u in range(units)
+            )
+        finally:
+            client.destroy()
+
+
+def test_shares_are_applied_once_and_status_finds_their_phase():
+    """Each phase of the payments canary, applied: the server keeps the `flexibleRollout`
+    strategies as sent, `status` finds the phase, `apply` again has nothing to do, and a client
+    fetching from the server turns the flag on for about the plan's share of units."""
+    assert apply("start", plan=PAYMENTS).returncode == 0
+    for phase in ["canary_1", "canary_5", "eu_first", "half", "everyone"]:
+        done = apply(phase, plan=PAYMENTS)
+        assert done.returncode == 0, done.stderr
+        code, doc = status(plan=PAYMENTS)
+        assert code == 0 and phase in [m["phase"] for m in doc["matches"]], (phase, doc)
+        again = apply(phase, plan=PAYMENTS)
+        assert again.returncode == 0 and "nothing to do" in again.stdout, again.stdout
+    assert apply("half", plan=PAYMENTS).returncode == 0
+    deadline = time.monotonic() + PROPAGATION_S
+    units = 4000
+    while True:
+        on = share_seen("payments.v2", units, {"region": "us"})
+        # 50% of early: 5 sigma of a binomial(4000, 0.5) is about 158 units.
+        if abs(on - units / 2) <= 5 * (units * 0.25) ** 0.5:
+            break
+        assert time.monotonic() < deadline, f"{on} of {units} units on, plan 50%"
+        time.sleep(0.3)
 
 
 def kill_unleash():

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rollplan::emit::Input;
-use rollplan::model::{Condition, ConditionTest, Date, Moment, Plan, Setting};
+use rollplan::model::{Bucketing, Condition, ConditionTest, Date, Moment, Plan, Setting};
 use rollplan::source::SourceMap;
 use serde_json::{Value as Json, json};
 
@@ -66,10 +66,31 @@ pub(crate) fn setting_json(plan: &Plan, s: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| {
-                let Some(condition) = &r.condition else {
-                    panic!("the plans these tests emit have no rollouts")
-                };
-                json!({"when": when_json(plan, condition), "value": r.value.to_json()})
+                let mut rule = serde_json::Map::new();
+                if let Some(condition) = &r.condition {
+                    rule.insert("when".to_owned(), when_json(plan, condition));
+                }
+                rule.insert("value".to_owned(), r.value.to_json());
+                if let Some(rollout) = &r.rollout {
+                    let thousandths = rollout.percent.thousandths();
+                    let percent = if thousandths % 1000 == 0 {
+                        json!(thousandths / 1000)
+                    } else {
+                        json!(f64::from(thousandths) / 1000.0)
+                    };
+                    let bucketing = match rollout.bucketing {
+                        Bucketing::Cohort(c) => json!({
+                            "attribute": plan.attribute(plan.cohort(c).attribute).name,
+                            "cohort": plan.cohort(c).name,
+                        }),
+                        Bucketing::Flag { attribute, .. } => {
+                            json!({"attribute": plan.attribute(attribute).name})
+                        }
+                    };
+                    rule.insert("percent".to_owned(), percent);
+                    rule.insert("bucketing".to_owned(), bucketing);
+                }
+                Json::Object(rule)
             }).collect::<Vec<_>>(),
         }),
     }

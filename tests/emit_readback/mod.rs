@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use rollplan::emit::{self, Config, Input, Target};
-use rollplan::model::{Condition, ConditionTest, FlagId, PhaseId, Plan, Setting};
+use rollplan::model::{Bucketing, Condition, ConditionTest, FlagId, PhaseId, Plan, Setting};
 use serde_json::{Value as Json, json};
 
 /// A setting as the JSON contract writes it, built from the model's types.
@@ -17,10 +17,25 @@ fn setting_json(plan: &Plan, s: &Setting) -> Json {
         Setting::Scoped { rules, default } => json!({
             "default": default.to_json(),
             "rules": rules.iter().map(|r| {
-                let Some(condition) = &r.condition else {
-                    panic!("the plans these tests emit have no rollouts")
-                };
-                json!({"when": when_json(plan, condition), "value": r.value.to_json()})
+                let mut rule = serde_json::Map::new();
+                if let Some(condition) = &r.condition {
+                    rule.insert("when".to_owned(), when_json(plan, condition));
+                }
+                rule.insert("value".to_owned(), r.value.to_json());
+                if let Some(rollout) = &r.rollout {
+                    let thousandths = rollout.percent.thousandths();
+                    rule.insert("percent".to_owned(), if thousandths % 1000 == 0 {
+                        json!(thousandths / 1000)
+                    } else {
+                        json!(f64::from(thousandths) / 1000.0)
+                    });
+                    let attribute = &plan.attribute(plan.bucketing_attribute(rollout.bucketing)).name;
+                    rule.insert("bucketing".to_owned(), match rollout.bucketing {
+                        Bucketing::Cohort(c) => json!({"attribute": attribute, "cohort": plan.cohort(c).name}),
+                        Bucketing::Flag { .. } => json!({"attribute": attribute}),
+                    });
+                }
+                Json::Object(rule)
             }).collect::<Vec<_>>(),
         }),
     }

@@ -1,0 +1,32 @@
+//! The brute-force tests' view of the library: a generated plan resolved and analysed whatever
+//! the analysis reports (the transitions of a plan with errors are still there to compare), and
+//! the state index of a graph node.
+
+use rollplan::analysis::{Analysis, Node};
+use rollplan::diagnostic::Diagnostic;
+use rollplan::source::SourceMap;
+
+/// Resolves and analyses `text`; panics if it does not parse or resolve (generated plans do).
+pub(crate) fn analyse(text: &str) -> (Analysis, Vec<Diagnostic>) {
+    let mut sources = SourceMap::new();
+    let file = sources.add("generated.roll", text);
+    let source = sources.get(file);
+    let ast = rollplan::syntax::parse(source).expect("generated plans parse");
+    let (plan, resolve_diagnostics) = rollplan::model::resolve(&ast, source);
+    let plan = plan.unwrap_or_else(|| panic!("generated plans resolve: {resolve_diagnostics:?}"));
+    let analysis = rollplan::analysis::analyse(&plan);
+    let diagnostics = analysis.diagnostics.clone();
+    (analysis, diagnostics)
+}
+
+/// The state index (0: the start, p + 1: phase p) of a node of the library's state graph.
+pub(crate) fn state_index(node: Node) -> Option<usize> {
+    match node {
+        Node::Start => Some(0),
+        Node::Phase { phase, variant } => {
+            assert_eq!(variant, 0, "no optional values, so one variant");
+            Some(phase.0 + 1)
+        }
+        Node::Done => None,
+    }
+}
