@@ -51,6 +51,7 @@ fn phases_carry_the_seed_configuration_tables() {
                 assert_eq!(rules.len(), 1);
                 assert_eq!(rules[0].value, Value::Bool(true));
                 let condition = rules[0].condition.as_ref().expect("scoped to GET");
+                assert_eq!(condition.tests().len(), 1, "one test: the HTTP method");
                 assert_eq!(
                     condition.tests()[0].1.values(),
                     &[Value::String("GET".into())]
