@@ -308,23 +308,7 @@ impl Lowerer {
                     span,
                 )
             }
-            Rule::unary => {
-                let mut nots = Vec::new();
-                let mut operand = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == Rule::not_op {
-                        nots.push(self.span(&p));
-                    } else {
-                        operand = Some(self.primary(p));
-                    }
-                }
-                let mut acc = operand.expect("grammar promises an operand");
-                for not in nots.into_iter().rev() {
-                    let span = not.to(acc.span);
-                    acc = Spanned::new(ExprKind::Not(Box::new(acc)), span);
-                }
-                acc
-            }
+            Rule::unary => self.negated(pair, |p| self.primary(p), ExprKind::Not),
             _ => self.primary(pair),
         }
     }
@@ -486,6 +470,31 @@ impl Lowerer {
         }
     }
 
+    /// `!!x`: the operand wrapped in one `not` per `!`, innermost last, each spanning from its
+    /// `!` to the operand's end. Invariant formulas and `when` conditions share the shape.
+    fn negated<'a, T>(
+        &self,
+        pair: P<'a>,
+        operand: impl Fn(P<'a>) -> Spanned<T>,
+        not: impl Fn(Box<Spanned<T>>) -> T,
+    ) -> Spanned<T> {
+        let mut nots = Vec::new();
+        let mut inner = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::not_op {
+                nots.push(self.span(&p));
+            } else {
+                inner = Some(operand(p));
+            }
+        }
+        let mut acc = inner.expect("grammar promises an operand");
+        for n in nots.into_iter().rev() {
+            let span = n.to(acc.span);
+            acc = Spanned::new(not(Box::new(acc)), span);
+        }
+        acc
+    }
+
     fn set<'a>(&self, pair: P<'a>) -> SetStmt<'a> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
@@ -580,23 +589,7 @@ impl Lowerer {
                 };
                 Spanned::new(kind, span)
             }
-            Rule::cond_unary => {
-                let mut nots = Vec::new();
-                let mut operand = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == Rule::not_op {
-                        nots.push(self.span(&p));
-                    } else {
-                        operand = Some(self.condition(p));
-                    }
-                }
-                let mut acc = operand.expect("grammar promises an operand");
-                for not in nots.into_iter().rev() {
-                    let span = not.to(acc.span);
-                    acc = Spanned::new(ConditionKind::Not(Box::new(acc)), span);
-                }
-                acc
-            }
+            Rule::cond_unary => self.negated(pair, |p| self.condition(p), ConditionKind::Not),
             Rule::cond_group => {
                 let inner = self.condition(next(&mut pair.into_inner(), "condition"));
                 Spanned::new(ConditionKind::Paren(Box::new(inner)), span)
