@@ -6,10 +6,6 @@ mod file_name;
 mod formula;
 mod plan;
 mod resolve;
-mod resolve_gate;
-mod resolve_names;
-mod resolve_phase;
-mod resolve_share;
 mod time;
 mod value;
 

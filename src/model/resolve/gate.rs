@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
-use super::resolve::Resolver;
-use super::time::Minutes;
+use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
+use crate::model::time::Minutes;
 use crate::source::Span;
 use crate::syntax::ast::{self, Unit};
 
@@ -180,7 +180,7 @@ impl Resolver<'_> {
     pub(super) fn quantity(
         &mut self,
         raw: ast::Raw<'_>,
-        metric: super::MetricId,
+        metric: crate::model::MetricId,
     ) -> Option<Quantity> {
         let (unit, span, name) = {
             let m = &self.metrics[metric.0];

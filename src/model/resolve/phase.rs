@@ -1,18 +1,18 @@
 //! Resolution of phases: durations, `set` statements (scoped and optional values), failure
 //! policies, and each phase's effective flag states, inherited from the phase before. Gates are
-//! resolved in `resolve_gate.rs`.
+//! resolved in `gate.rs`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::plan::FlagId;
-use super::plan::{
+use super::{Resolver, text_item};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::plan::FlagId;
+use crate::model::plan::{
     Assignment, FailurePolicy, InconclusiveAction, Phase, PhaseId, RollbackTarget, Variant,
 };
-use super::resolve::{Resolver, text_item};
-use super::time::{Minutes, PhaseDuration};
-use super::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::time::{Minutes, PhaseDuration};
+use crate::model::value::{Condition, ConditionTest, FlagState, ScopedRule, Setting};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
 
@@ -516,7 +516,7 @@ impl Resolver<'_> {
     fn variants(
         &mut self,
         decl: &ast::Phase<'_>,
-        assignments: &[super::Assignment],
+        assignments: &[crate::model::Assignment],
         shared: &[Arc<Setting>],
         index: usize,
         previous: &[Variant],

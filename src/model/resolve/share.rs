@@ -3,10 +3,10 @@
 //! resolution the systems rollplan emits for weigh a rollout at; the unit a bucketing hashes
 //! must be an attribute whose value names one unit (a string or an int).
 
-use super::plan::{AttributeId, Cohort, CohortId, FlagId};
-use super::resolve::Resolver;
-use super::value::{Bucketing, FlagType, Percent, Rollout};
+use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::plan::{AttributeId, Cohort, CohortId, FlagId};
+use crate::model::value::{Bucketing, FlagType, Percent, Rollout};
 use crate::syntax::ast::{self, Item};
 
 impl Resolver<'_> {

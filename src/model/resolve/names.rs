@@ -1,14 +1,14 @@
 //! Names and values: binding a name to its declaration (with "did you mean" when it does not
 //! resolve), checking a literal against the type of the flag or attribute it is given to, and
-//! resolving invariant formulas. Used by [`super::resolve`] and [`super::resolve_phase`].
+//! resolving invariant formulas. Used by the rest of the resolver.
 
 use std::collections::HashMap;
 
-use super::formula::Formula;
-use super::plan::{AttributeId, FlagId, MetricId};
-use super::resolve::Resolver;
-use super::value::{FlagType, Value};
+use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::formula::Formula;
+use crate::model::plan::{AttributeId, FlagId, MetricId};
+use crate::model::value::{FlagType, Value};
 use crate::source::Span;
 use crate::syntax::ast::{self, CmpOp, LiteralKind, Spanned, Unit};
 

@@ -1,19 +1,24 @@
 //! Resolution of plan-wide items: the header, declarations, invariants and text blocks. Phases
-//! are resolved in [`super::resolve_phase`]; names, literals and formulas in
-//! [`super::resolve_names`]. Every check reports and carries on, so one run shows every problem.
+//! are resolved in [`phase`]; names, literals and formulas in
+//! [`names`]. Every check reports and carries on, so one run shows every problem.
+
+mod gate;
+mod names;
+mod phase;
+mod share;
 
 use std::collections::{HashMap, HashSet};
 
-use super::plan::{
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::plan::{
     Attribute, AttributeId, Cohort, CohortId, Flag, FlagId, Freeze, Holiday, Invariant, Metric,
     MetricId, Monitor, Plan, TextItem,
 };
-use super::resolve_names::placeholder;
-use super::time::parse_date;
-use super::value::{FlagState, Setting};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::model::time::parse_date;
+use crate::model::value::{FlagState, Setting};
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Item, Spanned};
+use names::placeholder;
 
 /// Resolves a parsed plan. Returns the plan when there is no error, and every diagnostic found.
 pub fn resolve(file: &ast::File<'_>, source: &SourceFile) -> (Option<Plan>, Vec<Diagnostic>) {
@@ -24,7 +29,8 @@ pub fn resolve(file: &ast::File<'_>, source: &SourceFile) -> (Option<Plan>, Vec<
     };
     let plan = r.plan(file);
     if let Some(plan) = &plan {
-        r.diagnostics.extend(super::file_name::too_long(plan));
+        r.diagnostics
+            .extend(crate::model::file_name::too_long(plan));
     }
     let has_error = r.diagnostics.iter().any(Diagnostic::is_error);
     (plan.filter(|_| !has_error), r.diagnostics)
@@ -386,7 +392,7 @@ impl<'s> Resolver<'s> {
     /// (9999-12-31 at the latest): the first phase that would end past it is an error, where a
     /// date would otherwise stop at the last day without a word. Freeze windows and working
     /// days only move dates later; `simulate` checks those.
-    fn check_calendar_end(&mut self, start: super::Moment, phases: &[super::Phase]) {
+    fn check_calendar_end(&mut self, start: crate::model::Moment, phases: &[crate::model::Phase]) {
         let mut day = start;
         for phase in phases {
             let Some(length) = phase.duration.planned() else {
@@ -395,7 +401,10 @@ impl<'s> Resolver<'s> {
             let minutes = i64::try_from(length.0).unwrap_or(i64::MAX);
             let Some(end) = day.checked_add(minutes) else {
                 let runs = if length.is_whole_days() {
-                    format!("runs {} days from {day}", minutes / super::DAY_MINUTES)
+                    format!(
+                        "runs {} days from {day}",
+                        minutes / crate::model::DAY_MINUTES
+                    )
                 } else {
                     format!("runs {length} from {day}")
                 };
@@ -405,7 +414,7 @@ impl<'s> Resolver<'s> {
                         format!(
                             "phase `{}` would end after {}, the last day the calendar holds",
                             phase.id,
-                            super::Date::MAX
+                            crate::model::Date::MAX
                         ),
                         phase.duration_span,
                         runs,
@@ -419,9 +428,9 @@ impl<'s> Resolver<'s> {
     }
 
     /// A plan's `start`: a date (00:00 UTC) or an RFC 3339 date-time, turned into UTC.
-    fn start(&mut self, raw: ast::Raw<'_>) -> Option<super::Moment> {
-        use super::MomentError;
-        let error = match super::Moment::parse(raw.node) {
+    fn start(&mut self, raw: ast::Raw<'_>) -> Option<crate::model::Moment> {
+        use crate::model::MomentError;
+        let error = match crate::model::Moment::parse(raw.node) {
             Ok(moment) => return Some(moment),
             Err(e) => e,
         };
@@ -451,7 +460,7 @@ impl<'s> Resolver<'s> {
         None
     }
 
-    pub(super) fn date(&mut self, raw: ast::Raw<'_>) -> Option<super::Date> {
+    pub(super) fn date(&mut self, raw: ast::Raw<'_>) -> Option<crate::model::Date> {
         let date = parse_date(raw.node);
         if date.is_none() {
             self.report(
@@ -474,7 +483,7 @@ struct Header {
     title: Option<String>,
     owner: Option<String>,
     description: Option<String>,
-    start: Option<super::Moment>,
+    start: Option<crate::model::Moment>,
 }
 
 struct PlanWide {
