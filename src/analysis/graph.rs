@@ -6,7 +6,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::model::{FailurePolicy, FlagState, Phase, PhaseId, Plan, RollbackTarget, Setting};
+use crate::model::{FailurePolicy, FlagState, PhaseId, Plan, RollbackTarget};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Node {
@@ -37,38 +37,6 @@ pub struct StateGraph {
     pub phase_nodes: Vec<Vec<NodeIndex>>,
 }
 
-/// The settings a phase without optional values gives each flag (`None`: left as it was), so
-/// its one successor of a state can be compared with a variant without cloning a state per edge.
-struct Definite<'p>(Vec<Option<&'p Setting>>);
-
-impl<'p> Definite<'p> {
-    /// `None` when the phase has optional values (several successors).
-    fn of(phase: &'p Phase, flags: usize) -> Option<Self> {
-        if phase.assignments.iter().any(|a| a.optional.is_some()) {
-            return None;
-        }
-        let mut settings = vec![None; flags];
-        // Later assignments win, as in `Phase::successors_of`.
-        for a in &phase.assignments {
-            settings[a.flag.0] = Some(&a.setting);
-        }
-        Some(Definite(settings))
-    }
-
-    /// Whether the phase turns `previous` into `target`.
-    fn leads(&self, previous: &FlagState, target: &FlagState) -> bool {
-        self.0
-            .iter()
-            .zip(previous.iter().zip(target.iter()))
-            .all(|(set, (before, after))| {
-                let expected = set.unwrap_or(before);
-                // States share the settings of flags a phase leaves alone: same address, same
-                // setting, without comparing the values.
-                std::ptr::eq(expected, after) || expected == after
-            })
-    }
-}
-
 impl StateGraph {
     pub fn build(plan: &Plan) -> StateGraph {
         let mut graph = DiGraph::new();
@@ -90,34 +58,23 @@ impl StateGraph {
             .collect();
         let done = graph.add_node(Node::Done);
 
-        // Advance edges: from each state of the phase before to the variants it leads to.
-        let mut previous: Vec<(NodeIndex, &FlagState)> = vec![(start, &plan.initial)];
+        // Advance edges: from each state of the phase before to the variants it leads to, as
+        // the resolver enumerated them.
         for (p, phase) in plan.phases.iter().enumerate() {
-            let definite = Definite::of(phase, plan.flags.len());
-            for &(from, state) in &previous {
-                if let Some(definite) = &definite {
-                    // One successor: compare it with each variant without building it.
-                    for (v, variant) in phase.variants.iter().enumerate() {
-                        if definite.leads(state, &variant.state) {
-                            graph.update_edge(from, phase_nodes[p][v], EdgeKind::Advance);
-                            break;
-                        }
-                    }
-                    continue;
-                }
-                for successor in phase.successors_of(state) {
-                    if let Some(v) = phase.variants.iter().position(|v| v.state == successor) {
-                        graph.update_edge(from, phase_nodes[p][v], EdgeKind::Advance);
-                    }
+            let before: &[NodeIndex] = match p.checked_sub(1) {
+                Some(b) => &phase_nodes[b],
+                None => std::slice::from_ref(&start),
+            };
+            for (v, variant) in phase.variants.iter().enumerate() {
+                for &from in &variant.from {
+                    graph.update_edge(before[from], phase_nodes[p][v], EdgeKind::Advance);
                 }
             }
-            previous = phase_nodes[p]
-                .iter()
-                .copied()
-                .zip(phase.variants.iter().map(|v| &v.state))
-                .collect();
         }
-        for &(from, _) in &previous {
+        let last = phase_nodes
+            .last()
+            .map_or(std::slice::from_ref(&start), Vec::as_slice);
+        for &from in last {
             graph.add_edge(from, done, EdgeKind::Advance);
         }
 

@@ -2,8 +2,6 @@
 //! every phase's effective flag state computed. Nothing downstream (analysis, simulate, emit,
 //! diff) sees an unchecked plan: [`Plan`] can only be built by [`super::resolve`].
 
-use std::sync::Arc;
-
 use super::formula::Formula;
 use super::time::{Date, Minutes, Moment, PhaseDuration};
 use super::value::{Bucketing, FlagState, FlagType, Setting, Value};
@@ -246,6 +244,10 @@ pub struct Variant {
     pub state: FlagState,
     /// The optional values left out, as (phase, flag), where no later phase set the flag again.
     pub skipped: Vec<(PhaseId, FlagId)>,
+    /// The variants of the phase before (for the first phase, `0`: the start state) that this
+    /// phase turns into this one, ascending. The resolver enumerates each phase's combinations
+    /// once, here; the state graph's advance edges are these.
+    pub from: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -329,19 +331,30 @@ pub enum RollbackTarget {
     Phase(PhaseId),
 }
 
-/// What a phase does when a gate fails.
+/// What a phase does when a gate fails. `Target` is where a rollback goes: a
+/// [`RollbackTarget`] in a resolved plan; the resolver also uses it with a target still
+/// relative to the phase (`previous`) for the plan-wide policy that every phase inherits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FailurePolicy {
+pub enum FailurePolicy<Target = RollbackTarget> {
     /// `on_fail extend D`: extend as often as needed.
     Extend { by: Minutes },
     /// `on_fail extend D max N then rollback T`.
-    ExtendThenRollback {
-        by: Minutes,
-        max: u32,
-        to: RollbackTarget,
-    },
+    ExtendThenRollback { by: Minutes, max: u32, to: Target },
     /// `on_fail rollback T`.
-    Rollback { to: RollbackTarget },
+    Rollback { to: Target },
+}
+
+impl<Target> FailurePolicy<Target> {
+    /// The same policy with its rollback target, if any, mapped.
+    pub fn map_target<T>(self, f: impl FnOnce(Target) -> T) -> FailurePolicy<T> {
+        match self {
+            FailurePolicy::Extend { by } => FailurePolicy::Extend { by },
+            FailurePolicy::ExtendThenRollback { by, max, to } => {
+                FailurePolicy::ExtendThenRollback { by, max, to: f(to) }
+            }
+            FailurePolicy::Rollback { to } => FailurePolicy::Rollback { to: f(to) },
+        }
+    }
 }
 
 impl FailurePolicy {
@@ -366,36 +379,6 @@ pub enum InconclusiveAction {
 }
 
 impl Phase {
-    /// The states this phase produces from one state of the phase before: its definite values
-    /// applied, then each combination of its optional values, all applied first.
-    pub fn successors_of(&self, previous: &FlagState) -> Vec<FlagState> {
-        let mut base = previous.clone();
-        for a in self.assignments.iter().filter(|a| a.optional.is_none()) {
-            base.set(a.flag, a.setting.clone());
-        }
-        // One shared copy of each optional setting for all the successors.
-        let optional: Vec<(FlagId, Arc<Setting>)> = self
-            .assignments
-            .iter()
-            .filter(|a| a.optional.is_some())
-            .map(|a| (a.flag, Arc::new(a.setting.clone())))
-            .collect();
-        let full = (1usize << optional.len()) - 1;
-        let mut out: Vec<FlagState> = Vec::new();
-        for mask in (0..=full).rev() {
-            let mut state = base.clone();
-            for (bit, (flag, setting)) in optional.iter().enumerate() {
-                if mask & (1 << bit) != 0 {
-                    state.set_shared(*flag, Arc::clone(setting));
-                }
-            }
-            if !out.contains(&state) {
-                out.push(state);
-            }
-        }
-        out
-    }
-
     /// The `set` statement of this phase for a flag, if it has one.
     pub fn assignment_of(&self, flag: FlagId) -> Option<&Assignment> {
         self.assignments.iter().find(|a| a.flag == flag)

@@ -2,13 +2,10 @@
 //! and inconclusive actions, one gate per metric in a phase, and an `on_fail` written after a
 //! gate (which is the phase's policy, not the gate's).
 
-use std::collections::HashMap;
-
 use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
 use crate::model::time::Minutes;
-use crate::source::Span;
 use crate::syntax::ast::{self, Unit};
 
 impl Resolver<'_> {
@@ -46,31 +43,6 @@ impl Resolver<'_> {
             .related(gate.span, "this gate has no policy of its own")
             .help("put `on_fail` on a line of its own in the phase; a policy applies to every gate of its phase"),
         );
-    }
-
-    /// A named gate declared twice is renamed; a metric gate has no name of its own, so two on
-    /// one metric are merged instead.
-    pub(super) fn check_unique_gate<'a>(
-        &mut self,
-        gate: &ast::Gate<'a>,
-        seen: &mut HashMap<&'a str, Span>,
-    ) -> bool {
-        match (seen.get(gate.id.node), &gate.threshold) {
-            (Some(&first), Some(_)) => {
-                self.report(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        format!("metric `{}` is gated twice in one phase", gate.id.node),
-                        gate.id.span,
-                        "gated again here",
-                    )
-                    .related(first, "first gate on this metric")
-                    .help("a phase checks each metric once: keep the gate with the threshold you mean and delete the other"),
-                );
-                false
-            }
-            _ => self.check_unique("gate", gate.id, seen),
-        }
     }
 
     pub(super) fn gate(

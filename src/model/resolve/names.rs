@@ -2,9 +2,8 @@
 //! resolve), checking a literal against the type of the flag or attribute it is given to, and
 //! resolving invariant formulas. Used by the rest of the resolver.
 
-use std::collections::HashMap;
-
 use super::Resolver;
+use super::unique::Seen;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::formula::Formula;
 use crate::model::plan::{AttributeId, FlagId, MetricId};
@@ -19,7 +18,7 @@ impl Resolver<'_> {
             ast::TypeExpr::Int => FlagType::Int,
             ast::TypeExpr::String => FlagType::String,
             ast::TypeExpr::Enum(variants) => {
-                let mut seen = HashMap::new();
+                let mut seen = Seen::default();
                 for v in variants {
                     self.check_unique("enum variant", *v, &mut seen);
                 }

@@ -4,6 +4,7 @@
 //! must be an attribute whose value names one unit (a string or an int).
 
 use super::Resolver;
+use super::unique::Seen;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::plan::{AttributeId, Cohort, CohortId, FlagId};
 use crate::model::value::{Bucketing, FlagType, Percent, Rollout};
@@ -13,7 +14,7 @@ impl Resolver<'_> {
     /// Resolves every `cohort` declaration. Runs after the attributes are known, which a plan
     /// may declare after the cohorts that use them.
     pub(super) fn cohorts(&mut self, file: &ast::File<'_>) {
-        let mut seen = std::collections::HashMap::new();
+        let mut seen = Seen::default();
         for item in &file.items {
             let Item::Cohort(decl) = item else { continue };
             if !self.check_unique("cohort", decl.name, &mut seen) {
