@@ -35,19 +35,30 @@ impl Context {
     }
 }
 
-/// At most this many context classes are enumerated per call; past it the attributes left are
-/// not varied. Int attributes compared with `<`, `<=`, `>`, `>=` multiply the classes, so the
-/// bound is well above what real plans reach; `analysis::units` bounds the classes of units
-/// built on these.
-const MAX_CONTEXTS: usize = 4096;
+/// At most this many context classes are enumerated per call; past it the call says so
+/// ([`TooManyContexts`]) rather than check some of them. Int attributes compared with `<`,
+/// `<=`, `>`, `>=` multiply the classes, so the bound is well above what real plans reach;
+/// `analysis::units` bounds the classes of units built on these.
+pub const MAX_CONTEXTS: usize = 4096;
+
+/// The conditions split the contexts into more than [`MAX_CONTEXTS`] classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooManyContexts {
+    /// Each attribute the conditions test, with the classes it splits the contexts into (each
+    /// value named, plus "any other"), in attribute order.
+    pub attributes: Vec<(AttributeId, usize)>,
+    /// Their product; `None` past `usize`.
+    pub classes: Option<usize>,
+}
 
 /// The context classes that matter for `flags` in `states`: one class when none of these flags
 /// is scoped. Every combination of the attributes' values (absent included) is a class, so a
 /// class reads as the attribute tests that all hold in it (`simulate`'s exposure relies on it).
+/// More than [`MAX_CONTEXTS`] classes is an error, never a part of them.
 pub fn classes<'s>(
     flags: &[FlagId],
     states: impl IntoIterator<Item = &'s FlagState>,
-) -> Vec<Context> {
+) -> Result<Vec<Context>, TooManyContexts> {
     let states: Vec<&FlagState> = states.into_iter().collect();
     let mut values: BTreeMap<AttributeId, Vec<Value>> = BTreeMap::new();
     let mut ordered: Vec<AttributeId> = Vec::new();
@@ -75,6 +86,15 @@ pub fn classes<'s>(
             *named = representatives(named);
         }
     }
+    let count = values
+        .values()
+        .try_fold(1usize, |n, v| n.checked_mul(v.len() + 1));
+    if count.is_none_or(|n| n > MAX_CONTEXTS) {
+        return Err(TooManyContexts {
+            attributes: values.iter().map(|(a, v)| (*a, v.len() + 1)).collect(),
+            classes: count,
+        });
+    }
     let mut classes = vec![Context::default()];
     for (attribute, attribute_values) in values {
         let mut next = Vec::with_capacity(classes.len() * (attribute_values.len() + 1));
@@ -87,12 +107,8 @@ pub fn classes<'s>(
             }
         }
         classes = next;
-        if classes.len() > MAX_CONTEXTS {
-            classes.truncate(MAX_CONTEXTS);
-            break;
-        }
     }
-    classes
+    Ok(classes)
 }
 
 /// Integer values that give every comparison with the `named` constants each outcome it can
@@ -175,13 +191,44 @@ mod tests {
             rules,
             default: Value::Int(0),
         }]);
-        let found = classes(&[FlagId(0)], [&state]);
+        let found = classes(&[FlagId(0)], [&state]).expect("1728 classes are within the bound");
         assert_eq!(found.len(), 1728);
         let ones = found
             .iter()
             .filter(|c| state.get(FlagId(0)).value_for(&|a| c.get(a), &|_| 0) == Value::Int(1))
             .count();
         assert_eq!(ones, 1);
+    }
+
+    /// 13 attributes, each named once: 8192 classes, past the bound. The check once kept the
+    /// first 4096 and passed an invariant broken only where every attribute is named.
+    #[test]
+    fn past_the_bound_the_classes_are_refused_not_cut() {
+        let condition = Condition::All(
+            (0..13)
+                .map(|a| Condition::Test {
+                    attribute: AttributeId(a),
+                    test: ConditionTest::Compare {
+                        op: CmpOp::Eq,
+                        value: Value::Int(1),
+                    },
+                })
+                .collect(),
+        );
+        let state = FlagState::new([Setting::Scoped {
+            rules: vec![ScopedRule {
+                condition: Some(condition),
+                value: Value::Int(1),
+                rollout: None,
+            }],
+            default: Value::Int(0),
+        }]);
+        let refused = classes(&[FlagId(0)], [&state]).expect_err("8192 classes");
+        assert_eq!(refused.classes, Some(8192));
+        assert_eq!(
+            refused.attributes,
+            (0..13).map(|a| (AttributeId(a), 2)).collect::<Vec<_>>()
+        );
     }
 
     fn ints(values: &[i64]) -> Vec<Value> {

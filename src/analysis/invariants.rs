@@ -8,12 +8,12 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::context::{Context, classes};
+use super::context::{Context, MAX_CONTEXTS, classes};
 use super::graph::{EdgeKind, Node, StateGraph};
 use super::units::{MAX_BUCKETINGS, MAX_CLASSES, Share, TooManyClasses, UnitClass};
 use super::units::{failing_class, unit_classes};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{AttributeId, FlagId, FlagState, Invariant, Plan, Setting, Value};
+use crate::model::{AttributeId, FlagId, FlagState, Invariant, PhaseId, Plan, Setting, Value};
 
 /// For each flag, the invariants that read it.
 pub(crate) fn invariants_by_flag(plan: &Plan) -> Vec<Vec<usize>> {
@@ -63,7 +63,7 @@ pub(super) fn check(
                 Ok(units) => failing_class(&inv.formula, state, &units),
                 Err(too_many) => {
                     if reported.insert((i, phase)) {
-                        out.push(too_many_classes(plan, sg, node, inv, too_many));
+                        out.push(too_many_classes(plan, sg, node, inv, &too_many));
                     }
                     continue;
                 }
@@ -84,28 +84,10 @@ fn too_many_classes(
     sg: &StateGraph,
     node: NodeIndex,
     inv: &Invariant,
-    too_many: TooManyClasses,
+    too_many: &TooManyClasses,
 ) -> Diagnostic {
-    let span = match sg.graph[node] {
-        Node::Phase { phase, .. } => plan.phase(phase).span,
-        _ => inv.span,
-    };
-    Diagnostic::new(
-        Code::TooManyClasses,
-        format!(
-            "invariant `{}` cannot be checked in {}: its flags split the units into {} classes over {} bucketings",
-            inv.name,
-            sg.describe(plan, node),
-            if too_many.classes == usize::MAX { "too many".to_owned() } else { too_many.classes.to_string() },
-            too_many.bucketings,
-        ),
-        span,
-        "here",
-    )
-    .related(inv.formula_span, "the invariant")
-    .help(format!(
-        "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
-    ))
+    let where_ = format!("in {}", sg.describe(plan, node));
+    cannot_check(plan, sg, node, inv, &where_, too_many)
 }
 
 /// Too many classes of units to judge a transition on an invariant, where neither end alone
@@ -113,30 +95,98 @@ fn too_many_classes(
 pub(super) fn too_many_classes_in_transition(
     plan: &Plan,
     sg: &StateGraph,
-    from: NodeIndex,
-    to: NodeIndex,
+    (from, to): (NodeIndex, NodeIndex),
     invariant: usize,
+    too_many: &TooManyClasses,
 ) -> Diagnostic {
-    let inv = &plan.invariants[invariant];
-    let span = match sg.graph[to] {
-        Node::Phase { phase, .. } => plan.phase(phase).span,
-        _ => inv.span,
+    let where_ = format!(
+        "between {} and {}",
+        sg.describe(plan, from),
+        sg.describe(plan, to)
+    );
+    cannot_check(plan, sg, to, &plan.invariants[invariant], &where_, too_many)
+}
+
+/// At most this many attribute declarations are pointed at when conditions split the contexts
+/// into too many classes: the ones that split them most.
+const ATTRIBUTES_SHOWN: usize = 3;
+
+/// `invariant … cannot be checked {where_}`, pointing at `node`'s phase, or at the `set` whose
+/// conditions split the contexts and the attributes they split them by.
+fn cannot_check(
+    plan: &Plan,
+    sg: &StateGraph,
+    node: NodeIndex,
+    inv: &Invariant,
+    where_: &str,
+    too_many: &TooManyClasses,
+) -> Diagnostic {
+    let phase = match sg.graph[node] {
+        Node::Phase { phase, .. } => Some(phase),
+        _ => None,
     };
-    Diagnostic::new(
-        Code::TooManyClasses,
-        format!(
-            "invariant `{}` cannot be checked between {} and {}: the shares of both ends split the units into too many classes",
-            inv.name,
-            sg.describe(plan, from),
-            sg.describe(plan, to),
-        ),
-        span,
-        "here",
-    )
-    .related(inv.formula_span, "the invariant")
-    .help(format!(
-        "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
-    ))
+    let here = phase.map_or(inv.span, |p| plan.phase(p).span);
+    let count = |n: Option<usize>| n.map_or_else(|| "too many".to_owned(), |n| n.to_string());
+    match too_many {
+        TooManyClasses::Units {
+            bucketings,
+            classes,
+        } => Diagnostic::new(
+            Code::TooManyClasses,
+            format!(
+                "invariant `{}` cannot be checked {where_}: its flags split the units into {} classes over {bucketings} bucketings",
+                inv.name,
+                count(Some(*classes).filter(|&n| n != usize::MAX)),
+            ),
+            here,
+            "here",
+        )
+        .related(inv.formula_span, "the invariant")
+        .help(format!(
+            "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
+        )),
+        TooManyClasses::Contexts(contexts) => {
+            let message = format!(
+                "invariant `{}` cannot be checked {where_}: its flags' conditions split the contexts into {} classes over {} attributes",
+                inv.name,
+                count(contexts.classes),
+                contexts.attributes.len(),
+            );
+            let mut diagnostic = match phase.and_then(|p| scoped_set(plan, inv, p)) {
+                Some(set) => Diagnostic::new(
+                    Code::TooManyClasses,
+                    message,
+                    set,
+                    "these conditions split the contexts",
+                ),
+                None => Diagnostic::new(Code::TooManyClasses, message, here, "here"),
+            }
+            .related(inv.formula_span, "the invariant");
+            let mut attributes = contexts.attributes.clone();
+            attributes.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), a));
+            for (attribute, n) in attributes.into_iter().take(ATTRIBUTES_SHOWN) {
+                let a = plan.attribute(attribute);
+                diagnostic = diagnostic.related(
+                    a.span,
+                    format!("`{}` splits them into {n} classes", a.name),
+                );
+            }
+            diagnostic.help(format!(
+                "test fewer attributes, or fewer values of each, in the conditions of the invariant's flags, or split the plan so that fewer scoped values meet in one invariant: the check splits contexts into at most {MAX_CONTEXTS} classes"
+            ))
+        }
+    }
+}
+
+/// The `set` that last gave one of the invariant's flags a scoped value, at or before `phase`.
+fn scoped_set(plan: &Plan, inv: &Invariant, phase: PhaseId) -> Option<crate::source::Span> {
+    plan.phases[..=phase.0].iter().rev().find_map(|p| {
+        inv.flags
+            .iter()
+            .filter_map(|f| p.assignment_of(*f))
+            .find(|a| matches!(a.setting, Setting::Scoped { .. }))
+            .map(|a| a.span)
+    })
 }
 
 fn violation(
@@ -151,7 +201,9 @@ fn violation(
     let values =
         describe_values(plan, &inv.flags, state, context) + &context.bucket_qualifier(plan);
     let where_ = sg.describe(plan, node);
-    let when = match describe_class(plan, &context.context, &classes(&inv.flags, [state])) {
+    // The same classes `unit_classes` enumerated for this state, so within the bound.
+    let all = classes(&inv.flags, [state]).unwrap_or_default();
+    let when = match describe_class(plan, &context.context, &all) {
         Some(text) => format!(" when {text}"),
         None => String::new(),
     };

@@ -85,16 +85,20 @@ pub fn analyse(plan: &Plan) -> Analysis {
         {
             let inv = &plan.invariants[*invariant];
             let too_many_classes =
-                ordering::judged_classes(&inv.formula, &inv.flags, from_state, to_state).is_err();
+                ordering::judged_classes(&inv.formula, &inv.flags, from_state, to_state).err();
             let said = |d: &Diagnostic| {
                 d.code == Code::TooManyClasses && d.message.contains(&format!("`{}`", inv.name))
             };
-            if too_many_classes {
+            if let Some(too_many) = too_many_classes {
                 // Not a search that ran out: the units could not be split into classes to
                 // judge it, which the states' own check says once per invariant.
                 if !diagnostics.iter().any(said) {
                     diagnostics.push(invariants::too_many_classes_in_transition(
-                        plan, &sg, from, to, *invariant,
+                        plan,
+                        &sg,
+                        (from, to),
+                        *invariant,
+                        &too_many,
                     ));
                 }
             } else if reported_unproven.insert((kind, phase_of(from), phase_of(to))) {
@@ -644,6 +648,47 @@ phase two "Two" {
         assert!(analysis.diagnostics.iter().all(|d| !d.is_error()));
         assert_eq!(analysis.safe_transitions(), analysis.transitions.len());
         assert!(analysis.transitions.len() > 64);
+    }
+
+    /// Each end's conditions split the contexts into 128 classes, both together into 16,384:
+    /// the transition cannot be judged, and says so rather than judge 4,096 of them.
+    #[test]
+    fn a_transition_past_the_bound_on_contexts_is_reported() {
+        use std::fmt::Write as _;
+        let mut text = String::from("plan wide {}\n");
+        for a in 0..14 {
+            let _ = writeln!(text, "attribute a{a:02}: string");
+        }
+        text.push_str("flag f: bool = false\ninvariant not_everywhere: !f || f\n");
+        for (phase, attributes) in [("one", 0..7), ("two", 7..14)] {
+            let condition: Vec<String> = attributes.map(|a| format!("a{a:02} == \"x\"")).collect();
+            let _ = writeln!(
+                text,
+                "phase {phase} \"P\" {{\n  duration 1w\n  set f = true when {} else false\n}}",
+                condition.join(" && ")
+            );
+        }
+        let (sources, plan) = resolved(&text);
+        let analysis = analyse(&plan);
+        let found: Vec<&Diagnostic> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        let [d] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert_eq!(d.code, Code::TooManyClasses);
+        assert_eq!(
+            d.message,
+            "invariant `not_everywhere` cannot be checked between phase `one` and phase `two`: \
+             its flags' conditions split the contexts into 16384 classes over 14 attributes"
+        );
+        assert!(underlined(&sources, d.primary.span).starts_with("set f = true when a07"));
+        assert_eq!(d.primary.text, "these conditions split the contexts");
+        assert_eq!(underlined(&sources, d.related[1].span), "a00");
+        assert_eq!(d.related[1].text, "`a00` splits them into 2 classes");
+        assert!(d.help.contains("at most 4096 classes"));
     }
 
     #[test]

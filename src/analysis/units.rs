@@ -9,12 +9,13 @@
 //! One cohort is one bucketing, so its flags' shares nest; each `by` flag is a bucketing of
 //! its own, independent of every other, so the classes multiply. They are bounded:
 //! [`MAX_CLASSES`] per check, and [`MAX_BUCKETINGS`] bucketings, which keeps every share an
-//! exact fraction in a `u128`.
+//! exact fraction in a `u128`, on top of the bound on context classes. Past a bound the check
+//! gets [`TooManyClasses`], never a part of the classes.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::context::{Context, classes};
+use super::context::{Context, TooManyContexts, classes};
 use crate::model::{AttributeId, Bucketing, FlagId, FlagState, Formula, Percent, Plan, Value};
 
 /// The most unit classes one check enumerates: an invariant over flags rolled out with many
@@ -185,11 +186,15 @@ fn bucket_range(low: u32, high: u32) -> String {
     }
 }
 
-/// The classes are more than [`MAX_CLASSES`], or the bucketings more than [`MAX_BUCKETINGS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooManyClasses {
-    pub bucketings: usize,
-    pub classes: usize,
+/// Too many classes to check every one: said, never a part of them checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TooManyClasses {
+    /// The conditions split the contexts into more than [`super::context::MAX_CONTEXTS`]
+    /// classes.
+    Contexts(TooManyContexts),
+    /// The classes of units are more than [`MAX_CLASSES`], or the bucketings more than
+    /// [`MAX_BUCKETINGS`].
+    Units { bucketings: usize, classes: usize },
 }
 
 /// The unit classes that decide every unit's values of `flags` in `states`: one per context
@@ -198,7 +203,7 @@ pub fn unit_classes<'s>(
     flags: &[FlagId],
     states: impl IntoIterator<Item = &'s FlagState> + Clone,
 ) -> Result<Vec<UnitClass>, TooManyClasses> {
-    let contexts = classes(flags, states.clone());
+    let contexts = classes(flags, states.clone()).map_err(TooManyClasses::Contexts)?;
     let mut cuts: BTreeMap<Bucketing, Vec<u32>> = BTreeMap::new();
     for state in states {
         for &flag in flags {
@@ -224,7 +229,7 @@ pub fn unit_classes<'s>(
     match count {
         Some(n) if n <= MAX_CLASSES && intervals.len() <= MAX_BUCKETINGS => {}
         _ => {
-            return Err(TooManyClasses {
+            return Err(TooManyClasses::Units {
                 bucketings: intervals.len(),
                 classes: count.unwrap_or(usize::MAX),
             });

@@ -107,7 +107,7 @@ catalogue! {
     UnsafeTransition = ("unsafe_transition", Error),
     /// Returned when the search for a one-flag-at-a-time order of a transition runs out of its budget without finding an order or proving that none exists.
     TransitionUnproven = ("transition_unproven", Error),
-    /// Returned when an invariant reads flags rolled out in more bucketings, or with more distinct shares, than the check splits the units into classes for.
+    /// Returned when an invariant reads flags rolled out in more bucketings, or with more distinct shares, than the check splits the units into classes for, or flags whose conditions split the contexts into more classes than it checks.
     TooManyClasses = ("too_many_classes", Error),
     /// Returned when a rollback target is not earlier in the plan than the phase that rolls back.
     RollbackNotEarlier = ("rollback_not_earlier", Error),

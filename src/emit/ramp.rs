@@ -2,7 +2,8 @@
 //! share of units between the same two values, in the same bucketing, one way in every context
 //! class, is a ramp: "Ramp `payments.v2` from 1% to 5% of `early`", "Ramp down …" for a
 //! decrease, ", bucketed by `user.id`" for a flag's own bucketing. Any other change is "Set
-//! `f` to `…`". Both end with the setting as a plan writes it, which is what the operator sets.
+//! `f` to `…`", and so is one whose conditions split the contexts into more classes than
+//! [`crate::analysis::context::MAX_CONTEXTS`]. Both end with the setting as a plan writes it, which is what the operator sets.
 
 use crate::analysis::context::classes;
 use crate::model::{Bucketing, FlagId, FlagState, Percent, Plan, Setting, Value};
@@ -116,7 +117,8 @@ fn ramp(flag: FlagId, from: &FlagState, to: &FlagState) -> Option<Ramp> {
     let (a, b) = (from.get(flag), to.get(flag));
     let mut per_context = Vec::new();
     let mut kind: Option<(Value, Value, Bucketing)> = None;
-    for context in classes(&[flag], [from, to]) {
+    // Past the bound on context classes, not a ramp: "Set" names the whole setting.
+    for context in classes(&[flag], [from, to]).ok()? {
         let attribute = |id| context.get(id);
         let shares = match step(&position(a, &attribute), &position(b, &attribute))? {
             Change::Unchanged => None,
@@ -323,6 +325,30 @@ mod tests {
             words(&p, 3, "a"),
             "Ramp down `a` from 25% to 0% of `early` when `region == eu`, \
              and from 10% to 0% of `early` elsewhere (`false`)"
+        );
+    }
+
+    /// 13 attributes tested once each: more context classes than are enumerated, so the
+    /// change is not judged a ramp on some of them; "Set" names the whole setting.
+    #[test]
+    fn a_change_past_the_bound_on_contexts_is_set() {
+        let mut text = String::new();
+        let mut tests = Vec::new();
+        for i in 0..13 {
+            let _ = writeln!(text, "attribute x{i:02}: string");
+            tests.push(format!("x{i:02} == \"y\""));
+        }
+        let when = tests.join(" && ");
+        text.push_str(&phases(&[
+            "a = true for 1% of early else false",
+            &format!("a = true when {when} for 1% of early, true for 5% of early else false"),
+        ]));
+        let p = plan(&text);
+        assert_eq!(
+            words(&p, 1, "a"),
+            format!(
+                "Set `a` to `true when {when} for 1% of early, true for 5% of early else false`"
+            )
         );
     }
 

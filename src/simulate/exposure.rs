@@ -8,7 +8,7 @@
 
 use std::cmp::Reverse;
 
-use crate::analysis::context::{Context, classes};
+use crate::analysis::context::{Context, MAX_CONTEXTS, classes};
 use crate::model::{AttributeId, FlagId, FlagState, Percent, Plan, Value};
 
 /// Attribute tests that all hold in a class of contexts: `region in [eu, us]`. Empty for the
@@ -19,18 +19,28 @@ pub type When = Vec<(AttributeId, Vec<Value>)>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
     /// Most specific class first; the first class whose tests hold for a context is its class.
-    /// Never empty: the last class has no tests and takes every other context.
+    /// Never empty unless `unsplit`: the last class has no tests and takes every other
+    /// context.
     pub classes: Vec<(When, u32)>,
+    /// The flag's conditions split the contexts into more classes than
+    /// [`crate::analysis::context::MAX_CONTEXTS`]: its exposure is not computed, and says so,
+    /// rather than computed for some of the contexts.
+    pub unsplit: bool,
 }
 
 impl Exposure {
     /// No unit is on a new value, in any context.
     pub fn is_zero(&self) -> bool {
-        self.classes.iter().all(|&(_, t)| t == 0)
+        !self.unsplit && self.classes.iter().all(|&(_, t)| t == 0)
     }
 
     /// `5%`, or `25% when region == eu, 5% elsewhere`.
     pub fn text(&self, plan: &Plan) -> String {
+        if self.unsplit {
+            return format!(
+                "not computed: its conditions split the contexts into more than {MAX_CONTEXTS} classes"
+            );
+        }
         let parts: Vec<String> = self
             .classes
             .iter()
@@ -52,7 +62,13 @@ impl Exposure {
 pub fn exposure(plan: &Plan, state: &FlagState, flag: FlagId) -> Exposure {
     let declared = &plan.flag(flag).initial;
     let setting = state.get(flag);
-    let per_context = classes(&[flag], [state])
+    let Ok(contexts) = classes(&[flag], [state]) else {
+        return Exposure {
+            classes: Vec::new(),
+            unsplit: true,
+        };
+    };
+    let per_context = contexts
         .into_iter()
         .map(|context| {
             let exposed: u32 = setting
@@ -66,6 +82,7 @@ pub fn exposure(plan: &Plan, state: &FlagState, flag: FlagId) -> Exposure {
         .collect();
     Exposure {
         classes: summarise(per_context),
+        unsplit: false,
     }
 }
 
@@ -276,6 +293,32 @@ mod tests {
         let zero = exposure(&p, &p.phase(PhaseId(0)).planned, mode);
         assert!(zero.is_zero());
         assert_eq!(zero.text(&p), "0%");
+    }
+
+    /// 13 attributes tested once each: 8192 classes, past the bound. The exposure says it is
+    /// not computed, rather than give the share of the first 4096 classes.
+    #[test]
+    fn past_the_bound_on_contexts_the_exposure_says_it_is_not_computed() {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        let mut tests = Vec::new();
+        for i in 0..13 {
+            let _ = writeln!(text, "attribute x{i:02}: string");
+            tests.push(format!("x{i:02} == \"y\""));
+        }
+        let _ = write!(
+            text,
+            "phase one \"\" {{\n duration 1d\n set a = true when {} for 5% of early else false\n}}\n",
+            tests.join(" && ")
+        );
+        let p = plan(&text);
+        let e = exposure(&p, &p.phase(PhaseId(0)).planned, FlagId(0));
+        assert!(e.unsplit);
+        assert!(!e.is_zero());
+        assert_eq!(
+            e.text(&p),
+            "not computed: its conditions split the contexts into more than 4096 classes"
+        );
     }
 
     #[test]
