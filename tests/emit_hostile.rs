@@ -4,9 +4,8 @@
 //! back to exactly the plan's flags.
 
 mod emit_common;
-mod emit_readback;
 
-use emit_common::{compile_text, input, state_json};
+use emit_common::{compile_text, emit_readback, input, state_json};
 use proptest::prelude::*;
 use rollplan::emit::{self, Target};
 use rollplan::model::PhaseId;

@@ -6,9 +6,15 @@
 use std::path::{Path, PathBuf};
 
 use rollplan::emit::Input;
-use rollplan::model::{Bucketing, Condition, ConditionTest, Date, Moment, Plan, Setting};
+use rollplan::model::{Date, Moment, Plan};
 use rollplan::source::SourceMap;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
+
+/// Each emitted file read back (the `emit` fuzz target includes it on its own); its
+/// `setting_json` is the one copy of the contract's form of a setting.
+#[path = "../emit_readback/mod.rs"]
+pub(crate) mod emit_readback;
+use emit_readback::setting_json;
 
 pub(crate) const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -57,69 +63,6 @@ pub(crate) fn all_plans() -> Vec<String> {
         .iter()
         .map(|p| p.strip_prefix(ROOT).unwrap().to_string_lossy().into_owned())
         .collect()
-}
-
-/// The contract's form of a setting, written from the model's types.
-pub(crate) fn setting_json(plan: &Plan, s: &Setting) -> Json {
-    match s {
-        Setting::Fixed(v) => v.to_json(),
-        Setting::Scoped { rules, default } => json!({
-            "default": default.to_json(),
-            "rules": rules.iter().map(|r| {
-                let mut rule = serde_json::Map::new();
-                if let Some(condition) = &r.condition {
-                    rule.insert("when".to_owned(), when_json(plan, condition));
-                }
-                rule.insert("value".to_owned(), r.value.to_json());
-                if let Some(rollout) = &r.rollout {
-                    let thousandths = rollout.percent.thousandths();
-                    let percent = if thousandths % 1000 == 0 {
-                        json!(thousandths / 1000)
-                    } else {
-                        json!(f64::from(thousandths) / 1000.0)
-                    };
-                    let bucketing = match rollout.bucketing {
-                        Bucketing::Cohort(c) => json!({
-                            "attribute": plan.attribute(plan.cohort(c).attribute).name,
-                            "cohort": plan.cohort(c).name,
-                        }),
-                        Bucketing::Flag { attribute, .. } => {
-                            json!({"attribute": plan.attribute(attribute).name})
-                        }
-                    };
-                    rule.insert("percent".to_owned(), percent);
-                    rule.insert("bucketing".to_owned(), bucketing);
-                }
-                Json::Object(rule)
-            }).collect::<Vec<_>>(),
-        }),
-    }
-}
-
-/// A condition as the JSON contract writes it, from the model's types.
-fn when_json(plan: &Plan, c: &Condition) -> Json {
-    match c {
-        Condition::Test { attribute, test } => {
-            let attribute = &plan.attribute(*attribute).name;
-            match test {
-                ConditionTest::Compare { op, value } => {
-                    json!({"attribute": attribute, "op": op.symbol(), "value": value.to_json()})
-                }
-                ConditionTest::In(values) => json!({
-                    "attribute": attribute,
-                    "op": "in",
-                    "value": values.iter().map(rollplan::model::Value::to_json).collect::<Vec<_>>(),
-                }),
-            }
-        }
-        Condition::Not(inner) => json!({"not": when_json(plan, inner)}),
-        Condition::All(parts) => {
-            json!({"all": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
-        }
-        Condition::Any(parts) => {
-            json!({"any": parts.iter().map(|p| when_json(plan, p)).collect::<Vec<_>>()})
-        }
-    }
 }
 
 /// A flag state as `{"full.name": setting}`.

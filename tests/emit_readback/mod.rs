@@ -10,8 +10,9 @@ use rollplan::emit::{self, Config, Input, Target};
 use rollplan::model::{Bucketing, Condition, ConditionTest, FlagId, PhaseId, Plan, Setting};
 use serde_json::{Value as Json, json};
 
-/// A setting as the JSON contract writes it, built from the model's types.
-fn setting_json(plan: &Plan, s: &Setting) -> Json {
+/// A setting as the JSON contract writes it, built from the model's types independently of
+/// `src/emit` (`tests/emit_common/mod.rs` uses it too).
+pub(crate) fn setting_json(plan: &Plan, s: &Setting) -> Json {
     match s {
         Setting::Fixed(v) => v.to_json(),
         Setting::Scoped { rules, default } => json!({
@@ -24,16 +25,22 @@ fn setting_json(plan: &Plan, s: &Setting) -> Json {
                 rule.insert("value".to_owned(), r.value.to_json());
                 if let Some(rollout) = &r.rollout {
                     let thousandths = rollout.percent.thousandths();
-                    rule.insert("percent".to_owned(), if thousandths % 1000 == 0 {
+                    let percent = if thousandths % 1000 == 0 {
                         json!(thousandths / 1000)
                     } else {
                         json!(f64::from(thousandths) / 1000.0)
-                    });
-                    let attribute = &plan.attribute(plan.bucketing_attribute(rollout.bucketing)).name;
-                    rule.insert("bucketing".to_owned(), match rollout.bucketing {
-                        Bucketing::Cohort(c) => json!({"attribute": attribute, "cohort": plan.cohort(c).name}),
-                        Bucketing::Flag { .. } => json!({"attribute": attribute}),
-                    });
+                    };
+                    let bucketing = match rollout.bucketing {
+                        Bucketing::Cohort(c) => json!({
+                            "attribute": plan.attribute(plan.cohort(c).attribute).name,
+                            "cohort": plan.cohort(c).name,
+                        }),
+                        Bucketing::Flag { attribute, .. } => {
+                            json!({"attribute": plan.attribute(attribute).name})
+                        }
+                    };
+                    rule.insert("percent".to_owned(), percent);
+                    rule.insert("bucketing".to_owned(), bucketing);
                 }
                 Json::Object(rule)
             }).collect::<Vec<_>>(),
