@@ -17,11 +17,16 @@ use serde_json::json;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn entity() -> rollplan::Compiled {
-    let text = std::fs::read_to_string(Path::new(ROOT).join("plans/entity.roll")).expect("plan");
+/// A plan of the repository, by its path from the root, compiled.
+fn compiled(name: &str) -> rollplan::Compiled {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(name)).expect("plan");
     let mut sources = SourceMap::new();
-    let file = sources.add("plans/entity.roll", text);
+    let file = sources.add(name, text);
     rollplan::compile(&sources, file).expect("compiles")
+}
+
+fn entity() -> rollplan::Compiled {
+    compiled("plans/entity.roll")
 }
 
 /// The shapes a server holding `state` shows.
@@ -180,11 +185,7 @@ fn a_rollout_below_100_percent_or_another_constraint_is_not_a_setting_of_the_pla
 }
 
 fn payments() -> rollplan::Compiled {
-    let name = "plans/examples/payments-canary.roll";
-    let text = std::fs::read_to_string(Path::new(ROOT).join(name)).expect("plan");
-    let mut sources = SourceMap::new();
-    let file = sources.add(name, text);
-    rollplan::compile(&sources, file).expect("compiles")
+    compiled("plans/examples/payments-canary.roll")
 }
 
 /// A phase with shares, read back from the server's `flexibleRollout` strategies, is that
@@ -344,21 +345,25 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A server URL whose port is closed: a run that gets as far as a request fails to connect.
+const CLOSED: &str = "http://127.0.0.1:1";
+
+/// `apply --target unleash --url CLOSED --phase PHASE [more…] PLAN`.
+fn apply<'a>(phase: &'a str, more: &[&'a str], plan: &'a str) -> Vec<&'a str> {
+    let mut args = vec![
+        "apply", "--target", "unleash", "--url", CLOSED, "--phase", phase,
+    ];
+    args.extend_from_slice(more);
+    args.push(plan);
+    args
+}
+
 /// A share Unleash cannot hold stops `apply` as a plan problem (exit 1) before it connects:
 /// the port is closed, and the error is not a connection error.
 #[test]
 fn apply_refuses_a_share_unleash_cannot_hold_before_any_request() {
     let out = rollplan(
-        &[
-            "apply",
-            "--target",
-            "unleash",
-            "--url",
-            "http://127.0.0.1:1",
-            "--phase",
-            "one",
-            "tests/fixtures/emit/half-percent.roll",
-        ],
+        &apply("one", &[], "tests/fixtures/emit/half-percent.roll"),
         Some("secret-token"),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -378,26 +383,17 @@ fn apply_refuses_a_share_unleash_cannot_hold_before_any_request() {
 #[test]
 fn without_a_token_apply_and_status_stop_before_any_request() {
     for args in [
-        &[
-            "apply",
-            "--target",
-            "unleash",
-            "--url",
-            "http://127.0.0.1:1",
-            "--phase",
-            "development",
-            "plans/entity.roll",
-        ][..],
-        &[
+        apply("development", &[], "plans/entity.roll"),
+        vec![
             "status",
             "--target",
             "unleash",
             "--url",
-            "http://127.0.0.1:1",
+            CLOSED,
             "plans/entity.roll",
-        ][..],
+        ],
     ] {
-        let out = rollplan(args, None);
+        let out = rollplan(&args, None);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = stderr(&out);
         assert!(
@@ -414,16 +410,7 @@ fn without_a_token_apply_and_status_stop_before_any_request() {
 #[test]
 fn an_unreachable_server_is_a_clear_error_that_never_shows_the_token() {
     let out = rollplan(
-        &[
-            "apply",
-            "--target",
-            "unleash",
-            "--url",
-            "http://127.0.0.1:1",
-            "--phase",
-            "read_only",
-            "plans/entity.roll",
-        ],
+        &apply("read_only", &[], "plans/entity.roll"),
         Some("*:*.s3cret-token"),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -439,9 +426,9 @@ fn an_unreachable_server_is_a_clear_error_that_never_shows_the_token() {
 
 #[test]
 fn argument_errors_name_what_to_give() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(Vec<&str>, &str); 4] = [
         (
-            &[
+            vec![
                 "apply",
                 "--target",
                 "unleash",
@@ -452,40 +439,24 @@ fn argument_errors_name_what_to_give() {
             "--target unleash needs the server's --url",
         ),
         (
-            &[
-                "apply",
-                "--target",
-                "unleash",
-                "--url",
-                "http://127.0.0.1:1",
-                "--phase",
-                "nope",
-                "plans/entity.roll",
-            ],
+            apply("nope", &[], "plans/entity.roll"),
             "the plan has no phase `nope`",
         ),
         (
-            &[
-                "apply",
-                "--target",
-                "unleash",
-                "--url",
-                "http://127.0.0.1:1",
-                "--phase",
+            apply(
                 "read_only",
-                "--skip-optional",
-                "entity.dual_write_enabled",
+                &["--skip-optional", "entity.dual_write_enabled"],
                 "plans/entity.roll",
-            ],
+            ),
             "phase `read_only` has no optional value for `entity.dual_write_enabled`",
         ),
         (
-            &["status", "plans/entity.roll"],
+            vec!["status", "plans/entity.roll"],
             "status needs where the rollout stands",
         ),
     ];
     for (args, message) in cases {
-        let out = rollplan(args, Some("*:*.t"));
+        let out = rollplan(&args, Some("*:*.t"));
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
