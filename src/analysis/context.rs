@@ -111,6 +111,21 @@ pub fn classes<'s>(
     Ok(classes)
 }
 
+/// For tests past the bound: the declarations of `attributes` string attributes (`attribute
+/// x00: string`, one a line) and a condition testing each once (`x00 == "y" && …`), which splits
+/// the contexts into `2^attributes` classes.
+#[cfg(test)]
+pub(crate) fn wide_condition(attributes: usize) -> (String, String) {
+    use std::fmt::Write as _;
+    let names: Vec<String> = (0..attributes).map(|i| format!("x{i:02}")).collect();
+    let declarations = names.iter().fold(String::new(), |mut out, n| {
+        let _ = writeln!(out, "attribute {n}: string");
+        out
+    });
+    let tests: Vec<String> = names.iter().map(|n| format!("{n} == \"y\"")).collect();
+    (declarations, tests.join(" && "))
+}
+
 /// Integer values that give every comparison with the `named` constants each outcome it can
 /// have: each constant, one value below the least, one above the greatest, and one in each gap
 /// between two constants. Values that are not integers are kept as they are.

@@ -73,15 +73,16 @@ fn step(from: &Position, to: &Position) -> Option<Change> {
     };
     match (from, to) {
         (Position::Whole(a), Position::Whole(b)) => (a == b).then_some(Change::Unchanged),
-        (Position::Whole(x), s) => {
+        // A whole value at one end and a share at the other, either way round.
+        (Position::Whole(x), s) | (s, Position::Whole(x)) => {
             let s = share(s)?;
             let at = whole_in(x, &s)?;
-            Some(Change::Step((s.0, s.1, s.2, at, s.3)))
-        }
-        (s, Position::Whole(x)) => {
-            let s = share(s)?;
-            let at = whole_in(x, &s)?;
-            Some(Change::Step((s.0, s.1, s.2, s.3, at)))
+            let (before, after) = if matches!(from, Position::Whole(_)) {
+                (at, s.3)
+            } else {
+                (s.3, at)
+            };
+            Some(Change::Step((s.0, s.1, s.2, before, after)))
         }
         (a, b) => {
             let (a, b) = (share(a)?, share(b)?);
@@ -332,13 +333,7 @@ mod tests {
     /// change is not judged a ramp on some of them; "Set" names the whole setting.
     #[test]
     fn a_change_past_the_bound_on_contexts_is_set() {
-        let mut text = String::new();
-        let mut tests = Vec::new();
-        for i in 0..13 {
-            let _ = writeln!(text, "attribute x{i:02}: string");
-            tests.push(format!("x{i:02} == \"y\""));
-        }
-        let when = tests.join(" && ");
+        let (mut text, when) = crate::analysis::context::wide_condition(13);
         text.push_str(&phases(&[
             "a = true for 1% of early else false",
             &format!("a = true when {when} for 1% of early, true for 5% of early else false"),

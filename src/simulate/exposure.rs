@@ -299,17 +299,9 @@ mod tests {
     /// not computed, rather than give the share of the first 4096 classes.
     #[test]
     fn past_the_bound_on_contexts_the_exposure_says_it_is_not_computed() {
-        use std::fmt::Write as _;
-        let mut text = String::new();
-        let mut tests = Vec::new();
-        for i in 0..13 {
-            let _ = writeln!(text, "attribute x{i:02}: string");
-            tests.push(format!("x{i:02} == \"y\""));
-        }
-        let _ = write!(
-            text,
-            "phase one \"\" {{\n duration 1d\n set a = true when {} for 5% of early else false\n}}\n",
-            tests.join(" && ")
+        let (attributes, when) = crate::analysis::context::wide_condition(13);
+        let text = format!(
+            "{attributes}phase one \"\" {{\n duration 1d\n set a = true when {when} for 5% of early else false\n}}\n"
         );
         let p = plan(&text);
         let e = exposure(&p, &p.phase(PhaseId(0)).planned, FlagId(0));
