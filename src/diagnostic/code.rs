@@ -55,9 +55,13 @@ catalogue! {
     // ---- names ---------------------------------------------------------------
     /// Returned when the plan has no `plan` header block, or more than one.
     PlanHeader = ("plan_header", Error),
-    /// Returned when a name is declared twice (a flag, attribute, metric, invariant, phase, enum
-    /// variant, gate or plan field), or a statement that may appear once is given twice.
+    /// Returned when a name is declared twice (a flag, attribute, cohort, metric, invariant,
+    /// phase, enum variant or gate), or a phase gates one metric twice.
     DuplicateName = ("duplicate_name", Error),
+    /// Returned when a statement that may appear once in its block is given twice: a field of
+    /// the `plan` block, a plan-wide `on_fail` or `on_inconclusive`, a phase's `duration`,
+    /// `on_fail` or `on_inconclusive`, a gate's `pass` or `inconclusive`.
+    RepeatedStatement = ("repeated_statement", Error),
     /// Returned when a `set` or an invariant names a flag that is not declared.
     UndefinedFlag = ("undefined_flag", Error),
     /// Returned when a gate or `watch` names a metric that is not declared.
@@ -88,9 +92,11 @@ catalogue! {
     /// Returned when a duration is zero or longer than 1000 years, or a range's bounds are out of order.
     InvalidDuration = ("invalid_duration", Error),
     /// Returned when a number is out of its range: a probability outside 0..=1, an extension count
-    /// outside 1..=1000, an int beyond 64 bits, a threshold too large for a number, more optional
-    /// values or configurations in a phase than are checked.
+    /// outside 1..=1000, an int beyond 64 bits, a threshold too large for a number.
     InvalidNumber = ("invalid_number", Error),
+    /// Returned when a phase has more optional values, or more configurations because of them,
+    /// than the check enumerates (6 optional values, 64 configurations).
+    TooManyVariants = ("too_many_variants", Error),
     /// Returned when a share is not from 0.001% to 100% or has more than three decimals.
     InvalidPercent = ("invalid_percent", Error),
     /// Returned when units are bucketed by an attribute that cannot identify a unit (a bool or an enum).

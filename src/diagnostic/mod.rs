@@ -3,10 +3,12 @@
 //! return them together; [`render`] turns them into text for people or JSON for machines.
 
 mod code;
+pub mod problem;
 pub mod render;
 mod usage;
 
 pub use code::{Code, Severity};
+pub use problem::Problem;
 pub use usage::UsageCode;
 
 use crate::source::Span;
@@ -31,7 +33,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
+    /// Only [`problem`] builds diagnostics: every message is worded in the catalogue.
+    pub(crate) fn new(
         code: Code,
         message: impl Into<String>,
         span: Span,

@@ -4,8 +4,8 @@
 //! an id longer than [`MAX_FILE_NAME_ID`] would pass `check` and then fail to be written.
 
 use super::Plan;
-use crate::diagnostic::{Code, Diagnostic};
-use crate::source::Span;
+use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::{Diagnostic, Problem};
 
 /// The longest phase id or plan name, in bytes (ids are ASCII, so also in characters). The
 /// longest name built from one, with its temporary file's prefix and suffix, stays well under
@@ -18,22 +18,13 @@ pub(super) fn too_long(plan: &Plan) -> Vec<Diagnostic> {
     std::iter::once(plan_name)
         .chain(plan.phases.iter().map(|p| (&p.id, p.span, "phase id")))
         .filter(|(name, ..)| name.len() > MAX_FILE_NAME_ID)
-        .map(|(name, span, what)| diagnostic(name, span, what))
+        .map(|(name, span, what)| {
+            ResolveProblem::NameTooLong {
+                what,
+                name: name.clone(),
+                max: MAX_FILE_NAME_ID,
+            }
+            .at(span)
+        })
         .collect()
-}
-
-fn diagnostic(name: &str, span: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::NameTooLong,
-        format!(
-            "{what} `{}…` is {} characters long; file names are built from it, so it may have at most {MAX_FILE_NAME_ID}",
-            &name[..name.len().min(24)],
-            name.len()
-        ),
-        span,
-        "too long for a file name",
-    )
-    .help(format!(
-        "shorten it to {MAX_FILE_NAME_ID} characters or fewer; the title can say the rest"
-    ))
 }

@@ -2,6 +2,7 @@
 //! conditions and shares, each checked against the flag's and the attributes' types.
 
 use super::Resolver;
+use crate::diagnostic::problem::Subject;
 use crate::model::plan::Assignment;
 use crate::model::value::{Condition, ConditionTest, ScopedRule, Setting};
 use crate::syntax::ast;
@@ -10,7 +11,7 @@ impl Resolver<'_> {
     pub(super) fn assignment(&mut self, set: &ast::SetStmt<'_>) -> Option<Assignment> {
         let flag = self.flag(set.flag)?;
         let (ty, declared) = (self.flags[flag.0].ty.clone(), self.flags[flag.0].span);
-        let what = format!("flag `{}`", set.flag.node);
+        let what = Subject::Flag(set.flag.node.to_owned());
         let setting = match &set.value {
             ast::SetValue::Plain(v) => Setting::Fixed(self.literal(v, &ty, &what, declared)?),
             ast::SetValue::Scoped { rules, default } => {
@@ -93,7 +94,7 @@ impl Resolver<'_> {
             self.attributes[attribute.0].ty.clone(),
             self.attributes[attribute.0].span,
         );
-        let what = format!("attribute `{}`", name.node);
+        let what = Subject::Attribute(name.node.to_owned());
         let test = match test {
             ast::ConditionTest::Compare { op, value } => {
                 // An operator that does not fit the type makes any value a cascade.

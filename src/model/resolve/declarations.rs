@@ -3,7 +3,8 @@
 use super::Resolver;
 use super::names::placeholder;
 use super::unique::Seen;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::{NameKind, ResolveProblem, Subject};
 use crate::model::plan::{Attribute, AttributeId, Flag, FlagId, Metric, MetricId, TextItem};
 use crate::syntax::ast::{self, Item};
 
@@ -15,7 +16,7 @@ impl Resolver<'_> {
         for item in &file.items {
             match item {
                 Item::Attribute(decl)
-                    if self.check_unique("attribute", decl.name, &mut seen_attributes) =>
+                    if self.check_unique(NameKind::Attribute, decl.name, &mut seen_attributes) =>
                 {
                     let ty = self.flag_type(&decl.ty);
                     self.attribute_ids.insert(
@@ -29,9 +30,11 @@ impl Resolver<'_> {
                         span: decl.name.span,
                     });
                 }
-                Item::Flag(decl) if self.check_unique("flag", decl.name, &mut seen_flags) => {
+                Item::Flag(decl)
+                    if self.check_unique(NameKind::Flag, decl.name, &mut seen_flags) =>
+                {
                     let ty = self.flag_type(&decl.ty);
-                    let what = format!("flag `{}`", decl.name.node);
+                    let what = Subject::Flag(decl.name.node.to_owned());
                     let initial = self
                         .literal(&decl.initial, &ty, &what, decl.ty.span)
                         .unwrap_or_else(|| placeholder(&ty));
@@ -45,7 +48,9 @@ impl Resolver<'_> {
                         span: decl.name.span,
                     });
                 }
-                Item::Metric(decl) if self.check_unique("metric", decl.name, &mut seen_metrics) => {
+                Item::Metric(decl)
+                    if self.check_unique(NameKind::Metric, decl.name, &mut seen_metrics) =>
+                {
                     self.metric_ids
                         .insert(decl.name.node.to_owned(), MetricId(self.metrics.len()));
                     let query = decl.query.as_ref().map(|q| TextItem {
@@ -56,17 +61,11 @@ impl Resolver<'_> {
                         && q.text.trim().is_empty()
                     {
                         self.report(
-                            Diagnostic::new(
-                                Code::EmptyQuery,
-                                format!("metric `{}` has an empty query", decl.name.node),
-                                q.span,
-                                "no PromQL expression",
-                            )
-                            .help(format!(
-                                "write the PromQL expression that gives `{}` in {}, or leave out `query`",
-                                decl.name.node,
-                                decl.unit.node.keyword()
-                            )),
+                            ResolveProblem::EmptyQuery {
+                                metric: decl.name.node.to_owned(),
+                                unit: decl.unit.node,
+                            }
+                            .at(q.span),
                         );
                     }
                     self.metrics.push(Metric {

@@ -2,27 +2,21 @@
 //! an extension and a wait.
 
 use super::Resolver;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::ResolveProblem;
 use crate::model::time::{Minutes, PhaseDuration};
 use crate::syntax::ast;
 
 impl Resolver<'_> {
     /// A duration of a phase, an extension or a wait: at least a minute, at most 1000 years.
     pub(super) fn length(&mut self, raw: ast::Raw<'_>) -> Option<Minutes> {
-        let (message, label, help) = match Minutes::parse(raw.node) {
-            Some(Minutes(0)) => (
-                format!("duration `{}` is zero", raw.node),
-                "zero length",
-                "give a length of at least a minute, like `30m`, `12h`, `3d` or `2w`",
-            ),
-            None => (
-                format!("duration `{}` is longer than 1000 years", raw.node),
-                "too long",
-                "give a length of at most 1000 years; a last phase with no end takes `duration indefinite`",
-            ),
+        let text = raw.node.to_owned();
+        let problem = match Minutes::parse(raw.node) {
+            Some(Minutes(0)) => ResolveProblem::ZeroDuration { text },
+            None => ResolveProblem::DurationTooLong { text },
             some => return some,
         };
-        self.report(Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(help));
+        self.report(problem.at(raw.span));
         None
     }
 
@@ -46,13 +40,11 @@ impl Resolver<'_> {
                 let in_order = min <= max && likely.is_none_or(|l| min <= l && l <= max);
                 if !in_order {
                     self.report(
-                        Diagnostic::new(
-                            Code::InvalidDuration,
-                            format!("the duration range `{min}..{max}` is out of order"),
-                            min_raw.span.to(likely_raw.map_or(max_raw.span, |l| l.span)),
-                            "bounds out of order",
-                        )
-                        .help("write the shortest length first, and a `likely` length between the two"),
+                        ResolveProblem::RangeOutOfOrder {
+                            min: min.to_string(),
+                            max: max.to_string(),
+                        }
+                        .at(min_raw.span.to(likely_raw.map_or(max_raw.span, |l| l.span))),
                     );
                     return None;
                 }

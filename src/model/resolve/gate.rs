@@ -3,7 +3,8 @@
 //! gate (which is the phase's policy, not the gate's).
 
 use super::Resolver;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::{ResolveProblem, Statement};
 use crate::model::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
 use crate::model::time::Minutes;
 use crate::syntax::ast::{self, Unit};
@@ -31,17 +32,12 @@ impl Resolver<'_> {
             return;
         }
         self.report(
-            Diagnostic::new(
-                Code::OnFailAfterGate,
-                format!(
-                    "this `on_fail` is phase `{phase}`'s failure policy, not gate `{}`'s",
-                    gate.id.node
-                ),
-                on_fail.span,
-                "applies when any gate of the phase fails",
-            )
-            .related(gate.span, "this gate has no policy of its own")
-            .help("put `on_fail` on a line of its own in the phase; a policy applies to every gate of its phase"),
+            ResolveProblem::OnFailAfterGate {
+                phase: phase.to_owned(),
+                gate: gate.id.node.to_owned(),
+                gate_span: gate.span,
+            }
+            .at(on_fail.span),
         );
     }
 
@@ -58,26 +54,23 @@ impl Resolver<'_> {
         for option in &gate.options {
             match option {
                 ast::GateOption::Pass(raw) => {
-                    self.once("`pass`", raw.span, &mut seen_pass, raw);
+                    self.once(Statement::Gate("pass"), raw.span, &mut seen_pass, raw);
                     match raw.node.parse::<f64>() {
                         Ok(p) if (0.0..=1.0).contains(&p) => pass_probability = p,
                         _ => {
                             ok = false;
                             self.report(
-                                Diagnostic::new(
-                                    Code::InvalidNumber,
-                                    format!("pass probability `{}` is not between 0 and 1", raw.node),
-                                    raw.span,
-                                    "not a probability",
-                                )
-                                .help("write the chance the gate passes as a number from 0 to 1, like `pass 0.95`"),
+                                ResolveProblem::ProbabilityOutOfRange {
+                                    text: raw.node.to_owned(),
+                                }
+                                .at(raw.span),
                             );
                         }
                     }
                 }
                 ast::GateOption::Inconclusive(action) => {
                     self.once(
-                        "`inconclusive`",
+                        Statement::Gate("inconclusive"),
                         action.span,
                         &mut seen_inconclusive,
                         action,
@@ -127,12 +120,10 @@ impl Resolver<'_> {
 
     /// A gate's `over` window: at least a minute, at most 1000 years.
     pub(super) fn window(&mut self, raw: ast::Raw<'_>) -> Option<GateWindow> {
-        let (message, label) = match Minutes::parse(raw.node) {
-            Some(Minutes(0)) => (format!("window `{}` is zero", raw.node), "zero length"),
-            None => (
-                format!("window `{}` is longer than 1000 years", raw.node),
-                "too long",
-            ),
+        let text = raw.node.to_owned();
+        let problem = match Minutes::parse(raw.node) {
+            Some(Minutes(0)) => ResolveProblem::ZeroWindow { text },
+            None => ResolveProblem::WindowTooLong { text },
             Some(length) => {
                 return Some(GateWindow {
                     length,
@@ -140,11 +131,7 @@ impl Resolver<'_> {
                 });
             }
         };
-        self.report(
-            Diagnostic::new(Code::InvalidDuration, message, raw.span, label).help(
-                "judge the gate over a window of at least a minute, like `over 30m` or `over 1h`",
-            ),
-        );
+        self.report(problem.at(raw.span));
         None
     }
 
@@ -167,16 +154,13 @@ impl Resolver<'_> {
         };
         let Some(value) = number.parse::<f64>().ok().filter(|v| v.is_finite()) else {
             self.report(
-                Diagnostic::new(
-                    Code::InvalidNumber,
-                    format!(
-                        "a threshold with {} digits before the point is too large to compare with",
-                        number.split('.').next().map_or(0, |w| w.trim_start_matches('-').len())
-                    ),
-                    raw.span,
-                    "out of range",
-                )
-                .help("write a threshold the metric can reach, with at most 300 digits before the point"),
+                ResolveProblem::ThresholdTooLarge {
+                    digits: number
+                        .split('.')
+                        .next()
+                        .map_or(0, |w| w.trim_start_matches('-').len()),
+                }
+                .at(raw.span),
             );
             return None;
         };
@@ -187,30 +171,15 @@ impl Resolver<'_> {
             Unit::Ratio => suffix.is_none(),
         };
         if !fits {
-            let example = match unit {
-                Unit::Percent => format!("`{number}%`"),
-                Unit::Ms => format!("`{number}ms`"),
-                Unit::Count => "a whole number without a unit, like `0` or `5`".to_owned(),
-                Unit::Ratio => "a plain number, like `0.02`".to_owned(),
-            };
             self.report(
-                Diagnostic::new(
-                    Code::UnitMismatch,
-                    format!(
-                        "threshold `{}` does not fit metric `{name}`, which is measured in {}",
-                        raw.node,
-                        unit.keyword()
-                    ),
-                    raw.span,
-                    format!("expected {}", unit.keyword()),
-                )
-                .related(
-                    span,
-                    format!("`{name}` is declared in {} here", unit.keyword()),
-                )
-                .help(format!(
-                    "write the threshold in the metric's unit: {example}"
-                )),
+                ResolveProblem::UnitMismatch {
+                    threshold: raw.node.to_owned(),
+                    number: number.to_owned(),
+                    metric: name.clone(),
+                    unit,
+                    declared: span,
+                }
+                .at(raw.span),
             );
             return None;
         }

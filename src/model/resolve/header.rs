@@ -3,7 +3,8 @@
 
 use super::Resolver;
 use super::unique::Seen;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::ResolveProblem;
 use crate::model::time::parse_date;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, Spanned};
@@ -15,27 +16,16 @@ impl Resolver<'_> {
             _ => None,
         });
         let Some(first) = headers.next() else {
-            self.report(
-                Diagnostic::new(
-                    Code::PlanHeader,
-                    "the file has no `plan` block",
-                    self.source.span(0..0),
-                    "expected `plan NAME { … }` in this file",
-                )
-                .help("start the file with `plan my_rollout { title \"…\" }`"),
-            );
+            self.report(ResolveProblem::NoPlanBlock.at(self.source.span(0..0)));
             return None;
         };
         for extra in headers {
             self.report(
-                Diagnostic::new(
-                    Code::PlanHeader,
-                    format!("a second `plan` block, `{}`", extra.name.node),
-                    extra.keyword,
-                    "second plan block",
-                )
-                .related(first.keyword, "first plan block")
-                .help("a file holds one plan: merge the blocks, or move the second plan to its own file"),
+                ResolveProblem::SecondPlanBlock {
+                    name: extra.name.node.to_owned(),
+                    first: first.keyword,
+                }
+                .at(extra.keyword),
             );
         }
         let mut header = Header {
@@ -54,7 +44,7 @@ impl Resolver<'_> {
                 ast::PlanField::Start(t) => ("start", t.span),
                 ast::PlanField::Description(t) => ("description", t.span),
             };
-            self.check_unique("plan field", Spanned::new(name, span), &mut seen);
+            self.check_unique_field(Spanned::new(name, span), &mut seen);
             match field {
                 ast::PlanField::Title(t) => header.title = Some(t.node.to_string()),
                 ast::PlanField::Owner(t) => header.owner = Some(t.node.to_string()),
@@ -90,17 +80,12 @@ impl Resolver<'_> {
                     format!("runs {length} from {day}")
                 };
                 self.report(
-                    Diagnostic::new(
-                        Code::InvalidDate,
-                        format!(
-                            "phase `{}` would end after {}, the last day the calendar holds",
-                            phase.id,
-                            crate::model::Date::MAX
-                        ),
-                        phase.duration_span,
+                    ResolveProblem::PastTheCalendar {
+                        phase: phase.id.clone(),
+                        last_day: crate::model::Date::MAX.to_string(),
                         runs,
-                    )
-                    .help("start the rollout earlier, or shorten the phases, so that it ends by 9999-12-31"),
+                    }
+                    .at(phase.duration_span),
                 );
                 return;
             };
@@ -115,29 +100,14 @@ impl Resolver<'_> {
             Ok(moment) => return Some(moment),
             Err(e) => e,
         };
-        let (message, label, help) = match error {
-            MomentError::NoSuchDay => (
-                format!("`{}` is not a date on the calendar", raw.node),
-                "no such day",
-                "write a real day as YYYY-MM-DD, like 2026-12-01, or a date-time like 2026-12-01T09:00:00Z",
-            ),
-            MomentError::NoOffset => (
-                format!("the date-time `{}` has no time zone offset", raw.node),
-                "which time zone?",
-                "end the time with `Z` for UTC (`T09:00:00Z`) or with its offset from UTC (`T09:00:00+02:00`)",
-            ),
-            MomentError::NotATime => (
-                format!("`{}` is not an RFC 3339 date-time", raw.node),
-                "not a time of day",
-                "write the time as HH:MM:SS on a 24-hour clock with `Z` or an offset, like 2026-12-01T09:00:00Z",
-            ),
-            MomentError::NotAWholeMinute => (
-                format!("the start `{}` is not on a whole minute", raw.node),
-                "seconds",
-                "plans count whole minutes: write the seconds as `:00`, like 2026-12-01T09:00:00Z",
-            ),
+        let text = raw.node.to_owned();
+        let problem = match error {
+            MomentError::NoSuchDay => ResolveProblem::NoSuchDay { text, time: true },
+            MomentError::NoOffset => ResolveProblem::NoOffset { text },
+            MomentError::NotATime => ResolveProblem::NotATime { text },
+            MomentError::NotAWholeMinute => ResolveProblem::NotAWholeMinute { text },
         };
-        self.report(Diagnostic::new(Code::InvalidDate, message, raw.span, label).help(help));
+        self.report(problem.at(raw.span));
         None
     }
 
@@ -145,13 +115,11 @@ impl Resolver<'_> {
         let date = parse_date(raw.node);
         if date.is_none() {
             self.report(
-                Diagnostic::new(
-                    Code::InvalidDate,
-                    format!("`{}` is not a date on the calendar", raw.node),
-                    raw.span,
-                    "no such day",
-                )
-                .help("write a real day as YYYY-MM-DD, like 2026-12-01"),
+                ResolveProblem::NoSuchDay {
+                    text: raw.node.to_owned(),
+                    time: false,
+                }
+                .at(raw.span),
             );
         }
         date

@@ -28,7 +28,8 @@ mod variants;
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::plan::{
     Attribute, AttributeId, Cohort, CohortId, Flag, FlagId, Metric, MetricId, Plan, TextItem,
 };
@@ -98,15 +99,7 @@ impl<'s> Resolver<'s> {
             self.check_calendar_end(start, &phases);
         }
         if phases.is_empty() {
-            self.report(
-                Diagnostic::new(
-                    Code::NoPhases,
-                    "the plan has no phases",
-                    header.span,
-                    "this plan",
-                )
-                .help("add at least one `phase ID \"Title\" { duration 1w  set flag = value }`"),
-            );
+            self.report(ResolveProblem::NoPhases.at(header.span));
             return None;
         }
         Some(Plan {

@@ -4,7 +4,8 @@
 
 use super::Resolver;
 use super::unique::Seen;
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::diagnostic::problem::{Found, NameKind, ResolveProblem, Subject};
+use crate::diagnostic::{Problem, suggest};
 use crate::model::formula::Formula;
 use crate::model::plan::{AttributeId, FlagId, MetricId};
 use crate::model::value::{FlagType, Value};
@@ -20,7 +21,7 @@ impl Resolver<'_> {
             ast::TypeExpr::Enum(variants) => {
                 let mut seen = Seen::default();
                 for v in variants {
-                    self.check_unique("enum variant", *v, &mut seen);
+                    self.check_unique(NameKind::EnumVariant, *v, &mut seen);
                 }
                 let mut names: Vec<String> = variants.iter().map(|v| v.node.to_owned()).collect();
                 names.dedup();
@@ -29,13 +30,13 @@ impl Resolver<'_> {
         }
     }
 
-    /// Checks a literal against a type; `what` names the flag or attribute it is for, and
+    /// Checks a literal against a type; `subject` names the flag or attribute it is for, and
     /// `declared` points at that type's declaration.
     pub(super) fn literal(
         &mut self,
         literal: &ast::Literal<'_>,
         ty: &FlagType,
-        what: &str,
+        subject: &Subject,
         declared: Span,
     ) -> Option<Value> {
         let value = match (&literal.node, ty) {
@@ -46,18 +47,16 @@ impl Resolver<'_> {
                 if variants.iter().any(|x| x == v) {
                     Some(Value::String((*v).to_owned()))
                 } else {
-                    let help = did_you_mean(v, variants.iter().map(String::as_str), || {
-                        format!("use one of the variants: {}", variants.join(", "))
-                    });
                     self.report(
-                        Diagnostic::new(
-                            Code::TypeMismatch,
-                            format!("`{v}` is not a variant of {what}"),
-                            literal.span,
-                            "unknown variant",
-                        )
-                        .related(declared, format!("{what} is declared as {ty}"))
-                        .help(help),
+                        ResolveProblem::NotAVariant {
+                            value: (*v).to_owned(),
+                            subject: subject.clone(),
+                            ty: ty.clone(),
+                            declared,
+                            suggestion: suggest(v, variants.iter().map(String::as_str))
+                                .map(str::to_owned),
+                        }
+                        .at(literal.span),
                     );
                     return None;
                 }
@@ -68,71 +67,32 @@ impl Resolver<'_> {
             && !n.contains('.')
         {
             self.report(
-                Diagnostic::new(
-                    Code::InvalidNumber,
-                    format!("`{n}` is out of range for {what}"),
-                    literal.span,
-                    "beyond 64 bits",
-                )
-                .related(declared, format!("declared as {ty} here"))
-                .help("write a whole number between -2^63 and 2^63-1"),
+                ResolveProblem::IntOutOfRange {
+                    text: (*n).to_owned(),
+                    subject: subject.clone(),
+                    ty: ty.clone(),
+                    declared,
+                }
+                .at(literal.span),
             );
             return None;
         }
         if value.is_none() {
             let found = match &literal.node {
-                LiteralKind::Bool(_) => "a bool".to_owned(),
-                LiteralKind::Number(n) if n.contains('.') => "a decimal number".to_owned(),
-                LiteralKind::Number(_) => "a number".to_owned(),
-                LiteralKind::String(_) => "a string".to_owned(),
-                LiteralKind::Ident(name) => format!("the name `{name}`"),
-            };
-            // A right value in the wrong form (`"true"`, `"plus"`, `GET`): say the one fix.
-            let quoted_right = match (&literal.node, ty) {
-                (LiteralKind::String(s), FlagType::Bool) if s == "true" || s == "false" => Some(s),
-                (LiteralKind::String(s), FlagType::Int) if s.parse::<i64>().is_ok() => Some(s),
-                (LiteralKind::String(s), FlagType::Enum(variants))
-                    if variants.iter().any(|v| v == s) =>
-                {
-                    Some(s)
-                }
-                _ => None,
-            };
-            let help = match (ty, &literal.node) {
-                _ if quoted_right.is_some() => {
-                    format!("write `{}` without quotes", quoted_right.map_or("", |s| s))
-                }
-                (FlagType::String, LiteralKind::Ident(name)) => {
-                    format!("write the value in double quotes: `\"{name}\"`")
-                }
-                (FlagType::Bool, LiteralKind::Ident(name)) => {
-                    // `ture`, `True`, `flase`: a bool by its first letter and its length.
-                    let lower = name.to_ascii_lowercase();
-                    let meant = ["true", "false"]
-                        .into_iter()
-                        .find(|b| lower.starts_with(&b[..1]) && lower.len().abs_diff(b.len()) <= 1);
-                    meant.map_or_else(
-                        || "write `true` or `false`".to_owned(),
-                        |b| format!("did you mean `{b}`?"),
-                    )
-                }
-                (FlagType::Bool, _) => "write `true` or `false`".to_owned(),
-                (FlagType::Int, _) => "write a whole number between -2^63 and 2^63-1".to_owned(),
-                (FlagType::String, _) => "write the value in double quotes".to_owned(),
-                (FlagType::Enum(variants), _) => format!(
-                    "write one of the variants without quotes: {}",
-                    variants.join(", ")
-                ),
+                LiteralKind::Bool(_) => Found::Bool,
+                LiteralKind::Number(n) if n.contains('.') => Found::Decimal,
+                LiteralKind::Number(_) => Found::Number,
+                LiteralKind::String(s) => Found::String(s.to_string()),
+                LiteralKind::Ident(name) => Found::Name((*name).to_owned()),
             };
             self.report(
-                Diagnostic::new(
-                    Code::TypeMismatch,
-                    format!("{what} takes {}, found {found}", type_in_words(ty)),
-                    literal.span,
-                    format!("expected {}", type_in_words(ty)),
-                )
-                .related(declared, format!("declared as {ty} here"))
-                .help(help),
+                ResolveProblem::WrongType {
+                    subject: subject.clone(),
+                    ty: ty.clone(),
+                    found,
+                    declared,
+                }
+                .at(literal.span),
             );
         }
         value
@@ -142,33 +102,20 @@ impl Resolver<'_> {
         if let Some(&id) = self.flag_ids.get(name.node) {
             return Some(id);
         }
-        let mut diagnostic = Diagnostic::new(
-            Code::UndefinedFlag,
-            format!("flag `{}` is not declared", name.node),
-            name.span,
-            "undeclared flag",
-        );
         // A context attribute is declared, but it is not a flag: say so rather than "declare it".
-        if let Some(&attribute) = self.attribute_ids.get(name.node) {
-            diagnostic = diagnostic
-                .related(
-                    self.attributes[attribute.0].span,
-                    format!("`{}` is a context attribute", name.node),
-                )
-                .help("invariants and `set` range over flags; a context attribute is read only in a scoped value's `when`, like `set flag = v when attribute == x else w`");
-        } else {
-            diagnostic = diagnostic.help(did_you_mean(
-                name.node,
-                self.flag_ids.keys().map(String::as_str),
-                || {
-                    format!(
-                        "declare it: `flag {}: bool = false \"what it controls\"`",
-                        name.node
-                    )
-                },
-            ));
-        }
-        self.report(diagnostic);
+        let attribute = self
+            .attribute_ids
+            .get(name.node)
+            .map(|a| self.attributes[a.0].span);
+        let suggestion = suggest(name.node, self.flag_ids.keys().map(String::as_str));
+        self.report(
+            ResolveProblem::UndefinedFlag {
+                name: name.node.to_owned(),
+                suggestion: suggestion.map(str::to_owned),
+                attribute,
+            }
+            .at(name.span),
+        );
         None
     }
 
@@ -178,25 +125,14 @@ impl Resolver<'_> {
         if let Some(&id) = self.metric_ids.get(name.node) {
             return Some(id);
         }
-        let unit = unit.map_or("percent", Unit::keyword);
-        let help = did_you_mean(
-            name.node,
-            self.metric_ids.keys().map(String::as_str),
-            || {
-                format!(
-                    "declare it: `metric {}: {unit} \"what it measures\"`",
-                    name.node
-                )
-            },
-        );
+        let suggestion = suggest(name.node, self.metric_ids.keys().map(String::as_str));
         self.report(
-            Diagnostic::new(
-                Code::UndefinedMetric,
-                format!("metric `{}` is not declared", name.node),
-                name.span,
-                "undeclared metric",
-            )
-            .help(help),
+            ResolveProblem::UndefinedMetric {
+                name: name.node.to_owned(),
+                suggestion: suggestion.map(str::to_owned),
+                unit,
+            }
+            .at(name.span),
         );
         None
     }
@@ -205,59 +141,37 @@ impl Resolver<'_> {
         if let Some(&id) = self.attribute_ids.get(name.node) {
             return Some(id);
         }
-        let help = did_you_mean(
-            name.node,
-            self.attribute_ids.keys().map(String::as_str),
-            || {
-                format!(
-                    "declare the context attribute: `attribute {}: string \"what it is\"`",
-                    name.node
-                )
-            },
-        );
+        let suggestion = suggest(name.node, self.attribute_ids.keys().map(String::as_str));
         self.report(
-            Diagnostic::new(
-                Code::UndefinedAttribute,
-                format!("context attribute `{}` is not declared", name.node),
-                name.span,
-                "undeclared attribute",
-            )
-            .help(help),
+            ResolveProblem::UndefinedAttribute {
+                name: name.node.to_owned(),
+                suggestion: suggestion.map(str::to_owned),
+            }
+            .at(name.span),
         );
         None
     }
 
     /// Whether `op` fits a flag or attribute of type `ty`: `==` and `!=` fit every type,
-    /// `<`, `<=`, `>` and `>=` only integers. Reports a misfit at the operator.
+    /// `<`, `<=`, `>` and `>=` only ints. Reports a misfit at the operator.
     pub(super) fn orders(
         &mut self,
         op: Spanned<CmpOp>,
         ty: &FlagType,
-        what: &str,
+        subject: &Subject,
         declared: Span,
     ) -> bool {
         if !op.node.orders() || *ty == FlagType::Int {
             return true;
         }
-        let symbol = op.node.symbol();
-        let help = match ty {
-            FlagType::Bool => format!("test a bool with `==` or `!=` instead of `{symbol}`"),
-            _ => format!(
-                "`{symbol}` compares integers; test {what} with `==`, `!=` or `in [...]`, or declare it as int"
-            ),
-        };
         self.report(
-            Diagnostic::new(
-                Code::TypeMismatch,
-                format!(
-                    "`{symbol}` compares integers, but {what} is {}",
-                    type_in_words(ty)
-                ),
-                op.span,
-                "needs an int",
-            )
-            .related(declared, format!("{what} is declared as {ty}"))
-            .help(help),
+            ResolveProblem::OrderingNotInt {
+                symbol: op.node.symbol(),
+                subject: subject.clone(),
+                ty: ty.clone(),
+                declared,
+            }
+            .at(op.span),
         );
         false
     }
@@ -289,14 +203,12 @@ impl Resolver<'_> {
                 if flag.ty != FlagType::Bool {
                     let (ty, span) = (flag.ty.clone(), flag.span);
                     self.report(
-                        Diagnostic::new(
-                            Code::TypeMismatch,
-                            format!("flag `{}` is {}, not a bool, so it cannot stand alone in a formula", name.node, match ty { FlagType::Int => "an int", FlagType::Enum(_) => "an enum", _ => "a string" }),
-                            name.span,
-                            "not a bool",
-                        )
-                        .related(span, format!("declared as {ty} here"))
-                        .help(format!("compare it with a value: `{} == …`", name.node)),
+                        ResolveProblem::NotABool {
+                            flag: name.node.to_owned(),
+                            ty,
+                            declared: span,
+                        }
+                        .at(name.span),
                     );
                     return None;
                 }
@@ -305,7 +217,7 @@ impl Resolver<'_> {
             ast::ExprKind::Compare { flag, op, value } => {
                 let id = self.flag(*flag)?;
                 let (ty, span) = (self.flags[id.0].ty.clone(), self.flags[id.0].span);
-                let what = format!("flag `{}`", flag.node);
+                let what = Subject::Flag(flag.node.to_owned());
                 // An operator that does not fit the type makes any value a cascade.
                 if !self.orders(*op, &ty, &what, span) {
                     return None;
@@ -318,15 +230,6 @@ impl Resolver<'_> {
                 }
             }
         })
-    }
-}
-
-fn type_in_words(ty: &FlagType) -> String {
-    match ty {
-        FlagType::Bool => "a bool".to_owned(),
-        FlagType::Int => "an integer".to_owned(),
-        FlagType::String => "a string".to_owned(),
-        FlagType::Enum(_) => format!("a variant of {ty}"),
     }
 }
 

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::policy::{PhaseIds, PlanPolicy, previous_target};
 use super::unique::Seen;
 use super::{Resolver, text_item};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::{NameKind, ResolveProblem, Statement};
 use crate::model::plan::{FailurePolicy, Phase, PhaseId, Variant};
 use crate::model::time::PhaseDuration;
 use crate::model::value::FlagState;
@@ -29,7 +30,7 @@ impl Resolver<'_> {
         let mut seen = Seen::default();
         let mut ids: HashMap<&str, PhaseId> = HashMap::new();
         for (i, p) in phase_decls.iter().enumerate() {
-            if self.check_unique("phase", p.id, &mut seen) {
+            if self.check_unique(NameKind::Phase, p.id, &mut seen) {
                 ids.insert(p.id.node, PhaseId(i));
             }
         }
@@ -101,10 +102,19 @@ impl Resolver<'_> {
         self.on_fail_after_gates(decl);
         for stmt in &decl.statements {
             match stmt {
-                ast::PhaseStmt::Duration(d) => self.once("`duration`", d.span, &mut duration, d),
-                ast::PhaseStmt::OnFail(f) => self.once("`on_fail`", f.span, &mut on_fail, f),
+                ast::PhaseStmt::Duration(d) => {
+                    self.once(Statement::Phase("duration"), d.span, &mut duration, d)
+                }
+                ast::PhaseStmt::OnFail(f) => {
+                    self.once(Statement::Phase("on_fail"), f.span, &mut on_fail, f)
+                }
                 ast::PhaseStmt::OnInconclusive(a) => {
-                    self.once("`on_inconclusive`", a.span, &mut inconclusive, a);
+                    self.once(
+                        Statement::Phase("on_inconclusive"),
+                        a.span,
+                        &mut inconclusive,
+                        a,
+                    );
                 }
                 ast::PhaseStmt::Activity(t) => phase.activities.push(text_item(t)),
                 ast::PhaseStmt::Check(t) => phase.checks.push(text_item(t)),
@@ -134,14 +144,11 @@ impl Resolver<'_> {
                 }
             }
             None => self.report(
-                Diagnostic::new(
-                    Code::MissingDuration,
-                    format!("phase `{}` has no `duration`", decl.id.node),
-                    decl.id.span,
-                    "this phase",
-                )
-                .related(decl.end, "add it before this brace")
-                .help("say how long the phase runs: `duration 1w`, `duration 1w..2w` or, for the last phase, `duration indefinite`"),
+                ResolveProblem::MissingDuration {
+                    phase: decl.id.node.to_owned(),
+                    end: decl.end,
+                }
+                .at(decl.id.span),
             ),
         }
         let (policy, policy_span) = match on_fail {

@@ -3,7 +3,8 @@
 
 use super::unique::Seen;
 use super::{Resolver, text_item};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::{NameKind, ResolveProblem};
 use crate::model::plan::{Freeze, Holiday, Invariant, Monitor, TextItem};
 use crate::syntax::ast::{self, Item};
 
@@ -20,7 +21,7 @@ impl Resolver<'_> {
         for item in &file.items {
             match item {
                 Item::Invariant(decl) => {
-                    self.check_unique("invariant", decl.name, &mut seen_invariants);
+                    self.check_unique(NameKind::Invariant, decl.name, &mut seen_invariants);
                     if let Some(formula) = self.formula(&decl.expr) {
                         invariants.push(Invariant {
                             name: decl.name.node.to_owned(),
@@ -45,15 +46,11 @@ impl Resolver<'_> {
                     if let (Some(from), Some(to)) = (from, to) {
                         if to < from {
                             self.report(
-                                Diagnostic::new(
-                                    Code::InvalidDate,
-                                    format!(
-                                        "freeze window ends on {to}, before it starts on {from}"
-                                    ),
-                                    f.from.span.to(f.to.span),
-                                    "the end comes before the start",
-                                )
-                                .help("write the first frozen day first: `freeze FROM..TO`"),
+                                ResolveProblem::FreezeOutOfOrder {
+                                    from: from.to_string(),
+                                    to: to.to_string(),
+                                }
+                                .at(f.from.span.to(f.to.span)),
                             );
                         } else {
                             freezes.push(Freeze {

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use super::Resolver;
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::diagnostic::problem::{ResolveProblem, Statement};
+use crate::diagnostic::{Problem, suggest};
 use crate::model::plan::{FailurePolicy, InconclusiveAction, PhaseId, RollbackTarget};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
@@ -50,9 +51,16 @@ impl Resolver<'_> {
         let mut inconclusive = None;
         for item in &file.items {
             match item {
-                Item::OnFail(f) => self.once("plan-level `on_fail`", f.span, &mut on_fail, f),
+                Item::OnFail(f) => {
+                    self.once(Statement::PlanWide("on_fail"), f.span, &mut on_fail, f)
+                }
                 Item::OnInconclusive(a) => {
-                    self.once("plan-level `on_inconclusive`", a.span, &mut inconclusive, a);
+                    self.once(
+                        Statement::PlanWide("on_inconclusive"),
+                        a.span,
+                        &mut inconclusive,
+                        a,
+                    );
                 }
                 _ => {}
             }
@@ -98,14 +106,11 @@ impl Resolver<'_> {
                     Some(n)
                 } else {
                     self.report(
-                            Diagnostic::new(
-                                Code::InvalidNumber,
-                                format!("`max {}` extensions is out of range", max.node),
-                                max.span,
-                                "expected 1 to 1000",
-                            )
-                            .help("allow between 1 and 1000 extensions, or write `on_fail rollback previous` to roll back at once"),
-                        );
+                        ResolveProblem::ExtensionsOutOfRange {
+                            text: max.node.to_owned(),
+                        }
+                        .at(max.span),
+                    );
                     None
                 };
                 FailurePolicy::ExtendThenRollback {
@@ -126,17 +131,12 @@ impl Resolver<'_> {
                     return Some(WrittenTarget::Fixed(RollbackTarget::Phase(p)));
                 }
                 let candidates = ids.keys().copied().chain(["previous", "start"]);
-                let help = did_you_mean(id, candidates, || {
-                    "roll back to `previous`, `start`, or the id of an earlier phase".to_owned()
-                });
                 self.report(
-                    Diagnostic::new(
-                        Code::UndefinedPhase,
-                        format!("rollback target `{id}` is not a phase"),
-                        name.span,
-                        "no phase has this id",
-                    )
-                    .help(help),
+                    ResolveProblem::UndefinedPhase {
+                        id: id.to_owned(),
+                        suggestion: suggest(id, candidates).map(str::to_owned),
+                    }
+                    .at(name.span),
                 );
                 None
             }

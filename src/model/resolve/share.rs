@@ -5,7 +5,8 @@
 
 use super::Resolver;
 use super::unique::Seen;
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::diagnostic::problem::{NameKind, ResolveProblem};
+use crate::diagnostic::{Problem, suggest};
 use crate::model::plan::{AttributeId, Cohort, CohortId, FlagId};
 use crate::model::value::{Bucketing, FlagType, Percent, Rollout};
 use crate::syntax::ast::{self, Item};
@@ -17,7 +18,7 @@ impl Resolver<'_> {
         let mut seen = Seen::default();
         for item in &file.items {
             let Item::Cohort(decl) = item else { continue };
-            if !self.check_unique("cohort", decl.name, &mut seen) {
+            if !self.check_unique(NameKind::Cohort, decl.name, &mut seen) {
                 continue;
             }
             let attribute = self
@@ -58,29 +59,19 @@ impl Resolver<'_> {
         if let Some(&id) = self.cohort_ids.get(name.node) {
             return id;
         }
-        let help = did_you_mean(
-            name.node,
-            self.cohort_ids.keys().map(String::as_str),
-            || {
-                let attribute = self
-                    .attributes
-                    .iter()
-                    .find(|a| matches!(a.ty, FlagType::String | FlagType::Int))
-                    .map_or("user.id", |a| a.name.as_str());
-                format!(
-                    "declare it: `cohort {} by {attribute} \"who is in it\"`, or bucket this flag on its own: `by {attribute}`",
-                    name.node
-                )
-            },
-        );
+        let attribute = self
+            .attributes
+            .iter()
+            .find(|a| matches!(a.ty, FlagType::String | FlagType::Int))
+            .map_or("user.id", |a| a.name.as_str());
         self.report(
-            Diagnostic::new(
-                Code::UndefinedCohort,
-                format!("cohort `{}` is not declared", name.node),
-                name.span,
-                "undeclared cohort",
-            )
-            .help(help),
+            ResolveProblem::UndefinedCohort {
+                name: name.node.to_owned(),
+                suggestion: suggest(name.node, self.cohort_ids.keys().map(String::as_str))
+                    .map(str::to_owned),
+                attribute: attribute.to_owned(),
+            }
+            .at(name.span),
         );
         None
     }
@@ -93,17 +84,12 @@ impl Resolver<'_> {
         }
         let (ty, span) = (declared.ty.clone(), declared.span);
         self.report(
-            Diagnostic::new(
-                Code::InvalidBucketing,
-                format!(
-                    "attribute `{}` is {ty}, and units are bucketed by an attribute that names one unit",
-                    used.node
-                ),
-                used.span,
-                "cannot name one unit",
-            )
-            .related(span, "declared here")
-            .help("bucket by a string or int attribute that identifies a unit, such as `user.id`: a share of the values of a bool or enum would give whole groups the value at once"),
+            ResolveProblem::InvalidBucketing {
+                attribute: used.node.to_owned(),
+                ty,
+                declared: span,
+            }
+            .at(used.span),
         );
         false
     }
@@ -112,11 +98,9 @@ impl Resolver<'_> {
     fn percent(&mut self, raw: ast::Raw<'_>) -> Option<Percent> {
         let text = raw.node.trim_end_matches('%');
         let (whole, decimals) = text.split_once('.').unwrap_or((text, ""));
+        let text = raw.node.to_owned();
         let problem = if decimals.len() > 3 {
-            Some((
-                format!("share `{}` has more than three decimals", raw.node),
-                "give the share in thousandths of a percent at most (`0.125%`): flag systems bucket no finer",
-            ))
+            ResolveProblem::ShareTooPrecise { text }
         } else {
             let thousandths = whole
                 .parse::<u32>()
@@ -128,21 +112,11 @@ impl Resolver<'_> {
                 });
             match thousandths.and_then(Percent::from_thousandths) {
                 Some(p) => return Some(p),
-                None if thousandths == Some(0) => Some((
-                    format!("share `{}` gives the value to no unit", raw.node),
-                    "give a share from 0.001% to 100%, or leave the rule out",
-                )),
-                None => Some((
-                    format!("share `{}` is more than 100%", raw.node),
-                    "give a share from 0.001% to 100%; `100%` gives the value to every unit",
-                )),
+                None if thousandths == Some(0) => ResolveProblem::ShareOfNone { text },
+                None => ResolveProblem::ShareOverAll { text },
             }
         };
-        if let Some((message, help)) = problem {
-            self.report(
-                Diagnostic::new(Code::InvalidPercent, message, raw.span, "this share").help(help),
-            );
-        }
+        self.report(problem.at(raw.span));
         None
     }
 }

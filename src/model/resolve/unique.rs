@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::Resolver;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::{NameKind, ResolveProblem, Statement};
 use crate::source::Span;
 use crate::syntax::ast::{self, Spanned};
 
@@ -13,20 +14,38 @@ impl Resolver<'_> {
     /// Records `name` in `seen`; reports and returns `false` when it is there already.
     pub(super) fn check_unique<'a>(
         &mut self,
-        kind: &str,
+        kind: NameKind,
         name: Spanned<&'a str>,
         seen: &mut Seen<'a>,
     ) -> bool {
         if let Some(first) = seen.earlier(name.node, name.span) {
             self.report(
-                Diagnostic::new(
-                    Code::DuplicateName,
-                    format!("{kind} `{}` is declared twice", name.node),
-                    name.span,
-                    "declared again here",
-                )
-                .related(first, "first declared here")
-                .help(format!("rename one of them, or delete the second {kind}")),
+                ResolveProblem::DeclaredTwice {
+                    kind,
+                    name: name.node.to_owned(),
+                    first,
+                }
+                .at(name.span),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Records a field of the `plan` block; reports and returns `false` when it was given
+    /// already.
+    pub(super) fn check_unique_field<'a>(
+        &mut self,
+        field: Spanned<&'a str>,
+        seen: &mut Seen<'a>,
+    ) -> bool {
+        if let Some(first) = seen.earlier(field.node, field.span) {
+            self.report(
+                ResolveProblem::RepeatedStatement {
+                    statement: Statement::PlanField(field.node.to_owned()),
+                    first,
+                }
+                .at(field.span),
             );
             return false;
         }
@@ -36,23 +55,14 @@ impl Resolver<'_> {
     /// Keeps the first of a statement that may appear once, and reports the others.
     pub(super) fn once<'x, T>(
         &mut self,
-        what: &str,
+        statement: Statement,
         span: Span,
         slot: &mut Option<(&'x T, Span)>,
         value: &'x T,
     ) {
         if let Some((_, first)) = slot {
             let first = *first;
-            self.report(
-                Diagnostic::new(
-                    Code::DuplicateName,
-                    format!("{what} is given twice"),
-                    span,
-                    "given again here",
-                )
-                .related(first, "first given here")
-                .help("keep one of them"),
-            );
+            self.report(ResolveProblem::RepeatedStatement { statement, first }.at(span));
         } else {
             *slot = Some((value, span));
         }
@@ -65,14 +75,11 @@ impl Resolver<'_> {
     ) -> bool {
         if let Some(first) = seen.earlier(set.flag.node, set.span) {
             self.report(
-                Diagnostic::new(
-                    Code::DuplicateSet,
-                    format!("flag `{}` is set twice in one phase", set.flag.node),
-                    set.span,
-                    "set again here",
-                )
-                .related(first, "first set here")
-                .help("keep one `set`; to vary the value by context, use `set flag = v1 when attr == x else v0`"),
+                ResolveProblem::SetTwice {
+                    flag: set.flag.node.to_owned(),
+                    first,
+                }
+                .at(set.span),
             );
             return false;
         }
@@ -89,18 +96,15 @@ impl Resolver<'_> {
         match (seen.get(gate.id.node), &gate.threshold) {
             (Some(first), Some(_)) => {
                 self.report(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        format!("metric `{}` is gated twice in one phase", gate.id.node),
-                        gate.id.span,
-                        "gated again here",
-                    )
-                    .related(first, "first gate on this metric")
-                    .help("a phase checks each metric once: keep the gate with the threshold you mean and delete the other"),
+                    ResolveProblem::MetricGatedTwice {
+                        metric: gate.id.node.to_owned(),
+                        first,
+                    }
+                    .at(gate.id.span),
                 );
                 false
             }
-            _ => self.check_unique("gate", gate.id, seen),
+            _ => self.check_unique(NameKind::Gate, gate.id, seen),
         }
     }
 }

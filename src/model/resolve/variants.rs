@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use super::Resolver;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Problem;
+use crate::diagnostic::problem::ResolveProblem;
 use crate::model::plan::{Assignment, FlagId, Phase, PhaseId, Variant};
 use crate::model::value::Setting;
 use crate::syntax::ast;
@@ -56,13 +57,12 @@ impl Resolver<'_> {
         if optional.len() > MAX_OPTIONAL_PER_PHASE {
             let span = assignments[optional[MAX_OPTIONAL_PER_PHASE]].span;
             self.report(
-                Diagnostic::new(
-                    Code::InvalidNumber,
-                    format!("phase `{}` has {} optional values; at most {MAX_OPTIONAL_PER_PHASE} are checked", decl.id.node, optional.len()),
-                    span,
-                    "one optional value too many",
-                )
-                .help("split the phase in two, or make some of the values definite"),
+                ResolveProblem::TooManyOptionalValues {
+                    phase: decl.id.node.to_owned(),
+                    count: optional.len(),
+                    max: MAX_OPTIONAL_PER_PHASE,
+                }
+                .at(span),
             );
             return vec![Variant {
                 state: previous[0].state.clone(),
@@ -109,13 +109,11 @@ impl Resolver<'_> {
                 }
                 if out.len() > MAX_VARIANTS {
                     self.report(
-                        Diagnostic::new(
-                            Code::InvalidNumber,
-                            format!("phase `{}` can be in more than {MAX_VARIANTS} configurations because of optional values", decl.id.node),
-                            decl.id.span,
-                            "too many combinations",
-                        )
-                        .help("make some optional values definite, or set them again in a later phase"),
+                        ResolveProblem::TooManyConfigurations {
+                            phase: decl.id.node.to_owned(),
+                            max: MAX_VARIANTS,
+                        }
+                        .at(decl.id.span),
                     );
                     out.truncate(MAX_VARIANTS);
                     return out;
