@@ -12,7 +12,8 @@ use super::context::{Context, MAX_CONTEXTS, classes};
 use super::graph::{EdgeKind, Node, StateGraph};
 use super::units::{MAX_BUCKETINGS, MAX_CLASSES, Share, TooManyClasses, UnitClass};
 use super::units::{failing_class, unit_classes};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::{AnalysisProblem, Blame, Buckets, Checked};
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::{AttributeId, FlagId, FlagState, Invariant, PhaseId, Plan, Setting, Value};
 
 /// For each flag, the invariants that read it.
@@ -86,8 +87,8 @@ fn too_many_classes(
     inv: &Invariant,
     too_many: &TooManyClasses,
 ) -> Diagnostic {
-    let where_ = format!("in {}", sg.describe(plan, node));
-    cannot_check(plan, sg, node, inv, &where_, too_many)
+    let checked = Checked::In(sg.describe(plan, node));
+    cannot_check(plan, sg, node, inv, checked, too_many)
 }
 
 /// Too many classes of units to judge a transition on an invariant, where neither end alone
@@ -99,26 +100,22 @@ pub(super) fn too_many_classes_in_transition(
     invariant: usize,
     too_many: &TooManyClasses,
 ) -> Diagnostic {
-    let where_ = format!(
-        "between {} and {}",
-        sg.describe(plan, from),
-        sg.describe(plan, to)
-    );
-    cannot_check(plan, sg, to, &plan.invariants[invariant], &where_, too_many)
+    let checked = Checked::Between(sg.describe(plan, from), sg.describe(plan, to));
+    cannot_check(plan, sg, to, &plan.invariants[invariant], checked, too_many)
 }
 
 /// At most this many attribute declarations are pointed at when conditions split the contexts
 /// into too many classes: the ones that split them most.
 const ATTRIBUTES_SHOWN: usize = 3;
 
-/// `invariant … cannot be checked {where_}`, pointing at `node`'s phase, or at the `set` whose
+/// `invariant … cannot be checked` in a state or between two, pointing at `node`'s phase, or at the `set` whose
 /// conditions split the contexts and the attributes they split them by.
 fn cannot_check(
     plan: &Plan,
     sg: &StateGraph,
     node: NodeIndex,
     inv: &Invariant,
-    where_: &str,
+    checked: Checked,
     too_many: &TooManyClasses,
 ) -> Diagnostic {
     let phase = match sg.graph[node] {
@@ -126,54 +123,43 @@ fn cannot_check(
         _ => None,
     };
     let here = phase.map_or(inv.span, |p| plan.phase(p).span);
-    let count = |n: Option<usize>| n.map_or_else(|| "too many".to_owned(), |n| n.to_string());
     match too_many {
         TooManyClasses::Units {
             bucketings,
             classes,
-        } => Diagnostic::new(
-            Code::TooManyClasses,
-            format!(
-                "invariant `{}` cannot be checked {where_}: its flags split the units into {} classes over {bucketings} bucketings",
-                inv.name,
-                count(Some(*classes).filter(|&n| n != usize::MAX)),
-            ),
-            here,
-            "here",
-        )
-        .related(inv.formula_span, "the invariant")
-        .help(format!(
-            "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {MAX_CLASSES} classes over at most {MAX_BUCKETINGS} bucketings"
-        )),
+        } => AnalysisProblem::TooManyUnitClasses {
+            invariant: inv.name.clone(),
+            checked,
+            classes: Some(*classes).filter(|&n| n != usize::MAX),
+            bucketings: *bucketings,
+            formula: inv.formula_span,
+            max_classes: MAX_CLASSES,
+            max_bucketings: MAX_BUCKETINGS,
+        }
+        .at(here),
         TooManyClasses::Contexts(contexts) => {
-            let message = format!(
-                "invariant `{}` cannot be checked {where_}: its flags' conditions split the contexts into {} classes over {} attributes",
-                inv.name,
-                count(contexts.classes),
-                contexts.attributes.len(),
-            );
-            let mut diagnostic = match phase.and_then(|p| scoped_set(plan, inv, p)) {
-                Some(set) => Diagnostic::new(
-                    Code::TooManyClasses,
-                    message,
-                    set,
-                    "these conditions split the contexts",
-                ),
-                None => Diagnostic::new(Code::TooManyClasses, message, here, "here"),
-            }
-            .related(inv.formula_span, "the invariant");
+            let set = phase.and_then(|p| scoped_set(plan, inv, p));
             let mut attributes = contexts.attributes.clone();
             attributes.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), a));
-            for (attribute, n) in attributes.into_iter().take(ATTRIBUTES_SHOWN) {
-                let a = plan.attribute(attribute);
-                diagnostic = diagnostic.related(
-                    a.span,
-                    format!("`{}` splits them into {n} classes", a.name),
-                );
+            let splitting = attributes
+                .into_iter()
+                .take(ATTRIBUTES_SHOWN)
+                .map(|(attribute, n)| {
+                    let a = plan.attribute(attribute);
+                    (a.span, a.name.clone(), n)
+                })
+                .collect();
+            AnalysisProblem::TooManyContextClasses {
+                invariant: inv.name.clone(),
+                checked,
+                classes: contexts.classes,
+                attributes: contexts.attributes.len(),
+                at_set: set.is_some(),
+                formula: inv.formula_span,
+                splitting,
+                max_contexts: MAX_CONTEXTS,
             }
-            diagnostic.help(format!(
-                "test fewer attributes, or fewer values of each, in the conditions of the invariant's flags, or split the plan so that fewer scoped values meet in one invariant: the check splits contexts into at most {MAX_CONTEXTS} classes"
-            ))
+            .at(set.unwrap_or(here))
         }
     }
 }
@@ -198,28 +184,21 @@ fn violation(
     context: &UnitClass,
     share: Share,
 ) -> Diagnostic {
+    // A formula over no flag is false in every state: say so, not "broken at the start".
+    if inv.flags.is_empty() && !matches!(sg.graph[node], Node::Phase { .. }) {
+        return AnalysisProblem::InvariantAlwaysFalse {
+            invariant: inv.name.clone(),
+            declared: inv.span,
+        }
+        .at(inv.formula_span);
+    }
     let values =
         describe_values(plan, &inv.flags, state, context) + &context.bucket_qualifier(plan);
-    let where_ = sg.describe(plan, node);
     // The same classes `unit_classes` enumerated for this state, so within the bound.
     let all = classes(&inv.flags, [state]).unwrap_or_default();
-    let when = match describe_class(plan, &context.context, &all) {
-        Some(text) => format!(" when {text}"),
-        None => String::new(),
-    };
-    let in_context = if context.buckets.is_empty() {
-        when
-    } else {
-        format!(" for {share} of units{when}")
-    };
-    let message = match sg.graph[node] {
-        Node::Start => format!(
-            "invariant `{}` is broken before the rollout starts{in_context}",
-            inv.name
-        ),
-        _ => format!("invariant `{}` is broken in {where_}{in_context}", inv.name),
-    };
-    let mut diagnostic = match sg.graph[node] {
+    let when = describe_class(plan, &context.context, &all);
+    let share = (!context.buckets.is_empty()).then(|| share.to_string());
+    let (blame, span) = match sg.graph[node] {
         Node::Phase { phase, .. } => {
             // Point at the `set` to blame: one whose value alone breaks the invariant (another
             // value of that flag would make it hold); else one that changed a flag it reads.
@@ -244,54 +223,40 @@ fn violation(
                 .or_else(|| assigned.first())
                 .copied();
             match set {
-                Some(a) => Diagnostic::new(
-                    Code::InvariantViolated,
-                    message,
-                    a.span,
-                    format!("this makes {values}"),
-                ),
-                None => Diagnostic::new(
-                    Code::InvariantViolated,
-                    message,
-                    p.span,
-                    format!("here {values}"),
-                ),
+                Some(a) => (Blame::Set, a.span),
+                None => (Blame::Phase, p.span),
             }
         }
-        // A formula over no flag is false in every state: say so, not "broken at the start".
-        _ if inv.flags.is_empty() => {
-            return Diagnostic::new(
-                Code::InvariantViolated,
-                format!("invariant `{}` is false in every state: it reads no flag", inv.name),
-                inv.formula_span,
-                "always false",
-            )
-            .related(inv.span, "declared here")
-            .help("write the condition over flags that must hold in every state, or delete the invariant");
-        }
-        _ => {
-            let span = inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span);
-            Diagnostic::new(
-                Code::InvariantViolated,
-                message,
-                span,
-                format!("before the rollout {values}"),
-            )
-        }
+        _ => (
+            Blame::Declaration,
+            inv.flags.first().map_or(inv.span, |f| plan.flag(*f).span),
+        ),
     };
-    diagnostic = diagnostic.related(inv.formula_span, format!("`{}` requires this", inv.name));
     // A variant that leaves optional values out: show the `set`s it leaves out.
+    let mut optional = Vec::new();
     if let Node::Phase { phase, variant } = sg.graph[node] {
         for (p, f) in &plan.phase(phase).variants[variant].skipped {
             if let Some(a) = plan.phase(*p).assignment_of(*f) {
-                diagnostic = diagnostic.related(
-                    a.span,
-                    format!("optional: `{}` may stay as it was", plan.flag(*f).name),
-                );
+                optional.push((a.span, plan.flag(*f).name.clone()));
             }
         }
     }
-    diagnostic.help(violation_help(inv, context))
+    AnalysisProblem::InvariantViolated {
+        invariant: inv.name.clone(),
+        place: (!matches!(sg.graph[node], Node::Start)).then(|| sg.describe(plan, node)),
+        share,
+        when,
+        values,
+        blame,
+        buckets: match context.buckets.len() {
+            0 => Buckets::None,
+            1 => Buckets::One,
+            _ => Buckets::Several,
+        },
+        formula: inv.formula_span,
+        optional,
+    }
+    .at(span)
 }
 
 /// The contexts of a class, among all the classes: `region == "eu"`, and for the values no
@@ -326,23 +291,6 @@ fn describe_class(plan: &Plan, class: &Context, all: &[Context]) -> Option<Strin
 }
 
 /// How to fix a violation: nest the shares when units of different buckets break it.
-fn violation_help(inv: &Invariant, context: &UnitClass) -> String {
-    match context.buckets.len() {
-        0 => format!(
-            "change the values so that `{}` holds, or fix the invariant if the plan is right",
-            inv.name
-        ),
-        1 => format!(
-            "make the shares nest so that `{}` holds for every unit: a flag that needs another gets a share no larger than that flag's, of the same cohort",
-            inv.name
-        ),
-        _ => format!(
-            "roll these flags out `of` one cohort (`cohort NAME by ATTRIBUTE`), so that their shares nest unit by unit: bucketed apart (`by`), their units are independent, and some get one flag without the other that `{}` needs",
-            inv.name
-        ),
-    }
-}
-
 /// Whether giving `flag` another value (the opposite for a bool; its value before the phase or
 /// before the rollout otherwise) would make the invariant hold in `context`.
 fn is_to_blame(

@@ -1,6 +1,7 @@
 //! Warnings: things that are legal but probably not what the author meant.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::AnalysisProblem;
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::{Criterion, Gate, Phase, PhaseDuration, Plan, Setting};
 
 pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
@@ -11,16 +12,10 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
             .any(|p| p.assignments.iter().any(|a| a.flag.0 == i));
         if !used {
             out.push(
-                Diagnostic::new(
-                    Code::UnusedFlag,
-                    format!("flag `{}` is declared but no phase sets it", flag.name),
-                    flag.span,
-                    "never set",
-                )
-                .help(format!(
-                    "set it in the phase that changes it (`set {} = …`), or delete the declaration",
-                    flag.name
-                )),
+                AnalysisProblem::UnusedFlag {
+                    flag: flag.name.clone(),
+                }
+                .at(flag.span),
             );
         }
     }
@@ -39,19 +34,10 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
         });
         if !used {
             out.push(
-                Diagnostic::new(
-                    Code::UnusedAttribute,
-                    format!(
-                        "context attribute `{}` is declared but no scoped value reads it",
-                        attribute.name
-                    ),
-                    attribute.span,
-                    "never read",
-                )
-                .help(format!(
-                    "read it in a scoped value (`set flag = v when {} == x else w`), or delete the declaration",
-                    attribute.name
-                )),
+                AnalysisProblem::UnusedAttribute {
+                    attribute: attribute.name.clone(),
+                }
+                .at(attribute.span),
             );
         }
     }
@@ -61,44 +47,29 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (i, phase) in plan.phases.iter().enumerate() {
         if phase.planned == *previous && phase.variants.len() == 1 {
             out.push(
-                Diagnostic::new(
-                    Code::UnchangedPhase,
-                    format!("phase `{}` changes no flag", phase.id),
-                    phase.span,
-                    "every flag stays as the phase before left it",
-                )
-                .help("set the flags this phase changes, or merge it with the phase before if it only extends observation"),
+                AnalysisProblem::UnchangedPhase {
+                    phase: phase.id.clone(),
+                }
+                .at(phase.span),
             );
         }
         previous = &phase.planned;
         if i != last && phase.duration == PhaseDuration::Indefinite {
             out.push(
-                Diagnostic::new(
-                    Code::IndefiniteNotLast,
-                    format!(
-                        "phase `{}` lasts indefinitely, but phases follow it",
-                        phase.id
-                    ),
-                    phase.duration_span,
-                    "never ends",
-                )
-                .help("give it a length (`duration 2w`), or make it the last phase"),
+                AnalysisProblem::IndefiniteNotLast {
+                    phase: phase.id.clone(),
+                }
+                .at(phase.duration_span),
             );
         }
         for gate in &phase.gates {
             if gate.criterion == Criterion::Manual && gate.text.as_deref().is_none_or(str::is_empty)
             {
                 out.push(
-                    Diagnostic::new(
-                        Code::EmptyGate,
-                        format!("gate `{}` has no metric threshold and no text", gate.id),
-                        gate.span,
-                        "nothing to check",
-                    )
-                    .help(format!(
-                        "say what to verify (`gate {} \"Data consistency verified\"`) or give a threshold (`gate error_rate < 0.1%`)",
-                        gate.id
-                    )),
+                    AnalysisProblem::EmptyGate {
+                        gate: gate.id.clone(),
+                    }
+                    .at(gate.span),
                 );
             }
             window_not_shorter(phase, gate, out);
@@ -118,20 +89,15 @@ fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(
-        Diagnostic::new(
-            Code::WindowNotShorter,
-            format!(
-                "gate `{}` is judged over {}, but phase `{}` may last only {shortest}",
-                gate.id, window.length, phase.id
-            ),
-            window.span,
-            "window reaches back before the phase started",
-        )
-        .related(phase.duration_span, "the phase's shortest duration")
-        .help(format!(
-            "judge the gate over a window shorter than {shortest} (like `over {}`), so it reads only this phase's data",
-            crate::model::Minutes((shortest.0 / 2).max(1))
-        )),
+        AnalysisProblem::WindowNotShorter {
+            gate: gate.id.clone(),
+            window: window.length.to_string(),
+            phase: phase.id.clone(),
+            shortest: shortest.to_string(),
+            shorter: crate::model::Minutes((shortest.0 / 2).max(1)).to_string(),
+            duration: phase.duration_span,
+        }
+        .at(window.span),
     );
 }
 
@@ -146,16 +112,10 @@ fn unused_cohorts(plan: &Plan, out: &mut Vec<Diagnostic>) {
         });
         if !used {
             out.push(
-                Diagnostic::new(
-                    Code::UnusedCohort,
-                    format!("cohort `{}` is declared but no share uses it", cohort.name),
-                    cohort.span,
-                    "never used",
-                )
-                .help(format!(
-                    "roll a flag out in it (`set flag = true for 5% of {} else false`), or delete the declaration",
-                    cohort.name
-                )),
+                AnalysisProblem::UnusedCohort {
+                    cohort: cohort.name.clone(),
+                }
+                .at(cohort.span),
             );
         }
     }

@@ -19,7 +19,8 @@ use std::collections::HashSet;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{Bfs, EdgeFiltered, Reversed};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::{AnalysisProblem, Direction, Flip};
+use crate::diagnostic::{Code, Diagnostic, Problem};
 use crate::model::{Plan, RollbackTarget};
 pub use graph::{EdgeKind, Node, StateGraph};
 pub use ordering::{FlipPlan, SEARCH_BUDGET, Transition};
@@ -153,27 +154,18 @@ fn reachability(plan: &Plan, sg: &StateGraph, out: &mut Vec<Diagnostic>) {
         let phase = &plan.phases[p];
         if nodes.iter().all(|n| !forward.contains(n)) {
             out.push(
-                Diagnostic::new(
-                    Code::UnreachablePhase,
-                    format!("phase `{}` cannot be reached from the start", phase.id),
-                    phase.span,
-                    "unreachable",
-                )
-                .help("check the phases before it: each must be able to advance to the next"),
+                AnalysisProblem::UnreachablePhase {
+                    phase: phase.id.clone(),
+                }
+                .at(phase.span),
             );
         }
         if nodes.iter().any(|n| !backward.contains(n)) {
             out.push(
-                Diagnostic::new(
-                    Code::TrapPhase,
-                    format!(
-                        "the end of the rollout cannot be reached from phase `{}`",
-                        phase.id
-                    ),
-                    phase.span,
-                    "no way out",
-                )
-                .help("give the phase a duration and gates that can pass, so it can advance"),
+                AnalysisProblem::TrapPhase {
+                    phase: phase.id.clone(),
+                }
+                .at(phase.span),
             );
         }
     }
@@ -184,23 +176,14 @@ fn rollback_targets(plan: &Plan, out: &mut Vec<Diagnostic>) {
         if let Some(RollbackTarget::Phase(t)) = phase.on_fail.rollback_target() {
             if t.0 >= i {
                 let span = phase.on_fail_span.unwrap_or(phase.span);
-                let relation = if t.0 == i { "itself" } else { "a later phase" };
                 out.push(
-                    Diagnostic::new(
-                        Code::RollbackNotEarlier,
-                        format!(
-                            "phase `{}` rolls back to `{}`, which is {relation}",
-                            phase.id,
-                            plan.phase(t).id
-                        ),
-                        span,
-                        "rollback target is not earlier",
-                    )
-                    .related(
-                        plan.phase(t).span,
-                        format!("`{}` is declared here", plan.phase(t).id),
-                    )
-                    .help("roll back to `previous`, `start`, or a phase declared before this one"),
+                    AnalysisProblem::RollbackNotEarlier {
+                        phase: phase.id.clone(),
+                        target: plan.phase(t).id.clone(),
+                        itself: t.0 == i,
+                        declared: plan.phase(t).span,
+                    }
+                    .at(span),
                 );
             }
         }
@@ -249,33 +232,17 @@ fn unproven(
 ) -> Diagnostic {
     let (from_state, to_state) = (sg.state(plan, from), sg.state(plan, to));
     let changed = from_state.changed_flags(to_state).len();
-    let verb = if kind == EdgeKind::Rollback {
-        "roll back"
-    } else {
-        "advance"
-    };
-    Diagnostic::new(
-        Code::TransitionUnproven,
-        format!(
-            "found no order to {verb} from {} to {} one flag at a time within the search budget, and cannot prove that none exists",
-            sg.describe(plan, from),
-            sg.describe(plan, to),
-        ),
-        blame_span(plan, sg, from, to, kind, next, invariant),
-        format!(
-            "{changed} flags change together; after {} flips in the order tried, flipping `{}` or any other breaks an invariant",
-            done.len(),
-            plan.flag(next).name
-        ),
-    )
-    .related(
-        plan.invariants[invariant].formula_span,
-        format!("flipping `{}` there breaks this", plan.flag(next).name),
-    )
-    .help(format!(
-        "split the change across phases so that at most {} flags that share an invariant change at once (those are searched exactly), or relax the invariants that tie them together",
-        SEARCH_BUDGET.ilog2()
-    ))
+    AnalysisProblem::TransitionUnproven {
+        direction: direction(kind),
+        from: sg.describe(plan, from),
+        to: sg.describe(plan, to),
+        changed,
+        done: done.len(),
+        flag: plan.flag(next).name.clone(),
+        formula: plan.invariants[invariant].formula_span,
+        exact: SEARCH_BUDGET.ilog2(),
+    }
+    .at(blame_span(plan, sg, from, to, kind, next, invariant))
 }
 
 #[expect(
@@ -322,79 +289,50 @@ fn blocked(
             breaks.push((other, i, c));
         }
     }
-    let flip_text = |flag: crate::model::FlagId, inv: usize, ctx: &units::UnitClass| {
+    let flip = |flag: crate::model::FlagId, inv: usize, ctx: &units::UnitClass| {
         let mut state = reached.clone();
         state.set(flag, to_state.get(flag).clone());
         let inv = &plan.invariants[inv];
-        let values = invariants::describe_values(plan, &inv.flags, &state, ctx);
-        let when = ctx.qualifier(plan);
-        format!(
-            "flipping `{}` {} gives {values}{when}",
-            plan.flag(flag).name,
-            if done.is_empty() { "first" } else { "next" }
-        )
+        Flip {
+            flag: plan.flag(flag).name.clone(),
+            first: done.is_empty(),
+            values: invariants::describe_values(plan, &inv.flags, &state, ctx),
+            when: ctx.qualifier(plan),
+        }
     };
-    let verb = if kind == EdgeKind::Rollback {
-        "roll back"
-    } else {
-        "advance"
-    };
-    let mut names: Vec<&str> = breaks
+    let mut names: Vec<String> = breaks
         .iter()
-        .map(|(_, i, _)| plan.invariants[*i].name.as_str())
+        .map(|(_, i, _)| plan.invariants[*i].name.clone())
         .collect();
     names.sort_unstable();
     names.dedup();
-    let names = names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(" or ");
-    let after = if done.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (after flipping {})",
-            done.iter()
-                .map(|f| format!("`{}`", plan.flag(*f).name))
-                .collect::<Vec<_>>()
-                .join(", then ")
-        )
-    };
-    let message = format!(
-        "cannot {verb} from {} to {} one flag at a time: every order breaks {names}{after}",
-        sg.describe(plan, from),
-        sg.describe(plan, to),
-    );
-    let primary = blame_span(plan, sg, from, to, kind, next, invariant);
-    let mut diagnostic = Diagnostic::new(
-        Code::UnsafeTransition,
-        message,
-        primary,
-        flip_text(next, invariant, context),
-    );
-    for (k, (flag, inv, ctx)) in breaks.iter().enumerate() {
-        let label = if k == 0 {
-            format!("flipping `{}` breaks this", plan.flag(next).name)
-        } else {
-            format!("{}, breaking this", flip_text(*flag, *inv, ctx))
-        };
-        diagnostic = diagnostic.related(plan.invariants[*inv].formula_span, label);
-    }
     // A rollback over several phases can often be undone phase by phase instead.
     let skips_phases = match (sg.graph[from], sg.graph[to]) {
         (Node::Phase { phase, .. }, Node::Start) => phase.0 > 0,
         (Node::Phase { phase, .. }, Node::Phase { phase: target, .. }) => phase.0 > target.0 + 1,
         _ => false,
     };
-    let help = if kind == EdgeKind::Rollback && skips_phases {
-        "roll back through the phases in between (`on_fail rollback previous`), whose flips can be ordered, or relax the invariant so that an intermediate state is allowed"
-    } else if kind == EdgeKind::Rollback {
-        "this phase's change cannot be undone one flag at a time: split it across two phases, each of which can be undone, or relax the invariant if the intermediate state is in fact safe"
-    } else {
-        "split the change across two phases, with a state in between that keeps every invariant, or relax the invariant if that intermediate state is in fact safe"
-    };
-    diagnostic.help(help)
+    AnalysisProblem::UnsafeTransition {
+        direction: direction(kind),
+        from: sg.describe(plan, from),
+        to: sg.describe(plan, to),
+        invariants: names,
+        after: done.iter().map(|f| plan.flag(*f).name.clone()).collect(),
+        flip: flip(next, invariant, context),
+        breaks: breaks
+            .iter()
+            .map(|(flag, inv, ctx)| (plan.invariants[*inv].formula_span, flip(*flag, *inv, ctx)))
+            .collect(),
+        skips_phases,
+    }
+    .at(blame_span(plan, sg, from, to, kind, next, invariant))
+}
+
+fn direction(kind: EdgeKind) -> Direction {
+    match kind {
+        EdgeKind::Rollback => Direction::Rollback,
+        EdgeKind::Advance | EdgeKind::Extend => Direction::Advance,
+    }
 }
 
 #[cfg(test)]

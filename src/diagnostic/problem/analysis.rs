@@ -56,6 +56,23 @@ impl std::fmt::Display for Flip {
     }
 }
 
+/// Where an invariant could not be checked: in a state, or between the two ends of a
+/// transition (each described in words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    In(String),
+    Between(String, String),
+}
+
+impl std::fmt::Display for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Checked::In(place) => write!(f, "in {place}"),
+            Checked::Between(from, to) => write!(f, "between {from} and {to}"),
+        }
+    }
+}
+
 /// How the units of a broken invariant are split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Buckets {
@@ -111,24 +128,29 @@ pub enum AnalysisProblem {
         formula: Span,
         exact: u32,
     },
-    /// Too many classes of units to check an invariant in a state.
-    TooManyClasses {
+    /// Too many classes of units (shares over bucketings) to check an invariant; `classes`
+    /// is `None` past counting.
+    TooManyUnitClasses {
         invariant: String,
-        place: String,
+        checked: Checked,
         classes: Option<usize>,
         bucketings: usize,
         formula: Span,
         max_classes: usize,
         max_bucketings: usize,
     },
-    /// Too many classes of units to judge a transition on an invariant.
-    TooManyClassesBetween {
+    /// Too many classes of contexts (the values conditions test) to check an invariant;
+    /// `at_set` when the label is on the `set` whose conditions split them, `splitting` the
+    /// attributes that split them most (declaration, name, classes).
+    TooManyContextClasses {
         invariant: String,
-        from: String,
-        to: String,
+        checked: Checked,
+        classes: Option<usize>,
+        attributes: usize,
+        at_set: bool,
         formula: Span,
-        max_classes: usize,
-        max_bucketings: usize,
+        splitting: Vec<(Span, String, usize)>,
+        max_contexts: usize,
     },
     /// A rollback to the phase itself or a later one.
     RollbackNotEarlier {
@@ -314,9 +336,9 @@ impl super::Problem for AnalysisProblem {
                 ),
             )
             .related(*formula, format!("flipping `{flag}` there breaks this")),
-            P::TooManyClasses {
+            P::TooManyUnitClasses {
                 invariant,
-                place,
+                checked,
                 classes,
                 bucketings,
                 formula,
@@ -325,29 +347,46 @@ impl super::Problem for AnalysisProblem {
             } => Wording::new(
                 Code::TooManyClasses,
                 format!(
-                    "invariant `{invariant}` cannot be checked in {place}: its flags split the units into {} classes over {bucketings} bucketings",
-                    classes.map_or("too many".to_owned(), |c| c.to_string())
+                    "invariant `{invariant}` cannot be checked {checked}: its flags split the units into {} classes over {bucketings} bucketings",
+                    count(*classes)
                 ),
                 "here",
-                classes_help(*max_classes, *max_bucketings),
-            )
-            .related(*formula, "the invariant"),
-            P::TooManyClassesBetween {
-                invariant,
-                from,
-                to,
-                formula,
-                max_classes,
-                max_bucketings,
-            } => Wording::new(
-                Code::TooManyClasses,
                 format!(
-                    "invariant `{invariant}` cannot be checked between {from} and {to}: the shares of both ends split the units into too many classes"
+                    "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {max_classes} classes over at most {max_bucketings} bucketings"
                 ),
-                "here",
-                classes_help(*max_classes, *max_bucketings),
             )
             .related(*formula, "the invariant"),
+            P::TooManyContextClasses {
+                invariant,
+                checked,
+                classes,
+                attributes,
+                at_set,
+                formula,
+                splitting,
+                max_contexts,
+            } => {
+                let mut w = Wording::new(
+                    Code::TooManyClasses,
+                    format!(
+                        "invariant `{invariant}` cannot be checked {checked}: its flags' conditions split the contexts into {} classes over {attributes} attributes",
+                        count(*classes)
+                    ),
+                    if *at_set {
+                        "these conditions split the contexts"
+                    } else {
+                        "here"
+                    },
+                    format!(
+                        "test fewer attributes, or fewer values of each, in the conditions of the invariant's flags, or split the plan so that fewer scoped values meet in one invariant: the check splits contexts into at most {max_contexts} classes"
+                    ),
+                )
+                .related(*formula, "the invariant");
+                for (span, name, n) in splitting {
+                    w = w.related(*span, format!("`{name}` splits them into {n} classes"));
+                }
+                w
+            }
             P::RollbackNotEarlier {
                 phase,
                 target,
@@ -441,10 +480,9 @@ impl super::Problem for AnalysisProblem {
     }
 }
 
-fn classes_help(max_classes: usize, max_bucketings: usize) -> String {
-    format!(
-        "roll the invariant's flags out `of` fewer cohorts or with fewer distinct shares: the check splits units into at most {max_classes} classes over at most {max_bucketings} bucketings"
-    )
+/// A count of classes, or "too many" past counting.
+fn count(classes: Option<usize>) -> String {
+    classes.map_or_else(|| "too many".to_owned(), |n| n.to_string())
 }
 
 #[cfg(test)]
@@ -496,22 +534,24 @@ impl AnalysisProblem {
                 formula: s(),
                 exact: 16,
             },
-            P::TooManyClasses {
+            P::TooManyUnitClasses {
                 invariant: x(),
-                place: x(),
+                checked: Checked::Between(x(), x()),
                 classes: None,
                 bucketings: 8,
                 formula: s(),
                 max_classes: 16_384,
                 max_bucketings: 7,
             },
-            P::TooManyClassesBetween {
+            P::TooManyContextClasses {
                 invariant: x(),
-                from: x(),
-                to: x(),
+                checked: Checked::In(x()),
+                classes: Some(8192),
+                attributes: 13,
+                at_set: true,
                 formula: s(),
-                max_classes: 16_384,
-                max_bucketings: 7,
+                splitting: vec![(s(), x(), 2)],
+                max_contexts: 4096,
             },
             P::RollbackNotEarlier {
                 phase: x(),

@@ -15,7 +15,7 @@ mod consumers;
 mod read;
 mod resolve;
 
-pub use analysis::{AnalysisProblem, Blame, Buckets, Direction, Flip};
+pub use analysis::{AnalysisProblem, Blame, Buckets, Checked, Direction, Flip};
 pub use consumers::{EmitProblem, EnvHazard, FormatProblem, ScenarioProblem, UnleashLimit};
 pub use read::{FileKind, ReadProblem, SyntaxHint, SyntaxShape};
 pub use resolve::{Found, NameKind, ResolveProblem, Statement, Subject};
