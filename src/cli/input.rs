@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::report::Failure;
 use crate::Compiled;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::{FileKind, ReadProblem};
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::{PhaseId, Plan};
 use crate::read::{Links, ReadError, read_bounded, read_file};
 use crate::source::{FileId, SourceMap, decode};
@@ -148,6 +149,13 @@ impl SourceKind {
             SourceKind::Scenario => "scenario",
         }
     }
+
+    fn file_kind(self) -> FileKind {
+        match self {
+            SourceKind::Plan => FileKind::Plan,
+            SourceKind::Scenario => FileKind::Scenario,
+        }
+    }
 }
 
 /// Reads a plan file into a new source map (see [`read_source`]).
@@ -230,28 +238,14 @@ fn too_large(
     size: Option<u64>,
     kind: SourceKind,
 ) -> SourceRead {
-    let noun = kind.noun();
-    let message = match size {
-        Some(n) => {
-            format!("`{name}` is {n} bytes; rollplan reads {noun}s up to {MAX_FILE_BYTES} bytes")
-        }
-        None => format!(
-            "`{name}` holds more than {MAX_FILE_BYTES} bytes, the most rollplan reads of a {noun}"
-        ),
-    };
-    let file = sources.add(name, "");
-    let unreadable = Diagnostic::new(
-        Code::FileTooLarge,
-        message,
-        sources.get(file).span(0..0),
-        "file too large",
-    )
-    .help(match kind {
-        SourceKind::Plan => "split the rollout into several plans",
-        SourceKind::Scenario => {
-            "shorten the scenario: it needs only the attempts that differ from passing"
-        }
-    });
+    let file = sources.add(name.clone(), "");
+    let unreadable = ReadProblem::FileTooLarge {
+        kind: kind.file_kind(),
+        name,
+        size,
+        max: MAX_FILE_BYTES,
+    }
+    .at(sources.get(file).span(0..0));
     SourceRead {
         file,
         unreadable: Some(unreadable),
@@ -325,20 +319,11 @@ pub fn add_bytes(
                 .get(bad..)
                 .and_then(|s| s.chars().next())
                 .map_or(bad, |c| bad + c.len_utf8());
-            let noun = match kind {
-                SourceKind::Plan => "file",
-                SourceKind::Scenario => "scenario",
-            };
-            let diagnostic = Diagnostic::new(
-                Code::InvalidUtf8,
-                format!(
-                    "the {noun} is not valid UTF-8: byte {} cannot be decoded",
-                    bad + skip
-                ),
-                source.span(bad..end),
-                "invalid byte here",
-            )
-            .help(format!("save the {} as UTF-8 text", kind.noun()));
+            let diagnostic = ReadProblem::InvalidUtf8 {
+                kind: kind.file_kind(),
+                offset: bad + skip,
+            }
+            .at(source.span(bad..end));
             SourceRead {
                 file,
                 unreadable: Some(diagnostic),

@@ -14,7 +14,8 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 use pest::Parser as _;
 
 use super::grammar::{RollplanParser, Rule};
-use crate::diagnostic::{Code, Diagnostic, suggest};
+use crate::diagnostic::problem::{ReadProblem, SyntaxHint, SyntaxShape};
+use crate::diagnostic::{Diagnostic, Problem, suggest};
 use crate::source::SourceFile;
 
 /// Alternatives listed in the label; past this many the label only names what was found.
@@ -44,67 +45,53 @@ pub(super) fn to_diagnostic(error: &Error<Rule>, source: &SourceFile, offset: us
         Shape::RunsOn { word_start } => unknown_duration_unit(&text[word_start..at], &rules),
         _ => false,
     };
-    let (message, label) = match shape {
-        Shape::RunsOn { .. } if unknown_unit => (
-            format!(
-                "{found_words} is not a length: `{}` is not a unit of time",
-                found_at(text, at)
-            ),
-            "unknown unit".to_owned(),
-        ),
-        Shape::RunsOn { word_start } => {
-            let keyword = &text[word_start..at];
-            let rest = found_at(text, at);
-            (
-                format!(
-                    "unexpected `{rest}`: the parser read {found_words} as `{keyword}` followed by `{rest}`"
-                ),
-                format!("`{keyword}` ends here, but the word goes on"),
-            )
-        }
-        Shape::CutShort { .. } => (
-            format!(
-                "expected {expected_words} right after {found_words}, found {}",
-                blank_in_words(found_at(text, at)).unwrap_or("a space")
-            ),
-            format!("{found_words} is not complete"),
-        ),
-        _ if expected.len() <= LABEL_ALTERNATIVES => (
-            format!("expected {expected_words}, found {found_words}"),
-            format!("expected {expected_words}"),
-        ),
-        _ => (
-            format!("expected {expected_words}, found {found_words}"),
-            format!("unexpected {found_words}"),
-        ),
+    let problem = match shape {
+        Shape::RunsOn { .. } if unknown_unit => SyntaxShape::UnknownUnit {
+            found: found_words,
+            unit: found_at(text, at).to_owned(),
+        },
+        Shape::RunsOn { word_start } => SyntaxShape::RunsOn {
+            found: found_words,
+            keyword: text[word_start..at].to_owned(),
+            rest: found_at(text, at).to_owned(),
+        },
+        Shape::CutShort { .. } => SyntaxShape::CutShort {
+            expected: expected_words,
+            found: found_words,
+            next: blank_in_words(found_at(text, at))
+                .unwrap_or("a space")
+                .to_owned(),
+        },
+        _ => SyntaxShape::Expected {
+            listed: expected.len() <= LABEL_ALTERNATIVES,
+            expected: expected_words,
+            found: found_words,
+        },
     };
-    let mut diagnostic = Diagnostic::new(Code::SyntaxError, message, span, label);
-    let help = if unknown_unit {
-        "give a length as a whole number and one unit: `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), like `30m`, `2h` or `3d`".to_owned()
+    let hint = if unknown_unit {
+        SyntaxHint::LengthUnit
     } else if let Shape::RunsOn { word_start } = shape {
-        format!(
-            "did you mean `{}`? a keyword must end where the word does",
-            &text[word_start..at]
-        )
+        SyntaxHint::KeywordEnds {
+            keyword: text[word_start..at].to_owned(),
+        }
     } else if let Some(open) = unclosed_string(text, at) {
-        let (line, _) = source.line_col(open);
-        diagnostic = diagnostic.related(
-            source.span(open..open + 1),
-            format!("this string, opened on line {line}, is not closed on its line"),
-        );
-        "a string was left open, so everything up to the next `\"` became its text: close it with `\"` where it should end".to_owned()
+        SyntaxHint::UnclosedString {
+            open: source.span(open..open + 1),
+            line: source.line_col(open).0,
+        }
     } else if let Some((keyword, keyword_at)) = item_swallowed(text, start) {
-        diagnostic = diagnostic.related(
-            source.span(keyword_at..keyword_at + keyword.len()),
-            format!("`{keyword}` was read as part of the statement above"),
-        );
-        format!(
-            "the statement before this line is unfinished, so `{keyword}` was read as part of it: finish that statement"
-        )
+        SyntaxHint::Swallowed {
+            keyword,
+            at: source.span(keyword_at..keyword_at + keyword.len()),
+        }
     } else {
         help_for(&expected, &tokens, found, text, start)
     };
-    diagnostic.help(help)
+    ReadProblem::Syntax {
+        shape: problem,
+        hint,
+    }
+    .at(span)
 }
 
 /// Whether a run-on word is a number where a length was expected (`90x`, `30min`): the unit
@@ -307,51 +294,57 @@ fn unclosed_string(text: &str, at: usize) -> Option<usize> {
     body[open..].contains('\n').then_some(open)
 }
 
-fn help_for(expected: &[String], tokens: &[String], found: &str, text: &str, at: usize) -> String {
+fn help_for(
+    expected: &[String],
+    tokens: &[String],
+    found: &str,
+    text: &str,
+    at: usize,
+) -> SyntaxHint {
     if found.is_empty() {
-        return "the plan ends too early: close every `{` with `}` and finish the last statement"
-            .to_owned();
+        return SyntaxHint::EndsEarly;
     }
     let name_expected = expected.iter().any(|e| e.contains("name"));
     if name_expected && !found.is_ascii() {
-        return "names are ASCII: letters, digits, `_` and `-`, starting with a letter or `_`"
-            .to_owned();
+        return SyntaxHint::NonAsciiName;
     }
     if name_expected && super::RESERVED_WORDS.contains(&found) {
-        return format!("`{found}` is a keyword and cannot be used as a name: choose another name");
+        return SyntaxHint::KeywordAsName {
+            keyword: found.to_owned(),
+        };
     }
     let after_number = text[..at]
         .trim_end()
         .ends_with(|c: char| c.is_ascii_digit());
     if after_number && matches!(found, "percent" | "ms" | "count" | "ratio") {
-        return "write a threshold's unit as part of the number: `0.1%` for percent, `250ms` for \
-                ms, a plain number for count and ratio"
-            .to_owned();
+        return SyntaxHint::UnitAsWord;
     }
     // `=` for `==`, `-` for `->`, `&` for `&&`: a token one character short.
     if let Some(longer) = tokens.iter().find(|t| {
         t.len() > found.len() && t.starts_with(found) && !t.starts_with(char::is_alphanumeric)
     }) {
-        return format!("did you mean `{longer}`?");
+        return SyntaxHint::DidYouMean {
+            token: longer.clone(),
+        };
     }
     if found.chars().all(|c| c.is_ascii_digit()) && tokens.iter().any(|t| t == "w") {
-        return format!(
-            "write the unit right after the number, without a space: `{found}w`, `{found}d`, `{found}h` or `{found}m`"
-        );
+        return SyntaxHint::SpaceBeforeUnit {
+            number: found.to_owned(),
+        };
     }
     let words = tokens
         .iter()
         .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
         .map(String::as_str);
     if let Some(keyword) = suggest(found, words) {
-        return format!("did you mean `{keyword}`?");
+        return SyntaxHint::DidYouMean {
+            token: keyword.to_owned(),
+        };
     }
     if expected.iter().any(|e| e == "`}`") {
-        return "a statement is misspelt, or a block is missing its closing `}`; see \
-                docs/language.md for the statements each block takes"
-            .to_owned();
+        return SyntaxHint::MisspeltOrUnclosed;
     }
-    "see docs/language.md for the syntax of this statement".to_owned()
+    SyntaxHint::SeeDocs
 }
 
 /// How an expected `cmp_op` is named.

@@ -12,7 +12,8 @@ pub mod scan;
 
 use pest::Parser as _;
 
-use crate::diagnostic::{Code, Diagnostic, Errors};
+use crate::diagnostic::problem::ReadProblem;
+use crate::diagnostic::{Diagnostic, Errors, Problem};
 use crate::source::{SourceFile, Span};
 use grammar::{RollplanParser, Rule};
 
@@ -297,15 +298,7 @@ fn check_nesting(source: &SourceFile) -> Option<Diagnostic> {
             }
             if depth + nots + arrows > MAX_NESTING {
                 let span = source.span(i..i + 1);
-                return Some(
-                    Diagnostic::new(
-                        Code::NestingTooDeep,
-                        format!("expressions nest deeper than {MAX_NESTING} levels"),
-                        span,
-                        "nesting limit passed here",
-                    )
-                    .help("split the formula into several invariants, or remove redundant parentheses, `!` and `->`"),
-                );
+                return Some(ReadProblem::NestingTooDeep { max: MAX_NESTING }.at(span));
             }
         }
     }
@@ -323,6 +316,7 @@ fn starts_word(bytes: &[u8], i: usize, word: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
     use crate::source::FileId;
 
     fn first_error(text: &str) -> Diagnostic {
