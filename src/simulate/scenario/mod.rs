@@ -24,7 +24,8 @@ mod nesting;
 use locate::{Locator, offset_of};
 
 use super::engine::{Evaluation, Verdict};
-use crate::diagnostic::{Code, Diagnostic, Errors, did_you_mean};
+use crate::diagnostic::problem::ScenarioProblem;
+use crate::diagnostic::{Diagnostic, Errors, Problem, suggest};
 use crate::model::{Criterion, Plan};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::Unit;
@@ -53,16 +54,10 @@ pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario,
     let span = |r: Range<usize>| Span::new(file, r);
     if let Some(at) = nesting::too_deep(text) {
         return Err(Errors::one(
-            Diagnostic::new(
-                Code::ScenarioSyntax,
-                format!(
-                    "the scenario nests deeper than {} levels",
-                    nesting::MAX_DEPTH
-                ),
-                span(at..at + 1),
-                "one level too many",
-            )
-            .help("a scenario maps phases to lists of attempts, each a map of gates to results: four levels"),
+            ScenarioProblem::TooDeep {
+                max: nesting::MAX_DEPTH,
+            }
+            .at(span(at..at + 1)),
         ));
     }
     let yaml: Yaml = match serde_yaml::from_str(text) {
@@ -84,13 +79,10 @@ pub fn parse_scenario(plan: &Plan, file: FileId, text: &str) -> Result<Scenario,
             };
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             return Err(Errors::one(
-                Diagnostic::new(
-                    Code::ScenarioSyntax,
-                    "the scenario is not valid YAML",
-                    span(at..end),
-                    yaml_message(&e),
-                )
-                .help("write the scenario as YAML: `phase: [{gate: value}, …]`"),
+                ScenarioProblem::NotYaml {
+                    detail: yaml_message(&e),
+                }
+                .at(span(at..end)),
             ));
         }
     };
@@ -128,9 +120,8 @@ impl Parser<'_, '_> {
         Span::new(self.file, range.unwrap_or(0..0))
     }
 
-    fn error(&mut self, code: Code, message: String, at: Span, label: &str, help: String) {
-        self.diagnostics
-            .push(Diagnostic::new(code, message, at, label).help(help));
+    fn error(&mut self, problem: ScenarioProblem, at: Span) {
+        self.diagnostics.push(problem.at(at));
     }
 
     fn scenario(&mut self, yaml: &Yaml) -> Scenario {
@@ -148,15 +139,7 @@ impl Parser<'_, '_> {
                     .find(|&i| text.is_char_boundary(i))
                     .unwrap_or(0);
                 let at = self.span(Some(0..end));
-                self.error(
-                    Code::ScenarioSyntax,
-                    "a scenario maps phase ids to lists of attempts, but this is not a mapping"
-                        .to_owned(),
-                    at,
-                    "expected `phase: [...]`",
-                    "start each line with a phase id: `full_production: [{error_rate: 0.3%}]`"
-                        .to_owned(),
-                );
+                self.error(ScenarioProblem::NotAMapping, at);
                 return scenario;
             }
         };
@@ -166,23 +149,14 @@ impl Parser<'_, '_> {
             let at = self.span(found);
             let Some(phase) = self.plan.phase_named(&name) else {
                 let ids = self.plan.phases.iter().map(|p| p.id.as_str());
-                let help = did_you_mean(&name, ids, || {
-                    format!(
-                        "the plan's phases are {}",
-                        self.plan
-                            .phases
-                            .iter()
-                            .map(|p| format!("`{}`", p.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                let suggestion = suggest(&name, ids).map(str::to_owned);
                 self.error(
-                    Code::ScenarioUnknownPhase,
-                    format!("the plan has no phase `{name}`"),
+                    ScenarioProblem::UnknownPhase {
+                        name: name.clone(),
+                        suggestion,
+                        phases: self.plan.phases.iter().map(|p| p.id.clone()).collect(),
+                    },
                     at,
-                    "unknown phase",
-                    help,
                 );
                 continue;
             };
@@ -191,11 +165,10 @@ impl Parser<'_, '_> {
                 Yaml::Null => &[],
                 _ => {
                     self.error(
-                        Code::ScenarioSyntax,
-                        format!("phase `{name}` must list its attempts, one per evaluation"),
+                        ScenarioProblem::NotAList {
+                            phase: name.clone(),
+                        },
                         at,
-                        "expected a list",
-                        format!("write `{name}: [{{gate: value}}, …]`, one map per attempt"),
                     );
                     continue;
                 }
@@ -223,12 +196,10 @@ impl Parser<'_, '_> {
             Yaml::Mapping(m) => m,
             _ => {
                 self.error(
-                    Code::ScenarioSyntax,
-                    format!("an attempt of phase `{phase_name}` must map gate names to results"),
+                    ScenarioProblem::AttemptNotAMap {
+                        phase: phase_name.to_owned(),
+                    },
                     phase_at,
-                    "expected `{gate: value}`",
-                    "write each attempt as a map: `- {error_rate: 0.3%, no_regressions: passed}`"
-                        .to_owned(),
                 );
                 return out;
             }
@@ -239,31 +210,16 @@ impl Parser<'_, '_> {
             let key_at = self.span(found);
             let matching: Vec<usize> = (0..gates.len()).filter(|&g| gates[g].id == name).collect();
             if matching.is_empty() {
-                let (message, help) = if self.plan.metric_named(&name).is_some() {
-                    (
-                        format!("phase `{phase_name}` has no gate on metric `{name}`"),
-                        format!(
-                            "phase `{phase_name}` evaluates {}",
-                            gate_list(self.plan, phase)
-                        ),
-                    )
-                } else {
-                    (
-                        format!("phase `{phase_name}` has no gate or metric `{name}`"),
-                        did_you_mean(&name, gates.iter().map(|g| g.id.as_str()), || {
-                            format!(
-                                "phase `{phase_name}` evaluates {}",
-                                gate_list(self.plan, phase)
-                            )
-                        }),
-                    )
-                };
                 self.error(
-                    Code::ScenarioUnknownGate,
-                    message,
+                    ScenarioProblem::UnknownGate {
+                        phase: phase_name.to_owned(),
+                        name: name.clone(),
+                        metric: self.plan.metric_named(&name).is_some(),
+                        suggestion: suggest(&name, gates.iter().map(|g| g.id.as_str()))
+                            .map(str::to_owned),
+                        gates: gates.iter().map(|g| g.id.clone()).collect(),
+                    },
                     key_at,
-                    "unknown gate",
-                    help,
                 );
                 continue;
             }
@@ -302,15 +258,11 @@ impl Parser<'_, '_> {
         } = &g.criterion
         else {
             self.error(
-                Code::ScenarioInvalidValue,
-                format!(
-                    "gate `{}` is checked by a person, so its result is `passed`, `failed` or `inconclusive`, not `{}`",
-                    g.id,
-                    yaml_text(value)
-                ),
+                ScenarioProblem::NotAResult {
+                    gate: g.id.clone(),
+                    value: yaml_text(value),
+                },
                 at,
-                "expected passed, failed or inconclusive",
-                format!("write `{}: passed`", g.id),
             );
             return None;
         };
@@ -347,30 +299,24 @@ impl Parser<'_, '_> {
             && let Some(written) = unknown_unit(s)
         {
             self.error(
-                Code::ScenarioUnitMismatch,
-                format!(
-                    "`{}` has the unknown unit `{written}`; metric `{}` is measured in {}",
-                    s.trim(),
-                    gate,
-                    unit.keyword()
-                ),
+                ScenarioProblem::UnknownUnit {
+                    value: s.trim().to_owned(),
+                    written: written.to_owned(),
+                    gate: gate.to_owned(),
+                    unit,
+                },
                 at,
-                "unknown unit",
-                format!("write the value in the metric's unit: {}", example(unit)),
             );
             return None;
         }
         let Some(number) = number.filter(|n| n.is_finite()) else {
             self.error(
-                Code::ScenarioInvalidValue,
-                format!(
-                    "`{}` is not a value of metric `{}` nor a result (`passed`, `failed`, `inconclusive`)",
-                    yaml_text(value),
-                    gate
-                ),
+                ScenarioProblem::NotAValue {
+                    value: yaml_text(value),
+                    gate: gate.to_owned(),
+                    unit,
+                },
                 at,
-                "expected a number or a result",
-                format!("write an observed value in {}: {}", unit.keyword(), example(unit)),
             );
             return None;
         };
@@ -382,16 +328,12 @@ impl Parser<'_, '_> {
         };
         if !fits {
             self.error(
-                Code::ScenarioUnitMismatch,
-                format!(
-                    "`{}` does not fit metric `{}`, which is measured in {}",
-                    yaml_text(value),
-                    gate,
-                    unit.keyword()
-                ),
+                ScenarioProblem::WrongUnit {
+                    value: yaml_text(value),
+                    gate: gate.to_owned(),
+                    unit,
+                },
                 at,
-                &format!("expected {}", unit.keyword()),
-                format!("write the value in the metric's unit: {}", example(unit)),
             );
             return None;
         }
@@ -405,27 +347,6 @@ fn unknown_unit(text: &str) -> Option<&str> {
     let split = text.find(|c: char| c.is_alphabetic() || c == '%')?;
     let (number, unit) = text.split_at(split);
     (number.trim().parse::<f64>().is_ok() && unit.chars().all(char::is_alphabetic)).then_some(unit)
-}
-
-fn example(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Percent => "a percentage like `0.3%`",
-        Unit::Ms => "milliseconds like `120ms`",
-        Unit::Count => "a whole number like `0` or `4`",
-        Unit::Ratio => "a plain number like `0.02`",
-    }
-}
-
-fn gate_list(plan: &Plan, phase: usize) -> String {
-    let gates = &plan.phases[phase].gates;
-    if gates.is_empty() {
-        return "no gates".to_owned();
-    }
-    gates
-        .iter()
-        .map(|g| format!("`{}`", g.id))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn key_text(key: &Yaml) -> String {
