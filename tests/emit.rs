@@ -338,7 +338,7 @@ fn shares_below_a_whole_percentage_are_exact_or_refused() {
     for target in [Target::Unleash, Target::UnleashImport] {
         let e = emit::document(&input, target, &one).unwrap_err();
         assert_eq!(
-            e.message,
+            e.message(),
             "Unleash cannot roll `a` out to 0.5% of early in phase 1 `one` (One): it takes whole percentages only"
         );
         assert_eq!(
@@ -350,9 +350,9 @@ fn shares_below_a_whole_percentage_are_exact_or_refused() {
         let two = emit::document(&input, target, &input.phase_config(PhaseId(1))).unwrap_err();
         assert_eq!(two.span, e.span);
         assert!(
-            two.message.contains("in phase 2 `two` (Two)"),
+            two.message().contains("in phase 2 `two` (Two)"),
             "{}",
-            two.message
+            two.message()
         );
     }
 }
@@ -449,7 +449,7 @@ fn a_flag_that_is_also_a_table_cannot_be_nested_but_stays_flat() {
     for target in [Target::Toml, Target::Yaml] {
         let e = emit::stdout(&input, target, None).unwrap_err();
         assert_eq!(
-            e.message,
+            e.message(),
             format!(
                 "flag `a.b` is a value, but `a.b.c` needs it to be a table: {} cannot hold both",
                 target.name().to_uppercase()
@@ -481,14 +481,14 @@ fn conditions_past_the_bound_are_refused_by_the_rule_targets() {
     for target in [Target::LaunchDarkly, Target::Unleash, Target::UnleashImport] {
         let e = emit::stdout(&big, target, None).unwrap_err();
         assert!(
-            e.message.starts_with(
+            e.message().starts_with(
                 "the conditions of flag `a.b` in phase 1 `one` (One) need more than 256 "
             ),
             "{target}: {}",
-            e.message
+            e.message()
         );
         assert_eq!(e.diagnostic().code.name(), "emit_unrepresentable");
-        assert!(e.help.contains("fewer `||` alternatives"), "{}", e.help);
+        assert!(e.help().contains("fewer `||` alternatives"), "{}", e.help());
         let config = big.phase_config(rollplan::model::PhaseId(0));
         assert!(emit::document(&big, target, &config).is_err(), "{target}");
     }
@@ -511,7 +511,7 @@ fn flags_that_become_the_same_variable_are_refused_by_env() {
     );
     let e = emit::stdout(&input(&c, "env.roll"), Target::Env, None).unwrap_err();
     assert_eq!(
-        e.message,
+        e.message(),
         "flags `a.b_c` and `a_b.c` both become the variable `A_B_C`"
     );
 }

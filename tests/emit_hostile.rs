@@ -182,13 +182,13 @@ fn env_refuses_values_a_reader_would_expand() {
     let input = input(&c, "demo.roll");
     let err = emit::document(&input, Target::Env, &input.phase_config(PhaseId(0))).unwrap_err();
     assert_eq!(
-        err.message,
+        err.message(),
         "the env target cannot write the value of `banner` in phase 1 `canary` (Canary): it holds \
          `${`, which python-dotenv expands as a variable even in single quotes"
     );
     let source = plan("Canary", "${HOME}");
     assert_eq!(&source[err.span.range()], "set banner = \"${HOME}\"");
-    assert!(err.help.contains("`json`"), "{}", err.help);
+    assert!(err.help().contains("`json`"), "{}", err.help());
     assert!(emit::stdout(&input, Target::Env, None).is_err());
 }
 

@@ -242,7 +242,7 @@ fn run_steps(
         };
         // `apply` checked every setting of the target state before it started.
         let strategies = crate::emit::unleash::strategies(plan, name, setting)
-            .map_err(|why| not_confirmed(name, why.why))?;
+            .map_err(|why| not_confirmed(name, why.why()))?;
         server
             .set(name, current, &strategies)
             .map_err(|e| request_failed(server, e))?;

@@ -143,11 +143,9 @@ impl<'a> Input<'a> {
     /// The timeline, or the error that says how to give the plan a start date.
     pub(super) fn dated(&self, target: Target) -> Result<&Timeline, EmitError> {
         self.timeline.as_ref().ok_or_else(|| EmitError {
-            message: format!(
-                "the plan has no start date, so the `{target}` target cannot date its items"
-            ),
-            help: "add `start YYYY-MM-DD` to the `plan` block, or pass `--start YYYY-MM-DD`"
-                .to_owned(),
+            problem: crate::diagnostic::problem::EmitProblem::NoStartDate {
+                target: target.to_string(),
+            },
             span: self.plan().header_span,
         })
     }

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use super::setting::{bundle_header, comment, header, optional_note, setting_json};
 use super::{Config, EmitError, Input};
+use crate::diagnostic::problem::{EmitProblem, EnvHazard};
 use crate::model::{Plan, Setting, Value};
 
 /// The variable name of a flag.
@@ -39,11 +40,11 @@ fn names(plan: &Plan) -> Result<Vec<String>, EmitError> {
     for (i, n) in names.iter().enumerate() {
         if let Some(j) = names[..i].iter().position(|m| m == n) {
             return Err(EmitError {
-                message: format!(
-                    "flags `{}` and `{}` both become the variable `{n}`",
-                    plan.flags[j].name, plan.flags[i].name
-                ),
-                help: "rename one of the flags so that their upper-cased names differ".to_owned(),
+                problem: EmitProblem::EnvNamesClash {
+                    first: plan.flags[j].name.clone(),
+                    second: plan.flags[i].name.clone(),
+                    variable: n.clone(),
+                },
                 span: plan.flags[i].span,
             });
         }
@@ -52,15 +53,15 @@ fn names(plan: &Plan) -> Result<Vec<String>, EmitError> {
 }
 
 /// A string as a value every claimed reader reads back as it is, or why there is none.
-pub(super) fn string_value(s: &str) -> Result<String, &'static str> {
+pub(super) fn string_value(s: &str) -> Result<String, EnvHazard> {
     if s.contains('\r') {
-        return Err("a carriage return, which dotenv readers turn into a line feed");
+        return Err(EnvHazard::CarriageReturn);
     }
     if s.contains('\0') {
-        return Err("a NUL character, which no environment variable can hold");
+        return Err(EnvHazard::Nul);
     }
     if s.contains("${") {
-        return Err("`${`, which python-dotenv expands as a variable even in single quotes");
+        return Err(EnvHazard::Interpolation);
     }
     let backslashes = s.contains("\\\\") || s.ends_with('\\');
     if !s.contains('\'') && !backslashes {
@@ -70,9 +71,9 @@ pub(super) fn string_value(s: &str) -> Result<String, &'static str> {
         return Ok(format!("\"{s}\""));
     }
     Err(if s.contains('\'') {
-        "both `'` and one of `\"`, `\\`, `$` or `` ` ``, which no quoting carries to every reader"
+        EnvHazard::MixedQuotes
     } else {
-        "two backslashes in a row or one at the end, which python-dotenv reads as one"
+        EnvHazard::Backslashes
     })
 }
 
@@ -122,14 +123,12 @@ fn body(
             Setting::Fixed(Value::Bool(b)) => b.to_string(),
             Setting::Fixed(Value::Int(n)) => n.to_string(),
             Setting::Fixed(Value::String(s)) => {
-                string_value(s).map_err(|why| EmitError {
-                    message: format!(
-                        "the env target cannot write the value of `{}` in {}: it holds {why}",
-                        plan.flag(flag).name,
-                        config.describe(plan)
-                    ),
-                    help: "change the string, or use a target that carries any string (`json`, `toml`, `yaml`)"
-                        .to_owned(),
+                string_value(s).map_err(|hazard| EmitError {
+                    problem: EmitProblem::EnvString {
+                        flag: plan.flag(flag).name.clone(),
+                        config: config.describe(plan),
+                        hazard,
+                    },
                     // The `set` that gave the value: this phase's or the latest before it.
                     span: plan.phases[..=config.phase.0]
                         .iter()

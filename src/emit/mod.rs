@@ -29,7 +29,8 @@ use std::fmt;
 
 pub use config::{Config, ConfigKind, Input, Optional};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::problem::EmitProblem;
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::{FlagId, PhaseId, Plan};
 use crate::source::Span;
 
@@ -127,33 +128,41 @@ impl fmt::Display for Target {
 /// Something that makes a plan impossible to write in a format (exit 1: the plan must change).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitError {
-    pub message: String,
-    pub help: String,
+    pub problem: EmitProblem,
     /// The declaration that cannot be written.
     pub span: Span,
 }
 
 impl EmitError {
     pub fn diagnostic(&self) -> Diagnostic {
-        Diagnostic::new(
-            Code::EmitUnrepresentable,
-            &self.message,
-            self.span,
-            "cannot be written as it is",
-        )
-        .help(&self.help)
+        self.problem.at(self.span)
+    }
+
+    /// What cannot be written, as the diagnostic says it.
+    pub fn message(&self) -> String {
+        self.problem.wording().message().to_owned()
+    }
+
+    /// How to make the plan writable, as the diagnostic says it.
+    pub fn help(&self) -> String {
+        self.problem.wording().help().to_owned()
     }
 }
 
 impl fmt::Display for EmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n  help: {}", self.message, self.help)
+        write!(f, "{}\n  help: {}", self.message(), self.help())
     }
 }
 
 /// A flag whose conditions need more rules than a target's file should hold (see
 /// [`logic::MAX_TERMS`]), at the `set` that gave the configuration its setting.
-fn too_large(input: &Input<'_>, config: &Config<'_>, flag: FlagId, what: &str) -> EmitError {
+fn too_large(
+    input: &Input<'_>,
+    config: &Config<'_>,
+    flag: FlagId,
+    what: &'static str,
+) -> EmitError {
     let plan = input.plan();
     let setting = config.state.get(flag);
     let span = (0..=config.phase.0)
@@ -162,15 +171,12 @@ fn too_large(input: &Input<'_>, config: &Config<'_>, flag: FlagId, what: &str) -
         .find(|a| a.setting == *setting)
         .map_or(plan.flag(flag).span, |a| a.span);
     EmitError {
-        message: format!(
-            "the conditions of flag `{}` in {} need more than {} {what}",
-            plan.flag(flag).name,
-            config.describe(plan),
-            logic::MAX_TERMS
-        ),
-        help: "write the conditions with fewer `||` alternatives under `&&` and fewer `!=` and \
-               `!( … )` tests, or split the rule into several rules"
-            .to_owned(),
+        problem: EmitProblem::TooManyTerms {
+            flag: plan.flag(flag).name.clone(),
+            config: config.describe(plan),
+            max: logic::MAX_TERMS,
+            what,
+        },
         span,
     }
 }
@@ -200,9 +206,7 @@ fn safe_component(id: &str, span: Span) -> Result<&str, EmitError> {
         Ok(id)
     } else {
         Err(EmitError {
-            message: format!("phase id `{id}` cannot be used in a file name"),
-            help: "phase ids used as file names may only hold ASCII letters, digits, `_` and `-`"
-                .to_owned(),
+            problem: EmitProblem::UnsafePhaseId { id: id.to_owned() },
             span,
         })
     }

@@ -175,10 +175,11 @@ impl Tree {
 
 fn clash(format: &str, value: &str, nested: &str, span: crate::source::Span) -> EmitError {
     EmitError {
-        message: format!(
-            "flag `{value}` is a value, but `{nested}` needs it to be a table: {format} cannot hold both"
-        ),
-        help: "rename one of the flags, or use a flat target (`json`, `env`, `flagd`, `launchdarkly`, `unleash`)".to_owned(),
+        problem: crate::diagnostic::problem::EmitProblem::TableClash {
+            format: format.to_owned(),
+            value: value.to_owned(),
+            nested: nested.to_owned(),
+        },
         span,
     }
 }

@@ -17,6 +17,7 @@ use serde_json::{Value as Json, json};
 use super::logic::{self, Dnf, Literal, MAX_TERMS, Term, TooLarge};
 use super::setting::pretty;
 use super::{Config, DO_NOT_EDIT, EmitError, Input};
+use crate::diagnostic::problem::EmitProblem;
 use crate::model::{
     Bucketing, ConditionTest, FlagId, FlagState, Percent, Plan, Rollout, Setting, Value,
 };
@@ -159,13 +160,8 @@ pub(super) fn check(input: &Input<'_>, config: &Config<'_>) -> Result<(), EmitEr
     }
 }
 
-/// Why a setting cannot be written as Unleash strategies: `what` cannot be done, `why`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Unrepresentable {
-    pub(crate) what: String,
-    pub(crate) why: &'static str,
-    pub(crate) help: &'static str,
-}
+/// Why a setting cannot be written as Unleash strategies (worded in the catalogue).
+pub(crate) use crate::diagnostic::problem::UnleashLimit as Unrepresentable;
 
 fn strategy(
     plan: &Plan,
@@ -239,26 +235,16 @@ pub(crate) fn strategies(
         }
         let rollout = match case.units {
             Units::Inside(r) if r.percent.thousandths() % 1000 != 0 => {
-                return Err(Unrepresentable {
-                    what: format!(
-                        "Unleash cannot roll `{name}` out to {} {}",
-                        r.percent,
-                        plan.describe_bucketing(r.bucketing)
-                    ),
-                    why: "it takes whole percentages only",
-                    help: "make the share a whole percentage in the plan (rollplan never rounds it), or emit for `launchdarkly` or `flagd`, which take shares down to 0.001%",
+                return Err(Unrepresentable::WholePercent {
+                    flag: name.to_owned(),
+                    share: format!("{} {}", r.percent, plan.describe_bucketing(r.bucketing)),
                 });
             }
             Units::Inside(r) => Some(r),
             Units::Outside(r) if boolean => {
-                return Err(Unrepresentable {
-                    what: format!(
-                        "Unleash cannot turn `{name}` on for the units outside {} {}",
-                        r.percent,
-                        plan.describe_bucketing(r.bucketing)
-                    ),
-                    why: "a strategy can only select the units inside a share",
-                    help: "give the share the value `true` and the rest the `else` value `false`, or emit for `launchdarkly` or `flagd`",
+                return Err(Unrepresentable::OutsideShare {
+                    flag: name.to_owned(),
+                    share: format!("{} {}", r.percent, plan.describe_bucketing(r.bucketing)),
                 });
             }
             Units::All | Units::Outside(_) => None,
@@ -301,8 +287,10 @@ pub(super) fn refused(
     why: &Unrepresentable,
 ) -> EmitError {
     EmitError {
-        message: format!("{} in {}: {}", why.what, config.describe(plan), why.why),
-        help: why.help.to_owned(),
+        problem: EmitProblem::Unleash {
+            limit: why.clone(),
+            config: Some(config.describe(plan)),
+        },
         span: config.origin(plan, flag),
     }
 }
@@ -319,8 +307,10 @@ pub(crate) fn refusal(plan: &Plan, state: &FlagState) -> Option<EmitError> {
             .find_map(|p| p.assignment_of(flag).filter(|a| a.setting == *setting))
             .map_or(plan.flag(flag).span, |a| a.span);
         Some(EmitError {
-            message: format!("{}: {}", why.what, why.why),
-            help: why.help.to_owned(),
+            problem: EmitProblem::Unleash {
+                limit: why,
+                config: None,
+            },
             span,
         })
     })
@@ -449,7 +439,7 @@ mod tests {
         };
         let half = strategies(plan, "a", &setting(0, "a")).expect_err("0.5% is refused");
         assert_eq!(
-            (half.what.as_str(), half.why),
+            (half.what().as_str(), half.why()),
             (
                 "Unleash cannot roll `a` out to 0.5% of early",
                 "it takes whole percentages only"
@@ -457,7 +447,7 @@ mod tests {
         );
         let outside = strategies(plan, "b", &setting(0, "b")).expect_err("refused");
         assert_eq!(
-            (outside.what.as_str(), outside.why),
+            (outside.what().as_str(), outside.why()),
             (
                 "Unleash cannot turn `b` on for the units outside 5% of early",
                 "a strategy can only select the units inside a share"

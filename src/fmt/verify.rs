@@ -2,13 +2,11 @@
 //! (spans aside) and the same comments in the same order as the original. Anything else is a
 //! bug in the formatter, reported as a diagnostic instead of being written over the user's file.
 
-use crate::diagnostic::{Code, Diagnostic, Errors};
+use crate::diagnostic::problem::FormatProblem;
+use crate::diagnostic::{Errors, Problem};
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{File, Item};
 use crate::syntax::{self, comments::comments};
-
-const HELP: &str =
-    "the file was left as it was; please report this bug in `rollplan fmt` with the plan attached";
 
 pub(super) fn same_meaning(
     source: &SourceFile,
@@ -17,17 +15,12 @@ pub(super) fn same_meaning(
 ) -> Result<(), Errors> {
     let output = SourceFile::new(source.id, source.name.clone(), formatted);
     let after = syntax::parse(&output).map_err(|errors| {
-        let first = errors
-            .as_slice()
-            .first()
-            .map_or_else(String::new, |d| format!(": {}", d.message));
         bug(
             source.span(0..0),
-            format!(
-                "formatting `{}` gave text that does not parse{first}",
-                source.name
-            ),
-            "formatted from here",
+            FormatProblem::DoesNotParse {
+                file: source.name.clone(),
+                error: errors.as_slice().first().map(|d| d.message.clone()),
+            },
         )
     })?;
     if let Some(i) = (0..before.items.len().max(after.items.len()))
@@ -39,12 +32,10 @@ pub(super) fn same_meaning(
         );
         return Err(bug(
             span,
-            format!(
-                "formatting `{}` would change the meaning of item {}",
-                source.name,
-                i + 1
-            ),
-            "this item would change",
+            FormatProblem::ItemChanged {
+                file: source.name.clone(),
+                item: i + 1,
+            },
         ));
     }
     let texts = |file: &SourceFile| -> Vec<(Span, String)> {
@@ -63,19 +54,17 @@ pub(super) fn same_meaning(
         );
         return Err(bug(
             span,
-            format!(
-                "formatting `{}` would lose or reorder comment {}",
-                source.name,
-                i + 1
-            ),
-            "this comment would be lost",
+            FormatProblem::CommentLost {
+                file: source.name.clone(),
+                comment: i + 1,
+            },
         ));
     }
     Ok(())
 }
 
-fn bug(span: Span, message: String, label: &str) -> Errors {
-    Errors::one(Diagnostic::new(Code::FormatChangedMeaning, message, span, label).help(HELP))
+fn bug(span: Span, problem: FormatProblem) -> Errors {
+    Errors::one(problem.at(span))
 }
 
 /// Where an item starts to be named, for pointing at it.
