@@ -30,16 +30,17 @@ pub struct Diagnostic {
     pub related: Vec<Label>,
     /// How to fix it.
     pub help: String,
+    /// Only [`problem`] builds a diagnostic, so every one is worded in the catalogue.
+    _worded: Worded,
 }
 
+/// The private mark of a diagnostic built by [`problem::Problem::at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Worded;
+
 impl Diagnostic {
-    /// Only [`problem`] builds diagnostics: every message is worded in the catalogue.
-    pub(crate) fn new(
-        code: Code,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Self {
+    /// Private to this module: stages build diagnostics from typed problems ([`problem`]).
+    fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             code,
             message: message.into(),
@@ -49,21 +50,13 @@ impl Diagnostic {
             },
             related: Vec::new(),
             help: String::new(),
+            _worded: Worded,
         }
     }
 
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    fn help(mut self, help: impl Into<String>) -> Self {
         self.help = help.into();
-        self
-    }
-
-    #[must_use]
-    pub fn related(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.related.push(Label {
-            span,
-            text: text.into(),
-        });
         self
     }
 
