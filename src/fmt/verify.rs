@@ -17,7 +17,7 @@ pub(super) fn same_meaning(
     let after = syntax::parse(&output).map_err(|errors| {
         bug(
             source.span(0..0),
-            FormatProblem::DoesNotParse {
+            &FormatProblem::DoesNotParse {
                 file: source.name.clone(),
                 error: errors.as_slice().first().map(|d| d.message.clone()),
             },
@@ -32,7 +32,7 @@ pub(super) fn same_meaning(
         );
         return Err(bug(
             span,
-            FormatProblem::ItemChanged {
+            &FormatProblem::ItemChanged {
                 file: source.name.clone(),
                 item: i + 1,
             },
@@ -54,7 +54,7 @@ pub(super) fn same_meaning(
         );
         return Err(bug(
             span,
-            FormatProblem::CommentLost {
+            &FormatProblem::CommentLost {
                 file: source.name.clone(),
                 comment: i + 1,
             },
@@ -63,7 +63,7 @@ pub(super) fn same_meaning(
     Ok(())
 }
 
-fn bug(span: Span, problem: FormatProblem) -> Errors {
+fn bug(span: Span, problem: &FormatProblem) -> Errors {
     Errors::one(problem.at(span))
 }
 

@@ -78,6 +78,10 @@ fn quoted_list(names: &[String], none: &str) -> String {
 impl sealed::Sealed for ScenarioProblem {}
 
 impl super::Problem for ScenarioProblem {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per problem, each its own words"
+    )]
     fn wording(&self) -> Wording {
         use ScenarioProblem as P;
         match self {

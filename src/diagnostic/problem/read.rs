@@ -239,6 +239,7 @@ fn syntax_help(hint: &SyntaxHint) -> String {
 #[cfg(test)]
 impl ReadProblem {
     /// One of each variant, for the catalogue's tests.
+    #[expect(clippy::too_many_lines, reason = "a table, one sample per variant")]
     pub(super) fn samples() -> Vec<Self> {
         let x = || "`x`".to_owned();
         let syntax = |shape, hint| ReadProblem::Syntax { shape, hint };

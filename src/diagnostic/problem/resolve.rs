@@ -746,6 +746,7 @@ fn wrong_type_help(ty: &FlagType, found: &Found) -> String {
 #[cfg(test)]
 impl ResolveProblem {
     /// One of each variant, for the catalogue's tests.
+    #[expect(clippy::too_many_lines, reason = "a table, one sample per variant")]
     pub(super) fn samples() -> Vec<Self> {
         use ResolveProblem as P;
         let s = Span::default;

@@ -100,21 +100,15 @@ impl Resolver<'_> {
             variants: Vec::new(),
         };
         self.on_fail_after_gates(decl);
+        let once = Statement::Phase;
         for stmt in &decl.statements {
             match stmt {
                 ast::PhaseStmt::Duration(d) => {
-                    self.once(Statement::Phase("duration"), d.span, &mut duration, d)
+                    self.once(once("duration"), d.span, &mut duration, d);
                 }
-                ast::PhaseStmt::OnFail(f) => {
-                    self.once(Statement::Phase("on_fail"), f.span, &mut on_fail, f)
-                }
+                ast::PhaseStmt::OnFail(f) => self.once(once("on_fail"), f.span, &mut on_fail, f),
                 ast::PhaseStmt::OnInconclusive(a) => {
-                    self.once(
-                        Statement::Phase("on_inconclusive"),
-                        a.span,
-                        &mut inconclusive,
-                        a,
-                    );
+                    self.once(once("on_inconclusive"), a.span, &mut inconclusive, a);
                 }
                 ast::PhaseStmt::Activity(t) => phase.activities.push(text_item(t)),
                 ast::PhaseStmt::Check(t) => phase.checks.push(text_item(t)),

@@ -49,18 +49,12 @@ impl Resolver<'_> {
     pub(super) fn plan_policy(&mut self, file: &ast::File<'_>, ids: &PhaseIds<'_>) -> PlanPolicy {
         let mut on_fail = None;
         let mut inconclusive = None;
+        let once = Statement::PlanWide;
         for item in &file.items {
             match item {
-                Item::OnFail(f) => {
-                    self.once(Statement::PlanWide("on_fail"), f.span, &mut on_fail, f)
-                }
+                Item::OnFail(f) => self.once(once("on_fail"), f.span, &mut on_fail, f),
                 Item::OnInconclusive(a) => {
-                    self.once(
-                        Statement::PlanWide("on_inconclusive"),
-                        a.span,
-                        &mut inconclusive,
-                        a,
-                    );
+                    self.once(once("on_inconclusive"), a.span, &mut inconclusive, a);
                 }
                 _ => {}
             }

@@ -120,7 +120,7 @@ impl Parser<'_, '_> {
         Span::new(self.file, range.unwrap_or(0..0))
     }
 
-    fn error(&mut self, problem: ScenarioProblem, at: Span) {
+    fn error(&mut self, problem: &ScenarioProblem, at: Span) {
         self.diagnostics.push(problem.at(at));
     }
 
@@ -139,7 +139,7 @@ impl Parser<'_, '_> {
                     .find(|&i| text.is_char_boundary(i))
                     .unwrap_or(0);
                 let at = self.span(Some(0..end));
-                self.error(ScenarioProblem::NotAMapping, at);
+                self.error(&ScenarioProblem::NotAMapping, at);
                 return scenario;
             }
         };
@@ -151,7 +151,7 @@ impl Parser<'_, '_> {
                 let ids = self.plan.phases.iter().map(|p| p.id.as_str());
                 let suggestion = suggest(&name, ids).map(str::to_owned);
                 self.error(
-                    ScenarioProblem::UnknownPhase {
+                    &ScenarioProblem::UnknownPhase {
                         name: name.clone(),
                         suggestion,
                         phases: self.plan.phases.iter().map(|p| p.id.clone()).collect(),
@@ -165,7 +165,7 @@ impl Parser<'_, '_> {
                 Yaml::Null => &[],
                 _ => {
                     self.error(
-                        ScenarioProblem::NotAList {
+                        &ScenarioProblem::NotAList {
                             phase: name.clone(),
                         },
                         at,
@@ -196,7 +196,7 @@ impl Parser<'_, '_> {
             Yaml::Mapping(m) => m,
             _ => {
                 self.error(
-                    ScenarioProblem::AttemptNotAMap {
+                    &ScenarioProblem::AttemptNotAMap {
                         phase: phase_name.to_owned(),
                     },
                     phase_at,
@@ -211,7 +211,7 @@ impl Parser<'_, '_> {
             let matching: Vec<usize> = (0..gates.len()).filter(|&g| gates[g].id == name).collect();
             if matching.is_empty() {
                 self.error(
-                    ScenarioProblem::UnknownGate {
+                    &ScenarioProblem::UnknownGate {
                         phase: phase_name.to_owned(),
                         name: name.clone(),
                         metric: self.plan.metric_named(&name).is_some(),
@@ -258,7 +258,7 @@ impl Parser<'_, '_> {
         } = &g.criterion
         else {
             self.error(
-                ScenarioProblem::NotAResult {
+                &ScenarioProblem::NotAResult {
                     gate: g.id.clone(),
                     value: yaml_text(value),
                 },
@@ -299,7 +299,7 @@ impl Parser<'_, '_> {
             && let Some(written) = unknown_unit(s)
         {
             self.error(
-                ScenarioProblem::UnknownUnit {
+                &ScenarioProblem::UnknownUnit {
                     value: s.trim().to_owned(),
                     written: written.to_owned(),
                     gate: gate.to_owned(),
@@ -311,7 +311,7 @@ impl Parser<'_, '_> {
         }
         let Some(number) = number.filter(|n| n.is_finite()) else {
             self.error(
-                ScenarioProblem::NotAValue {
+                &ScenarioProblem::NotAValue {
                     value: yaml_text(value),
                     gate: gate.to_owned(),
                     unit,
@@ -328,7 +328,7 @@ impl Parser<'_, '_> {
         };
         if !fits {
             self.error(
-                ScenarioProblem::WrongUnit {
+                &ScenarioProblem::WrongUnit {
                     value: yaml_text(value),
                     gate: gate.to_owned(),
                     unit,
