@@ -1,6 +1,6 @@
 //! Warnings: things that are legal but probably not what the author meant.
 
-use crate::diagnostic::problem::AnalysisProblem;
+use crate::diagnostic::problem::LintProblem;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::{Criterion, Gate, Phase, PhaseDuration, Plan, Setting};
 
@@ -12,7 +12,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
             .any(|p| p.assignments.iter().any(|a| a.flag.0 == i));
         if !used {
             out.push(
-                AnalysisProblem::UnusedFlag {
+                LintProblem::UnusedFlag {
                     flag: flag.name.clone(),
                 }
                 .at(flag.span),
@@ -34,7 +34,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
         });
         if !used {
             out.push(
-                AnalysisProblem::UnusedAttribute {
+                LintProblem::UnusedAttribute {
                     attribute: attribute.name.clone(),
                 }
                 .at(attribute.span),
@@ -47,7 +47,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (i, phase) in plan.phases.iter().enumerate() {
         if phase.planned == *previous && phase.variants.len() == 1 {
             out.push(
-                AnalysisProblem::UnchangedPhase {
+                LintProblem::UnchangedPhase {
                     phase: phase.id.clone(),
                 }
                 .at(phase.span),
@@ -56,7 +56,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
         previous = &phase.planned;
         if i != last && phase.duration == PhaseDuration::Indefinite {
             out.push(
-                AnalysisProblem::IndefiniteNotLast {
+                LintProblem::IndefiniteNotLast {
                     phase: phase.id.clone(),
                 }
                 .at(phase.duration_span),
@@ -66,7 +66,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
             if gate.criterion == Criterion::Manual && gate.text.as_deref().is_none_or(str::is_empty)
             {
                 out.push(
-                    AnalysisProblem::EmptyGate {
+                    LintProblem::EmptyGate {
                         gate: gate.id.clone(),
                     }
                     .at(gate.span),
@@ -89,7 +89,7 @@ fn window_not_shorter(phase: &Phase, gate: &Gate, out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(
-        AnalysisProblem::WindowNotShorter {
+        LintProblem::WindowNotShorter {
             gate: gate.id.clone(),
             window: window.length.to_string(),
             phase: phase.id.clone(),
@@ -112,7 +112,7 @@ fn unused_cohorts(plan: &Plan, out: &mut Vec<Diagnostic>) {
         });
         if !used {
             out.push(
-                AnalysisProblem::UnusedCohort {
+                LintProblem::UnusedCohort {
                     cohort: cohort.name.clone(),
                 }
                 .at(cohort.span),

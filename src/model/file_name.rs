@@ -4,7 +4,7 @@
 //! an id longer than [`MAX_FILE_NAME_ID`] would pass `check` and then fail to be written.
 
 use super::Plan;
-use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::problem::NameProblem;
 use crate::diagnostic::{Diagnostic, Problem};
 
 /// The longest phase id or plan name, in bytes (ids are ASCII, so also in characters). The
@@ -19,7 +19,7 @@ pub(super) fn too_long(plan: &Plan) -> Vec<Diagnostic> {
         .chain(plan.phases.iter().map(|p| (&p.id, p.span, "phase id")))
         .filter(|(name, ..)| name.len() > MAX_FILE_NAME_ID)
         .map(|(name, span, what)| {
-            ResolveProblem::NameTooLong {
+            NameProblem::NameTooLong {
                 what,
                 name: name.clone(),
                 max: MAX_FILE_NAME_ID,

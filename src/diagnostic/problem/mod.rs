@@ -1,7 +1,7 @@
 //! Typed problems: the one place each diagnostic's words are written. A problem is a value
 //! that says *what* happened (names, values, limits) and has exactly one [`Code`]; its message,
 //! label, help and fixed related labels are written in its variant's arm, and a call site only
-//! adds *where*: `ResolveProblem::UndefinedFlag { .. }.at(span)`. [`Diagnostic`]s are built
+//! adds *where*: `NameProblem::UndefinedFlag { .. }.at(span)`. [`Diagnostic`]s are built
 //! nowhere else, so one code reads the same wherever it is reported.
 //!
 //! One enum per pipeline stage; variants carry plain data (strings, numbers, spans) and the leaf
@@ -11,14 +11,24 @@
 //! [`Unit`]: crate::syntax::ast::Unit
 
 mod analysis;
-mod consumers;
+mod emit;
+mod format;
+mod lints;
+mod names;
 mod read;
-mod resolve;
+mod scenario;
+mod time;
+mod values;
 
 pub use analysis::{AnalysisProblem, Blame, Buckets, Checked, Direction, Flip};
-pub use consumers::{EmitProblem, EnvHazard, FormatProblem, ScenarioProblem, UnleashLimit};
+pub use emit::{EmitProblem, EnvHazard, UnleashLimit};
+pub use format::FormatProblem;
+pub use lints::LintProblem;
+pub use names::{NameKind, NameProblem, Statement};
 pub use read::{FileKind, ReadProblem, SyntaxHint, SyntaxShape};
-pub use resolve::{Found, NameKind, ResolveProblem, Statement, Subject};
+pub use scenario::ScenarioProblem;
+pub use time::TimeProblem;
+pub use values::{Found, Subject, ValueProblem};
 
 use super::{Code, Diagnostic, Label};
 use crate::source::Span;
@@ -114,32 +124,22 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    fn boxed<P: Problem + 'static>(samples: Vec<P>) -> impl Iterator<Item = Box<dyn Problem>> {
+        samples.into_iter().map(|p| Box::new(p) as Box<dyn Problem>)
+    }
+
     /// One sample of every variant of every problem enum.
     fn samples() -> Vec<Box<dyn Problem>> {
-        let mut out: Vec<Box<dyn Problem>> = Vec::new();
-        out.extend(
-            ResolveProblem::samples()
-                .into_iter()
-                .map(|p| Box::new(p) as _),
-        );
-        out.extend(
-            AnalysisProblem::samples()
-                .into_iter()
-                .map(|p| Box::new(p) as _),
-        );
-        out.extend(ReadProblem::samples().into_iter().map(|p| Box::new(p) as _));
-        out.extend(
-            ScenarioProblem::samples()
-                .into_iter()
-                .map(|p| Box::new(p) as _),
-        );
-        out.extend(EmitProblem::samples().into_iter().map(|p| Box::new(p) as _));
-        out.extend(
-            FormatProblem::samples()
-                .into_iter()
-                .map(|p| Box::new(p) as _),
-        );
-        out
+        boxed(NameProblem::samples())
+            .chain(boxed(ValueProblem::samples()))
+            .chain(boxed(TimeProblem::samples()))
+            .chain(boxed(AnalysisProblem::samples()))
+            .chain(boxed(LintProblem::samples()))
+            .chain(boxed(ReadProblem::samples()))
+            .chain(boxed(ScenarioProblem::samples()))
+            .chain(boxed(EmitProblem::samples()))
+            .chain(boxed(FormatProblem::samples()))
+            .collect()
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::Resolver;
 use super::names::placeholder;
 use super::unique::Seen;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::{NameKind, ResolveProblem, Subject};
+use crate::diagnostic::problem::{NameKind, Subject, ValueProblem};
 use crate::model::plan::{Attribute, AttributeId, Flag, FlagId, Metric, MetricId, TextItem};
 use crate::syntax::ast::{self, Item};
 
@@ -61,7 +61,7 @@ impl Resolver<'_> {
                         && q.text.trim().is_empty()
                     {
                         self.report(
-                            ResolveProblem::EmptyQuery {
+                            ValueProblem::EmptyQuery {
                                 metric: decl.name.node.to_owned(),
                                 unit: decl.unit.node,
                             }

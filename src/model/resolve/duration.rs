@@ -3,7 +3,7 @@
 
 use super::Resolver;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::problem::TimeProblem;
 use crate::model::time::{Minutes, PhaseDuration};
 use crate::syntax::ast;
 
@@ -12,8 +12,8 @@ impl Resolver<'_> {
     pub(super) fn length(&mut self, raw: ast::Raw<'_>) -> Option<Minutes> {
         let text = raw.node.to_owned();
         let problem = match Minutes::parse(raw.node) {
-            Some(Minutes(0)) => ResolveProblem::ZeroDuration { text },
-            None => ResolveProblem::DurationTooLong { text },
+            Some(Minutes(0)) => TimeProblem::ZeroDuration { text },
+            None => TimeProblem::DurationTooLong { text },
             some => return some,
         };
         self.report(problem.at(raw.span));
@@ -40,7 +40,7 @@ impl Resolver<'_> {
                 let in_order = min <= max && likely.is_none_or(|l| min <= l && l <= max);
                 if !in_order {
                     self.report(
-                        ResolveProblem::RangeOutOfOrder {
+                        TimeProblem::RangeOutOfOrder {
                             min: min.to_string(),
                             max: max.to_string(),
                         }

@@ -4,7 +4,7 @@
 
 use super::Resolver;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::{ResolveProblem, Statement};
+use crate::diagnostic::problem::{NameProblem, Statement, TimeProblem, ValueProblem};
 use crate::model::plan::{Criterion, Gate, GateWindow, InconclusiveAction, Quantity};
 use crate::model::time::Minutes;
 use crate::syntax::ast::{self, Unit};
@@ -32,7 +32,7 @@ impl Resolver<'_> {
             return;
         }
         self.report(
-            ResolveProblem::OnFailAfterGate {
+            NameProblem::OnFailAfterGate {
                 phase: phase.to_owned(),
                 gate: gate.id.node.to_owned(),
                 gate_span: gate.span,
@@ -60,7 +60,7 @@ impl Resolver<'_> {
                         _ => {
                             ok = false;
                             self.report(
-                                ResolveProblem::ProbabilityOutOfRange {
+                                ValueProblem::ProbabilityOutOfRange {
                                     text: raw.node.to_owned(),
                                 }
                                 .at(raw.span),
@@ -122,8 +122,8 @@ impl Resolver<'_> {
     pub(super) fn window(&mut self, raw: ast::Raw<'_>) -> Option<GateWindow> {
         let text = raw.node.to_owned();
         let problem = match Minutes::parse(raw.node) {
-            Some(Minutes(0)) => ResolveProblem::ZeroWindow { text },
-            None => ResolveProblem::WindowTooLong { text },
+            Some(Minutes(0)) => TimeProblem::ZeroWindow { text },
+            None => TimeProblem::WindowTooLong { text },
             Some(length) => {
                 return Some(GateWindow {
                     length,
@@ -154,7 +154,7 @@ impl Resolver<'_> {
         };
         let Some(value) = number.parse::<f64>().ok().filter(|v| v.is_finite()) else {
             self.report(
-                ResolveProblem::ThresholdTooLarge {
+                ValueProblem::ThresholdTooLarge {
                     digits: number
                         .split('.')
                         .next()
@@ -172,7 +172,7 @@ impl Resolver<'_> {
         };
         if !fits {
             self.report(
-                ResolveProblem::UnitMismatch {
+                ValueProblem::UnitMismatch {
                     threshold: raw.node.to_owned(),
                     number: number.to_owned(),
                     metric: name.clone(),

@@ -4,7 +4,7 @@
 use super::Resolver;
 use super::unique::Seen;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::problem::{NameProblem, TimeProblem};
 use crate::model::time::parse_date;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, Spanned};
@@ -16,12 +16,12 @@ impl Resolver<'_> {
             _ => None,
         });
         let Some(first) = headers.next() else {
-            self.report(ResolveProblem::NoPlanBlock.at(self.source.span(0..0)));
+            self.report(NameProblem::NoPlanBlock.at(self.source.span(0..0)));
             return None;
         };
         for extra in headers {
             self.report(
-                ResolveProblem::SecondPlanBlock {
+                NameProblem::SecondPlanBlock {
                     name: extra.name.node.to_owned(),
                     first: first.keyword,
                 }
@@ -80,7 +80,7 @@ impl Resolver<'_> {
                     format!("runs {length} from {day}")
                 };
                 self.report(
-                    ResolveProblem::PastTheCalendar {
+                    TimeProblem::PastTheCalendar {
                         phase: phase.id.clone(),
                         last_day: crate::model::Date::MAX.to_string(),
                         runs,
@@ -102,10 +102,10 @@ impl Resolver<'_> {
         };
         let text = raw.node.to_owned();
         let problem = match error {
-            MomentError::NoSuchDay => ResolveProblem::NoSuchDay { text, time: true },
-            MomentError::NoOffset => ResolveProblem::NoOffset { text },
-            MomentError::NotATime => ResolveProblem::NotATime { text },
-            MomentError::NotAWholeMinute => ResolveProblem::NotAWholeMinute { text },
+            MomentError::NoSuchDay => TimeProblem::NoSuchDay { text, time: true },
+            MomentError::NoOffset => TimeProblem::NoOffset { text },
+            MomentError::NotATime => TimeProblem::NotATime { text },
+            MomentError::NotAWholeMinute => TimeProblem::NotAWholeMinute { text },
         };
         self.report(problem.at(raw.span));
         None
@@ -115,7 +115,7 @@ impl Resolver<'_> {
         let date = parse_date(raw.node);
         if date.is_none() {
             self.report(
-                ResolveProblem::NoSuchDay {
+                TimeProblem::NoSuchDay {
                     text: raw.node.to_owned(),
                     time: false,
                 }

@@ -28,7 +28,7 @@ mod variants;
 
 use std::collections::HashMap;
 
-use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::problem::NameProblem;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::model::plan::{
     Attribute, AttributeId, Cohort, CohortId, Flag, FlagId, Metric, MetricId, Plan, TextItem,
@@ -99,7 +99,7 @@ impl<'s> Resolver<'s> {
             self.check_calendar_end(start, &phases);
         }
         if phases.is_empty() {
-            self.report(ResolveProblem::NoPhases.at(header.span));
+            self.report(NameProblem::NoPhases.at(header.span));
             return None;
         }
         Some(Plan {

@@ -4,7 +4,7 @@
 
 use super::Resolver;
 use super::unique::Seen;
-use crate::diagnostic::problem::{Found, NameKind, ResolveProblem, Subject};
+use crate::diagnostic::problem::{Found, NameKind, NameProblem, Subject, ValueProblem};
 use crate::diagnostic::{Problem, suggest};
 use crate::model::formula::Formula;
 use crate::model::plan::{AttributeId, FlagId, MetricId};
@@ -48,7 +48,7 @@ impl Resolver<'_> {
                     Some(Value::String((*v).to_owned()))
                 } else {
                     self.report(
-                        ResolveProblem::NotAVariant {
+                        ValueProblem::NotAVariant {
                             value: (*v).to_owned(),
                             subject: subject.clone(),
                             ty: ty.clone(),
@@ -67,7 +67,7 @@ impl Resolver<'_> {
             && !n.contains('.')
         {
             self.report(
-                ResolveProblem::IntOutOfRange {
+                ValueProblem::IntOutOfRange {
                     text: (*n).to_owned(),
                     subject: subject.clone(),
                     ty: ty.clone(),
@@ -86,7 +86,7 @@ impl Resolver<'_> {
                 LiteralKind::Ident(name) => Found::Name((*name).to_owned()),
             };
             self.report(
-                ResolveProblem::WrongType {
+                ValueProblem::WrongType {
                     subject: subject.clone(),
                     ty: ty.clone(),
                     found,
@@ -109,7 +109,7 @@ impl Resolver<'_> {
             .map(|a| self.attributes[a.0].span);
         let suggestion = suggest(name.node, self.flag_ids.keys().map(String::as_str));
         self.report(
-            ResolveProblem::UndefinedFlag {
+            NameProblem::UndefinedFlag {
                 name: name.node.to_owned(),
                 suggestion: suggestion.map(str::to_owned),
                 attribute,
@@ -127,7 +127,7 @@ impl Resolver<'_> {
         }
         let suggestion = suggest(name.node, self.metric_ids.keys().map(String::as_str));
         self.report(
-            ResolveProblem::UndefinedMetric {
+            NameProblem::UndefinedMetric {
                 name: name.node.to_owned(),
                 suggestion: suggestion.map(str::to_owned),
                 unit,
@@ -143,7 +143,7 @@ impl Resolver<'_> {
         }
         let suggestion = suggest(name.node, self.attribute_ids.keys().map(String::as_str));
         self.report(
-            ResolveProblem::UndefinedAttribute {
+            NameProblem::UndefinedAttribute {
                 name: name.node.to_owned(),
                 suggestion: suggestion.map(str::to_owned),
             }
@@ -165,7 +165,7 @@ impl Resolver<'_> {
             return true;
         }
         self.report(
-            ResolveProblem::OrderingNotInt {
+            ValueProblem::OrderingNotInt {
                 symbol: op.node.symbol(),
                 subject: subject.clone(),
                 ty: ty.clone(),
@@ -203,7 +203,7 @@ impl Resolver<'_> {
                 if flag.ty != FlagType::Bool {
                     let (ty, span) = (flag.ty.clone(), flag.span);
                     self.report(
-                        ResolveProblem::NotABool {
+                        ValueProblem::NotABool {
                             flag: name.node.to_owned(),
                             ty,
                             declared: span,

@@ -8,7 +8,7 @@ use super::policy::{PhaseIds, PlanPolicy, previous_target};
 use super::unique::Seen;
 use super::{Resolver, text_item};
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::{NameKind, ResolveProblem, Statement};
+use crate::diagnostic::problem::{NameKind, Statement, TimeProblem};
 use crate::model::plan::{FailurePolicy, Phase, PhaseId, Variant};
 use crate::model::time::PhaseDuration;
 use crate::model::value::FlagState;
@@ -138,7 +138,7 @@ impl Resolver<'_> {
                 }
             }
             None => self.report(
-                ResolveProblem::MissingDuration {
+                TimeProblem::MissingDuration {
                     phase: decl.id.node.to_owned(),
                     end: decl.end,
                 }

@@ -4,7 +4,7 @@
 use super::unique::Seen;
 use super::{Resolver, text_item};
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::{NameKind, ResolveProblem};
+use crate::diagnostic::problem::{NameKind, TimeProblem};
 use crate::model::plan::{Freeze, Holiday, Invariant, Monitor, TextItem};
 use crate::syntax::ast::{self, Item};
 
@@ -46,7 +46,7 @@ impl Resolver<'_> {
                     if let (Some(from), Some(to)) = (from, to) {
                         if to < from {
                             self.report(
-                                ResolveProblem::FreezeOutOfOrder {
+                                TimeProblem::FreezeOutOfOrder {
                                     from: from.to_string(),
                                     to: to.to_string(),
                                 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::Resolver;
-use crate::diagnostic::problem::{ResolveProblem, Statement};
+use crate::diagnostic::problem::{NameProblem, Statement, ValueProblem};
 use crate::diagnostic::{Problem, suggest};
 use crate::model::plan::{FailurePolicy, InconclusiveAction, PhaseId, RollbackTarget};
 use crate::source::Span;
@@ -100,7 +100,7 @@ impl Resolver<'_> {
                     Some(n)
                 } else {
                     self.report(
-                        ResolveProblem::ExtensionsOutOfRange {
+                        ValueProblem::ExtensionsOutOfRange {
                             text: max.node.to_owned(),
                         }
                         .at(max.span),
@@ -126,7 +126,7 @@ impl Resolver<'_> {
                 }
                 let candidates = ids.keys().copied().chain(["previous", "start"]);
                 self.report(
-                    ResolveProblem::UndefinedPhase {
+                    NameProblem::UndefinedPhase {
                         id: id.to_owned(),
                         suggestion: suggest(id, candidates).map(str::to_owned),
                     }

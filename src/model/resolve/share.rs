@@ -5,7 +5,7 @@
 
 use super::Resolver;
 use super::unique::Seen;
-use crate::diagnostic::problem::{NameKind, ResolveProblem};
+use crate::diagnostic::problem::{NameKind, NameProblem, ValueProblem};
 use crate::diagnostic::{Problem, suggest};
 use crate::model::plan::{AttributeId, Cohort, CohortId, FlagId};
 use crate::model::value::{Bucketing, FlagType, Percent, Rollout};
@@ -65,7 +65,7 @@ impl Resolver<'_> {
             .find(|a| matches!(a.ty, FlagType::String | FlagType::Int))
             .map_or("user.id", |a| a.name.as_str());
         self.report(
-            ResolveProblem::UndefinedCohort {
+            NameProblem::UndefinedCohort {
                 name: name.node.to_owned(),
                 suggestion: suggest(name.node, self.cohort_ids.keys().map(String::as_str))
                     .map(str::to_owned),
@@ -84,7 +84,7 @@ impl Resolver<'_> {
         }
         let (ty, span) = (declared.ty.clone(), declared.span);
         self.report(
-            ResolveProblem::InvalidBucketing {
+            ValueProblem::InvalidBucketing {
                 attribute: used.node.to_owned(),
                 ty,
                 declared: span,
@@ -100,7 +100,7 @@ impl Resolver<'_> {
         let (whole, decimals) = text.split_once('.').unwrap_or((text, ""));
         let text = raw.node.to_owned();
         let problem = if decimals.len() > 3 {
-            ResolveProblem::ShareTooPrecise { text }
+            ValueProblem::ShareTooPrecise { text }
         } else {
             let thousandths = whole
                 .parse::<u32>()
@@ -112,8 +112,8 @@ impl Resolver<'_> {
                 });
             match thousandths.and_then(Percent::from_thousandths) {
                 Some(p) => return Some(p),
-                None if thousandths == Some(0) => ResolveProblem::ShareOfNone { text },
-                None => ResolveProblem::ShareOverAll { text },
+                None if thousandths == Some(0) => ValueProblem::ShareOfNone { text },
+                None => ValueProblem::ShareOverAll { text },
             }
         };
         self.report(problem.at(raw.span));

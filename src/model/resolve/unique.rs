@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 
 use super::Resolver;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::{NameKind, ResolveProblem, Statement};
+use crate::diagnostic::problem::{NameKind, NameProblem, Statement};
 use crate::source::Span;
 use crate::syntax::ast::{self, Spanned};
 
@@ -20,7 +20,7 @@ impl Resolver<'_> {
     ) -> bool {
         if let Some(first) = seen.earlier(name.node, name.span) {
             self.report(
-                ResolveProblem::DeclaredTwice {
+                NameProblem::DeclaredTwice {
                     kind,
                     name: name.node.to_owned(),
                     first,
@@ -41,7 +41,7 @@ impl Resolver<'_> {
     ) -> bool {
         if let Some(first) = seen.earlier(field.node, field.span) {
             self.report(
-                ResolveProblem::RepeatedStatement {
+                NameProblem::RepeatedStatement {
                     statement: Statement::PlanField(field.node.to_owned()),
                     first,
                 }
@@ -62,7 +62,7 @@ impl Resolver<'_> {
     ) {
         if let Some((_, first)) = slot {
             let first = *first;
-            self.report(ResolveProblem::RepeatedStatement { statement, first }.at(span));
+            self.report(NameProblem::RepeatedStatement { statement, first }.at(span));
         } else {
             *slot = Some((value, span));
         }
@@ -75,7 +75,7 @@ impl Resolver<'_> {
     ) -> bool {
         if let Some(first) = seen.earlier(set.flag.node, set.span) {
             self.report(
-                ResolveProblem::SetTwice {
+                NameProblem::SetTwice {
                     flag: set.flag.node.to_owned(),
                     first,
                 }
@@ -96,7 +96,7 @@ impl Resolver<'_> {
         match (seen.get(gate.id.node), &gate.threshold) {
             (Some(first), Some(_)) => {
                 self.report(
-                    ResolveProblem::MetricGatedTwice {
+                    NameProblem::MetricGatedTwice {
                         metric: gate.id.node.to_owned(),
                         first,
                     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::Resolver;
 use crate::diagnostic::Problem;
-use crate::diagnostic::problem::ResolveProblem;
+use crate::diagnostic::problem::ValueProblem;
 use crate::model::plan::{Assignment, FlagId, Phase, PhaseId, Variant};
 use crate::model::value::Setting;
 use crate::syntax::ast;
@@ -57,7 +57,7 @@ impl Resolver<'_> {
         if optional.len() > MAX_OPTIONAL_PER_PHASE {
             let span = assignments[optional[MAX_OPTIONAL_PER_PHASE]].span;
             self.report(
-                ResolveProblem::TooManyOptionalValues {
+                ValueProblem::TooManyOptionalValues {
                     phase: decl.id.node.to_owned(),
                     count: optional.len(),
                     max: MAX_OPTIONAL_PER_PHASE,
@@ -109,7 +109,7 @@ impl Resolver<'_> {
                 }
                 if out.len() > MAX_VARIANTS {
                     self.report(
-                        ResolveProblem::TooManyConfigurations {
+                        ValueProblem::TooManyConfigurations {
                             phase: decl.id.node.to_owned(),
                             max: MAX_VARIANTS,
                         }
