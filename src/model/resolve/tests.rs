@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile};
 
@@ -206,4 +208,52 @@ fn a_missing_duration_points_at_the_phase_and_its_closing_brace() {
     assert_eq!(underlined, "a");
     assert_eq!(source.slice(d.related[0].span), "}");
     assert!(d.help.starts_with("say how long the phase runs"));
+}
+
+/// A statement given twice is its own code, not a name declared twice: `duration` has no name
+/// to rename.
+#[test]
+fn a_second_duration_is_a_repeated_statement() {
+    let text = format!(
+        "{HEAD}phase a \"A\" {{\n  duration 1w\n  duration 2w\n  set checkout.v2 = true\n}}\n"
+    );
+    let source = SourceFile::new(FileId(0), "t.roll", text.as_str());
+    let found = diagnose(&text);
+    let [(d, underlined)] = found.as_slice() else {
+        panic!("{found:?}")
+    };
+    assert_eq!(d.code, Code::RepeatedStatement);
+    assert_eq!(d.message, "`duration` is given twice in a phase");
+    assert_eq!(underlined, "2w");
+    assert_eq!(source.slice(d.related[0].span), "1w");
+    assert_eq!(d.related[0].text, "first given here");
+    assert_eq!(
+        d.help,
+        "a phase takes one `duration`: keep the one you mean and delete the other"
+    );
+}
+
+/// The phase limits are their own code, not an `invalid_number`: no number was written wrong.
+#[test]
+fn too_many_optional_values_is_too_many_variants() {
+    let flags = (0..7).fold(String::new(), |mut out, i| {
+        let _ = writeln!(out, "flag f{i}: bool = false");
+        out
+    });
+    let sets = (0..7).fold(String::new(), |mut out, i| {
+        let _ = writeln!(out, "  set f{i} = true optional");
+        out
+    });
+    let text = format!("{HEAD}{flags}phase a \"A\" {{\n  duration 1w\n{sets}}}\n");
+    let found = diagnose(&text);
+    let [(d, underlined)] = found.as_slice() else {
+        panic!("{found:?}")
+    };
+    assert_eq!(d.code, Code::TooManyVariants);
+    assert_eq!(
+        d.message,
+        "phase `a` has 7 optional values; at most 6 are checked"
+    );
+    assert_eq!(underlined, "set f6 = true optional");
+    assert_eq!(d.primary.text, "one optional value too many");
 }
