@@ -16,8 +16,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-#[path = "common/analyse.rs"]
-mod analyse;
+use crate::common::analyse;
 
 use analyse::{analyse, state_index};
 use proptest::prelude::*;

@@ -22,8 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-#[path = "common/analyse.rs"]
-mod analyse;
+use crate::common::analyse;
 
 use analyse::{analyse, state_index};
 use proptest::prelude::*;

@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use cli::rollplan_in as rollplan;
 

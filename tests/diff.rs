@@ -14,8 +14,7 @@ use rollplan::source::SourceMap;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const RISKY: &str = "tests/fixtures/diff/entity-risky.roll";
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use cli::rollplan_in;
 

@@ -9,7 +9,7 @@ use rollplan::source::SourceMap;
 
 /// A plan of `n` phases over five flags, each phase flipping one; `changed` shortens every 100th phase, loosens every
 /// 250th phase's gate and renames the 500th phase.
-pub fn generate(n: usize, changed: bool) -> String {
+fn generate(n: usize, changed: bool) -> String {
     let mut s = String::from("plan scale {\n  start 2027-01-04\n}\n");
     for f in 0..5 {
         let _ = writeln!(s, "flag f{f}: bool = false");

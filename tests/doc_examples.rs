@@ -10,8 +10,7 @@
 
 use std::path::Path;
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 /// (file, command, why it is not run).
 const NOT_RUN: &[(&str, &str, &str)] = &[

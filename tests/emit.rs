@@ -1,7 +1,7 @@
 //! `rollplan emit`: every target's stdout for `plans/entity.roll` as a snapshot, and every
 //! configuration format read back and compared with the model, for every plan in `plans/`.
 
-mod emit_common;
+use crate::emit_common;
 
 use emit_common::{all_plans, compile, input, state_json};
 use rollplan::emit::{self, Target};

@@ -3,7 +3,7 @@
 //! belongs to, dated from the planned timeline; the gates with their thresholds; and the flag
 //! flips in the order the analysis proved safe.
 
-mod emit_common;
+use crate::emit_common;
 
 use emit_common::{compile, input};
 use rollplan::emit::{self, Target};

@@ -4,10 +4,8 @@
 use std::path::Path;
 use std::process::Output;
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/workspace.rs"]
-mod workspace;
+use crate::common::cli;
+use crate::common::workspace;
 
 use workspace::{names, workspace};
 

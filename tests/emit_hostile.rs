@@ -3,7 +3,7 @@
 //! control characters are carried by every format's escapes (or refused), and the files parse
 //! back to exactly the plan's flags.
 
-mod emit_common;
+use crate::emit_common;
 
 use emit_common::{compile_text, emit_readback, input, state_json};
 use proptest::prelude::*;

@@ -4,7 +4,7 @@
 //! the "Decide whether" wording. A plan without shares keeps its words (`tests/emit.rs`
 //! snapshots).
 
-mod emit_common;
+use crate::emit_common;
 
 use emit_common::{compile, compile_text, input};
 use rollplan::emit::{self, Target};

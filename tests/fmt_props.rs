@@ -2,7 +2,7 @@
 //! layout, comments between any two tokens) and over every plan in `plans/`: formatting is
 //! idempotent, parses to the same syntax tree, and keeps every comment in order.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use rollplan::source::{FileId, SourceFile};

@@ -6,8 +6,7 @@ use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
 use std::path::Path;
 
-#[path = "common/prometheus.rs"]
-mod prometheus;
+use crate::common::prometheus;
 
 use prometheus::{Server, at, rfc3339, rollplan};
 

@@ -8,8 +8,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use cli::rollplan_in as rollplan;
 

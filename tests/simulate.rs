@@ -10,8 +10,7 @@ use rollplan::simulate::whatif::{self, ForcedFailure, Outcome};
 use rollplan::simulate::{Calendar, planned};
 use rollplan::source::SourceMap;
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 fn compile(text: &str) -> rollplan::Compiled {
     let mut sources = SourceMap::new();

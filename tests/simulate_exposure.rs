@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 const PLAN: &str = "tests/fixtures/payments-ramp.roll";
 

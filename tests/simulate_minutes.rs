@@ -14,8 +14,7 @@ use rollplan::simulate::whatif;
 use rollplan::simulate::{Calendar, planned};
 use rollplan::source::{FileId, SourceFile, SourceMap};
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 const PLAN: &str = "plans/examples/api-canary.roll";
 

@@ -10,8 +10,7 @@ use rollplan::simulate::engine::Verdict;
 use rollplan::source::SourceMap;
 use rollplan::status::{Action, GateInput, Keep, Position, decide};
 
-#[path = "common/prometheus.rs"]
-mod prometheus;
+use crate::common::prometheus;
 
 use prometheus::{Server, at, rfc3339, rollplan};
 

@@ -6,8 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use cli::rollplan_in as rollplan;
 

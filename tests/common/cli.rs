@@ -1,7 +1,4 @@
 //! Running the `rollplan` binary as a user does, for the command-line tests.
-//!
-//! Include it on its own with `#[path = "common/cli.rs"] mod cli;` (not through `mod common;`),
-//! so a test binary compiles only the helpers it uses and none is dead code there.
 
 use std::path::Path;
 use std::process::{Command, Output};

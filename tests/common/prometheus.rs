@@ -1,6 +1,6 @@
 //! A real Prometheus server for the tests, loaded with deterministic data.
 //!
-//! Include it with `#[path = "common/prometheus.rs"] mod prometheus;`. It needs `prometheus`
+//! Used as `crate::common::prometheus`. It needs `prometheus`
 //! and `promtool` on the `PATH` (Debian's `prometheus` package; `.ci/run` installs it).
 //!
 //! The data (all times UTC, one sample a minute, the value at a minute covering the minute

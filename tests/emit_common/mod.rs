@@ -1,8 +1,6 @@
 //! Helpers shared by the `emit` tests: compiling plans, the model's settings as the JSON
 //! contract writes them (built here independently of `src/emit`), and every plan in `plans/`.
 
-#![allow(dead_code, reason = "each test file uses a different part")]
-
 use std::path::{Path, PathBuf};
 
 use rollplan::emit::Input;
