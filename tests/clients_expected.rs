@@ -2,7 +2,7 @@
 //! conditions and int comparisons), in every phase, for a grid of contexts:
 //! `tests/clients/conditions.expected.json`, which `tests/clients/test_clients.py` hands to the
 //! real flagd, `LaunchDarkly` and Unleash clients. The file is checked in and must match the
-//! model; `ROLLPLAN_BLESS=1 cargo test --test clients_expected` rewrites it.
+//! model; `ROLLPLAN_BLESS=1 cargo test --test it clients_expected::` rewrites it.
 
 use rollplan::model::{AttributeId, Value};
 use rollplan::source::SourceMap;
@@ -100,7 +100,7 @@ fn expected_values_match_the_model() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "{EXPECTED} is stale: run `ROLLPLAN_BLESS=1 cargo test --test clients_expected` and review the change"
+        "{EXPECTED} is stale: run `ROLLPLAN_BLESS=1 cargo test --test it clients_expected::` and review the change"
     );
     // The grid reaches every value each flag takes somewhere, not one value everywhere.
     let doc: Json = serde_json::from_str(&have).expect("JSON");

@@ -1,6 +1,6 @@
 //! `rollplan diff` on large generated plans: the diff stays correct at 10,000 phases, and the
 //! generator writes the plans that `docs/pr-review.md` times (`ROLLPLAN_SCALE_DIR=DIR cargo
-//! test --test diff_scale -- --ignored` writes `old.roll` and `new.roll` there).
+//! test --test it diff_scale:: -- --ignored` writes `old.roll` and `new.roll` there).
 
 use std::fmt::Write as _;
 
