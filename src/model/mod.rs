@@ -18,5 +18,5 @@ pub use time::{
 };
 pub use value::{
     Bucketing, Condition, ConditionTest, FlagState, FlagType, Percent, Rollout, ScopedRule,
-    Setting, Settings, Value,
+    Setting, Settings, SettingsIter, Value,
 };
