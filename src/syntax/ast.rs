@@ -272,7 +272,7 @@ pub enum PhaseStmt<'a> {
     Duration(Spanned<DurationSpec<'a>>),
     Set(SetStmt<'a>),
     Activity(Text<'a>),
-    Gate(Gate<'a>),
+    Gate(Box<Gate<'a>>),
     OnFail(OnFail<'a>),
     OnInconclusive(Spanned<InconclusiveAction<'a>>),
     /// `check "…"`: a validation check for this phase only.
@@ -298,8 +298,9 @@ pub struct SetStmt<'a> {
     pub span: Span,
     pub flag: Name<'a>,
     pub value: SetValue<'a>,
-    /// `optional ["reason"]`: the phase may or may not apply this value.
-    pub optional: Option<Spanned<Option<Text<'a>>>>,
+    /// `optional ["reason"]`: the phase may or may not apply this value. Boxed, as are the
+    /// rarer phase statements, because most statements of a large plan are `set`s without it.
+    pub optional: Option<Box<Spanned<Option<Text<'a>>>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -464,7 +464,7 @@ impl Lowerer {
                         )),
                     }
                 }
-                PhaseStmt::Gate(gate)
+                PhaseStmt::Gate(Box::new(gate))
             }
             rule => unreachable!("not a phase statement: {rule:?}"),
         }
@@ -522,7 +522,10 @@ impl Lowerer {
         };
         let optional = inner.next().map(|mark| {
             let mark_span = self.span(&mark);
-            Spanned::new(mark.into_inner().next().map(|p| self.text(&p)), mark_span)
+            Box::new(Spanned::new(
+                mark.into_inner().next().map(|p| self.text(&p)),
+                mark_span,
+            ))
         });
         SetStmt {
             span,
