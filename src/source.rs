@@ -3,7 +3,7 @@
 //! [`crate::syntax::ast::Spanned`]), so tests do not break on whitespace.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -49,29 +49,32 @@ pub struct SourceFile {
     pub id: FileId,
     pub name: String,
     pub text: Arc<str>,
-    /// Byte offset of the start of each line, for line/column look-ups.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of each line, for line/column look-ups: computed at the first
+    /// look-up, since a plan that checks clean needs none (the synthetic 10 MB plan has 296,000
+    /// lines: 4.2 MB of vector, grown by doubling).
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(id: FileId, name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             id,
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
     }
 
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)
