@@ -170,7 +170,7 @@ fn scoped_set(plan: &Plan, inv: &Invariant, phase: PhaseId) -> Option<crate::sou
         inv.flags
             .iter()
             .filter_map(|f| p.assignment_of(*f))
-            .find(|a| matches!(a.setting, Setting::Scoped { .. }))
+            .find(|a| matches!(*a.setting, Setting::Scoped { .. }))
             .map(|a| a.span)
     })
 }

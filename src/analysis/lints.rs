@@ -21,7 +21,7 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     }
     for (i, attribute) in plan.attributes.iter().enumerate() {
         let used = plan.phases.iter().any(|p| {
-            p.assignments.iter().any(|a| match &a.setting {
+            p.assignments.iter().any(|a| match &*a.setting {
                 Setting::Scoped { rules, .. } => rules.iter().any(|r| {
                     r.condition
                         .as_ref()

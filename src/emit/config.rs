@@ -93,7 +93,7 @@ impl Config<'_> {
             plan.phases[..=last.0]
                 .iter()
                 .rev()
-                .find_map(|p| p.assignment_of(flag).filter(|a| a.setting == *setting))
+                .find_map(|p| p.assignment_of(flag).filter(|a| *a.setting == *setting))
                 .map(|a| a.span)
         })
         .unwrap_or(plan.flag(flag).span)

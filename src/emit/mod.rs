@@ -168,7 +168,7 @@ fn too_large(
     let span = (0..=config.phase.0)
         .rev()
         .filter_map(|p| plan.phases[p].assignment_of(flag))
-        .find(|a| a.setting == *setting)
+        .find(|a| *a.setting == *setting)
         .map_or(plan.flag(flag).span, |a| a.span);
     EmitError {
         problem: EmitProblem::TooManyTerms {

@@ -304,7 +304,7 @@ pub(crate) fn refusal(plan: &Plan, state: &FlagState) -> Option<EmitError> {
         let span = plan
             .phases
             .iter()
-            .find_map(|p| p.assignment_of(flag).filter(|a| a.setting == *setting))
+            .find_map(|p| p.assignment_of(flag).filter(|a| *a.setting == *setting))
             .map_or(plan.flag(flag).span, |a| a.span);
         Some(EmitError {
             problem: EmitProblem::Unleash {

@@ -2,6 +2,8 @@
 //! every phase's effective flag state computed. Nothing downstream (analysis, simulate, emit,
 //! diff) sees an unchecked plan: [`Plan`] can only be built by [`super::resolve`].
 
+use std::sync::Arc;
+
 use super::formula::Formula;
 use super::time::{Date, Minutes, Moment, PhaseDuration};
 use super::value::{Bucketing, FlagState, FlagType, Setting, Value};
@@ -253,7 +255,8 @@ pub struct Variant {
 #[derive(Debug, Clone)]
 pub struct Assignment {
     pub flag: FlagId,
-    pub setting: Setting,
+    /// Shared with the flag states of this phase and later ones, which hold the same value.
+    pub setting: Arc<Setting>,
     /// `Some` for `optional`: the phase may leave the flag as it was. The inner text is the reason.
     pub optional: Option<Option<String>>,
     /// The whole `set` statement.

@@ -221,7 +221,7 @@ mod tests {
         // A tier only matters where a condition tests it; each context costs 100,000 buckets.
         let tested = |attribute: Option<usize>| {
             plan.phases.iter().flat_map(|p| &p.assignments).any(|a| {
-                matches!(&a.setting, Setting::Scoped { rules, .. }
+                matches!(&*a.setting, Setting::Scoped { rules, .. }
                 if rules.iter().any(|r| r.condition.as_ref().is_some_and(|c| {
                     c.attributes().iter().any(|a| Some(a.0) == attribute)
                 })))

@@ -1,6 +1,8 @@
 //! `set` statements: the value a phase gives a flag, fixed or as ordered rules with `when`
 //! conditions and shares, each checked against the flag's and the attributes' types.
 
+use std::sync::Arc;
+
 use super::Resolver;
 use crate::diagnostic::problem::Subject;
 use crate::model::plan::Assignment;
@@ -54,7 +56,7 @@ impl Resolver<'_> {
         };
         Some(Assignment {
             flag,
-            setting,
+            setting: Arc::new(setting),
             optional: set
                 .optional
                 .as_ref()

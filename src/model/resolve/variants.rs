@@ -7,7 +7,6 @@ use super::Resolver;
 use crate::diagnostic::Problem;
 use crate::diagnostic::problem::ValueProblem;
 use crate::model::plan::{Assignment, FlagId, Phase, PhaseId, Variant};
-use crate::model::value::Setting;
 use crate::syntax::ast;
 
 /// Optional values in one phase, at most: each doubles the phase's variants.
@@ -26,15 +25,11 @@ impl Resolver<'_> {
         index: usize,
         previous: &[Variant],
     ) {
-        // One shared copy of each setting for the planned state and every variant.
-        let shared: Vec<Arc<Setting>> = assignments
-            .iter()
-            .map(|a| Arc::new(a.setting.clone()))
-            .collect();
-        for (a, setting) in assignments.iter().zip(&shared) {
-            phase.planned.set_shared(a.flag, Arc::clone(setting));
+        // The planned state and every variant share the assignment's one copy of each setting.
+        for a in assignments {
+            phase.planned.set_shared(a.flag, Arc::clone(&a.setting));
         }
-        phase.variants = self.variants(decl, assignments, &shared, index, previous);
+        phase.variants = self.variants(decl, assignments, index, previous);
         // `variants[0]` is usually the planned state: keep one copy of it.
         if let Some(first) = phase.variants.first_mut()
             && first.state == phase.planned
@@ -47,7 +42,6 @@ impl Resolver<'_> {
         &mut self,
         decl: &ast::Phase<'_>,
         assignments: &[crate::model::Assignment],
-        shared: &[Arc<Setting>],
         index: usize,
         previous: &[Variant],
     ) -> Vec<Variant> {
@@ -74,10 +68,8 @@ impl Resolver<'_> {
         let mut out: Vec<Variant> = Vec::new();
         for (from, prev) in previous.iter().enumerate() {
             let mut base = prev.state.clone();
-            for (a, setting) in assignments.iter().zip(shared) {
-                if a.optional.is_none() {
-                    base.set_shared(a.flag, Arc::clone(setting));
-                }
+            for a in assignments.iter().filter(|a| a.optional.is_none()) {
+                base.set_shared(a.flag, Arc::clone(&a.setting));
             }
             // An earlier skipped value stops mattering once this phase sets the flag again.
             let inherited: Vec<(PhaseId, FlagId)> = prev
@@ -93,7 +85,7 @@ impl Resolver<'_> {
                 let mut skipped = inherited.clone();
                 for (bit, &i) in optional.iter().enumerate() {
                     if mask & (1 << bit) != 0 {
-                        state.set_shared(assignments[i].flag, Arc::clone(&shared[i]));
+                        state.set_shared(assignments[i].flag, Arc::clone(&assignments[i].setting));
                     } else {
                         skipped.push((PhaseId(index), assignments[i].flag));
                     }
