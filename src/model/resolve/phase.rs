@@ -2,8 +2,6 @@
 //! `assignment.rs`, gates in `gate.rs`, durations, policies), and its states from the phase
 //! before (`variants.rs`).
 
-use std::collections::HashMap;
-
 use super::policy::{PhaseIds, PlanPolicy, previous_target};
 use super::unique::Seen;
 use super::{Resolver, text_item};
@@ -19,16 +17,13 @@ impl Resolver<'_> {
         let phase_decls: Vec<&ast::Phase<'_>> = file
             .items
             .iter()
-            .filter_map(|i| {
-                if let Item::Phase(p) = i {
-                    Some(p)
-                } else {
-                    None
-                }
+            .filter_map(|i| match i {
+                Item::Phase(p) => Some(p),
+                _ => None,
             })
             .collect();
         let mut seen = Seen::default();
-        let mut ids: HashMap<&str, PhaseId> = HashMap::new();
+        let mut ids = PhaseIds::new();
         for (i, p) in phase_decls.iter().enumerate() {
             if self.check_unique(NameKind::Phase, p.id, &mut seen) {
                 ids.insert(p.id.node, PhaseId(i));
