@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::common::analyse;
 
-use analyse::{analyse, state_index};
+use analyse::{analyse, invariant_named, state_index};
 use proptest::prelude::*;
 use rollplan::analysis::{EdgeKind, FlipPlan};
 use rollplan::diagnostic::Code;
@@ -324,11 +324,7 @@ proptest! {
         let reported: BTreeSet<usize> = diagnostics
             .iter()
             .filter(|d| d.code == Code::InvariantViolated)
-            .map(|d| {
-                (0..plan.invariants.len())
-                    .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
-                    .expect("the message names the invariant")
-            })
+            .map(|d| invariant_named(d, plan.invariants.len()))
             .collect();
         prop_assert_eq!(reported, broken, "{}", text);
         // Nothing else goes wrong in these plans but unsafe transitions.

@@ -17,6 +17,8 @@ use proptest::prelude::*;
 use rollplan::diagnostic::Code;
 use rollplan::source::SourceMap;
 
+use crate::common::analyse::invariant_named;
+
 const REGIONS: [&str; 3] = ["eu", "us", "apac"];
 const OPS: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
 
@@ -310,11 +312,7 @@ proptest! {
         let reported: BTreeSet<usize> = diagnostics
             .iter()
             .filter(|d| d.code == Code::InvariantViolated)
-            .map(|d| {
-                (0..plan.invariants.len())
-                    .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
-                    .expect("the message names the invariant")
-            })
+            .map(|d| invariant_named(d, plan.invariants.len()))
             .collect();
         prop_assert_eq!(reported, broken, "{}", text);
         // Nothing else goes wrong in these plans but unsafe transitions.

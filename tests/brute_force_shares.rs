@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use crate::common::analyse;
 
-use analyse::{analyse, state_index};
+use analyse::{analyse, invariant_named, state_index};
 use proptest::prelude::*;
 use rollplan::analysis::{EdgeKind, FlipPlan};
 use rollplan::diagnostic::{Code, Diagnostic};
@@ -373,9 +373,7 @@ fn reported_violation(
     d: &Diagnostic,
     invariants: usize,
 ) -> (usize, usize, Option<String>, Vec<usize>) {
-    let k = (0..invariants)
-        .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
-        .expect("the message names the invariant");
+    let k = invariant_named(d, invariants);
     let state = if d.message.contains("before the rollout starts") {
         0
     } else {

@@ -29,19 +29,7 @@ fn entity() -> rollplan::Compiled {
 fn simulate_entity(extra: &[&str], code: i32) -> String {
     let mut args = vec!["simulate", "plans/entity.roll", "--start", "2026-12-01"];
     args.extend_from_slice(extra);
-    rollplan(&args, code)
-}
-
-/// Runs the binary from the crate root; returns stdout, and asserts the exit code.
-fn rollplan(args: &[&str], code: i32) -> String {
-    let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    cli::rollplan_at_root(&args, code)
 }
 
 fn date(s: &str) -> Date {
@@ -68,7 +56,7 @@ const SEED_STARTS: [(&str, &str); 5] = [
 
 #[test]
 fn human_output_prints_the_seed_dates_and_a_gantt_chart() {
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &["simulate", "plans/entity.roll", "--start", "2026-12-01"],
         0,
     );
@@ -184,7 +172,7 @@ fn the_chart_shows_the_wait_for_a_freeze() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("frozen.roll");
     std::fs::write(&path, FREEZE_PLAN).unwrap();
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &[
             "simulate",
             path.to_str().unwrap(),
@@ -299,7 +287,7 @@ fn a_scenario_file_drives_extensions_waits_and_rollbacks() {
 
 #[test]
 fn json_rollback_events_list_the_flag_changes_in_order() {
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &[
             "simulate",
             "plans/entity.roll",
@@ -328,7 +316,7 @@ fn json_rollback_events_list_the_flag_changes_in_order() {
 
 #[test]
 fn mermaid_output_is_a_gantt_block() {
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &[
             "simulate",
             "plans/entity.roll",
@@ -354,8 +342,8 @@ fn svg_output_is_well_formed_xml_and_deterministic() {
         "--format",
         "svg",
     ];
-    let out = rollplan(&args, 0);
-    assert_eq!(out, rollplan(&args, 0));
+    let out = cli::rollplan_at_root(&args, 0);
+    assert_eq!(out, cli::rollplan_at_root(&args, 0));
     let doc = roxmltree::Document::parse(&out).expect("the SVG parses as XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
@@ -388,15 +376,15 @@ fn unknown_phases_and_bad_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean `full_production`?"), "{err}");
-    rollplan(
+    cli::rollplan_at_root(
         &["simulate", "plans/entity.roll", "--start", "2026-02-30"],
         2,
     );
-    rollplan(
+    cli::rollplan_at_root(
         &["simulate", "plans/entity.roll", "--fail", "development:0"],
         2,
     );
-    rollplan(
+    cli::rollplan_at_root(
         &[
             "simulate",
             "plans/entity.roll",
@@ -407,7 +395,7 @@ fn unknown_phases_and_bad_arguments_are_usage_errors() {
         ],
         2,
     );
-    rollplan(
+    cli::rollplan_at_root(
         &[
             "simulate",
             "plans/entity.roll",
@@ -418,7 +406,7 @@ fn unknown_phases_and_bad_arguments_are_usage_errors() {
         ],
         2,
     );
-    rollplan(
+    cli::rollplan_at_root(
         &[
             "simulate",
             "plans/entity.roll",
@@ -471,7 +459,7 @@ fn a_bad_scenario_file_is_a_diagnostic_with_exit_code_1() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("rollplan::scenario_unit_mismatch"), "{err}");
     assert!(err.contains("bad.yaml:2:17"), "{err}");
-    let json = rollplan(&[&args[..], &["--format", "json"]].concat(), 1);
+    let json = cli::rollplan_at_root(&[&args[..], &["--format", "json"]].concat(), 1);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
         v["diagnostics"][0]["code"],
@@ -503,7 +491,7 @@ fn dates_past_the_calendar_are_refused_not_clamped() {
         "{stderr}"
     );
     // The same plan from 9999-11-19 ends on 9999-12-31 and is fine.
-    rollplan(
+    cli::rollplan_at_root(
         &["simulate", "plans/entity.roll", "--start", "9999-11-19"],
         0,
     );

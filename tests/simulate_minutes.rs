@@ -18,18 +18,6 @@ use crate::common::cli;
 
 const PLAN: &str = "plans/examples/api-canary.roll";
 
-/// Runs the binary from the crate root; returns stdout, and asserts the exit code.
-fn rollplan(args: &[&str], code: i32) -> String {
-    let out = cli::rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn compile(text: &str) -> rollplan::Compiled {
     let mut sources = SourceMap::new();
     let file = sources.add("test.roll", text.to_owned());
@@ -46,11 +34,11 @@ fn at(text: &str) -> Moment {
 
 #[test]
 fn the_plan_checks_clean_and_fmt_leaves_it_as_written() {
-    let out = rollplan(&["check", PLAN], 0);
+    let out = cli::rollplan_at_root(&["check", PLAN], 0);
     assert!(out.contains("checks clean"), "{out}");
     // Already in canonical layout: `fmt --check` finds nothing to change, so the date-time
     // with its offset and the minute durations are kept as written.
-    rollplan(&["fmt", "--check", PLAN], 0);
+    cli::rollplan_at_root(&["fmt", "--check", PLAN], 0);
     let c = canary();
     assert_eq!(
         c.plan.start.map(|s| s.to_string()).as_deref(),
@@ -129,7 +117,7 @@ fn a_30_minute_phase_is_judged_at_minute_30() {
 
 #[test]
 fn human_output_shows_times_for_phases_shorter_than_a_day() {
-    let out = rollplan(&["simulate", PLAN], 0);
+    let out = cli::rollplan_at_root(&["simulate", PLAN], 0);
     assert!(
         out.contains("  canary  2027-03-01 08:00  2027-03-01 08:30         30m"),
         "{out}"
@@ -144,7 +132,7 @@ fn human_output_shows_times_for_phases_shorter_than_a_day() {
 
 #[test]
 fn what_if_extensions_and_rollbacks_count_minutes() {
-    let out = rollplan(&["simulate", PLAN, "--fail", "canary:3"], 0);
+    let out = cli::rollplan_at_root(&["simulate", PLAN, "--fail", "canary:3"], 0);
     assert!(out.contains("2027-03-01 08:30  canary  extended by 30m (extension 1 of 2)"));
     assert!(out.contains("2027-03-01 09:30  canary  rolled back to `start`"));
     insta::assert_snapshot!("minutes_fail_canary_3", out);
@@ -152,7 +140,7 @@ fn what_if_extensions_and_rollbacks_count_minutes() {
 
 #[test]
 fn json_gives_utc_date_times_and_minutes() {
-    let out = rollplan(&["simulate", PLAN, "--format", "json"], 0);
+    let out = cli::rollplan_at_root(&["simulate", PLAN, "--format", "json"], 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["start"], "2027-03-01T08:00:00Z");
     assert_eq!(v["timed"], true);
@@ -171,11 +159,11 @@ fn json_gives_utc_date_times_and_minutes() {
 
 #[test]
 fn mermaid_and_svg_chart_the_minutes() {
-    let mermaid = rollplan(&["simulate", PLAN, "--format", "mermaid"], 0);
+    let mermaid = cli::rollplan_at_root(&["simulate", PLAN, "--format", "mermaid"], 0);
     assert!(mermaid.contains("dateFormat YYYY-MM-DD HH:mm"));
     assert!(mermaid.contains("1% for 30 minutes :t1, 2027-03-01 08:00, 30m"));
     insta::assert_snapshot!("minutes_planned_mermaid", mermaid);
-    let svg = rollplan(&["simulate", PLAN, "--format", "svg"], 0);
+    let svg = cli::rollplan_at_root(&["simulate", PLAN, "--format", "svg"], 0);
     assert!(
         svg.contains("canary: planned, 2027-03-01 08:00 to 2027-03-01 08:30"),
         "{svg}"
@@ -185,7 +173,7 @@ fn mermaid_and_svg_chart_the_minutes() {
 
 #[test]
 fn the_forecast_is_given_in_hours_and_minutes() {
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &[
             "simulate",
             PLAN,
@@ -202,7 +190,7 @@ fn the_forecast_is_given_in_hours_and_minutes() {
     assert!(out.contains(" hours"), "{out}");
     assert!(out.contains("time to the last phase (runs)"), "{out}");
     insta::assert_snapshot!("minutes_forecast", out);
-    let json = rollplan(
+    let json = cli::rollplan_at_root(
         &[
             "simulate", PLAN, "--runs", "20000", "--seed", "3", "--format", "json",
         ],
@@ -221,7 +209,7 @@ fn the_forecast_is_given_in_hours_and_minutes() {
 
 #[test]
 fn simulate_start_takes_a_date_time_and_refuses_a_bad_one() {
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &["simulate", PLAN, "--start", "2027-04-01T22:00:00-02:00"],
         0,
     );
@@ -314,7 +302,7 @@ fn business_hours_of_a_sub_day_phase_skip_the_weekend() {
 
 #[test]
 fn the_checklist_and_calendar_carry_times() {
-    let checklist = rollplan(&["emit", "--target", "checklist", PLAN], 0);
+    let checklist = cli::rollplan_at_root(&["emit", "--target", "checklist", PLAN], 0);
     assert!(checklist.contains(
         "| 1 | 1% for 30 minutes (`canary`) | 2027-03-01 08:00 UTC | 2027-03-01 08:30 UTC |"
     ));
@@ -322,7 +310,7 @@ fn the_checklist_and_calendar_carry_times() {
         "Runs 2027-03-01 08:00 UTC to 2027-03-01 08:30 UTC (30m); the gates are evaluated at 2027-03-01 08:30 UTC."
     ));
     insta::assert_snapshot!("minutes_checklist", checklist);
-    let ics = rollplan(&["emit", "--target", "ics", PLAN], 0);
+    let ics = cli::rollplan_at_root(&["emit", "--target", "ics", PLAN], 0);
     assert!(ics.contains("DTSTART:20270301T080000Z\r\nDTEND:20270301T083000Z\r\n"));
     assert!(!ics.contains("VALUE=DATE"));
     insta::assert_snapshot!("minutes_ics", ics);
@@ -346,7 +334,7 @@ fn diff_reports_a_change_of_minutes() {
 
 #[test]
 fn the_json_contract_dates_a_plan_with_times_to_the_minute() {
-    let out = rollplan(&["emit", "--target", "json", PLAN], 0);
+    let out = cli::rollplan_at_root(&["emit", "--target", "json", PLAN], 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let windows: Vec<(&str, &str)> = v["phases"]
         .as_array()
@@ -364,7 +352,7 @@ fn the_json_contract_dates_a_plan_with_times_to_the_minute() {
         ]
     );
     // A start given as a date moves a plan with times to that day's 00:00 UTC.
-    let out = rollplan(
+    let out = cli::rollplan_at_root(
         &["emit", "--target", "json", "--start", "2027-05-01", PLAN],
         0,
     );

@@ -30,3 +30,10 @@ pub(crate) fn state_index(node: Node) -> Option<usize> {
         Node::Done => None,
     }
 }
+
+/// The index `k` of the generated invariant `inv_k` that a diagnostic's message names.
+pub(crate) fn invariant_named(d: &Diagnostic, invariants: usize) -> usize {
+    (0..invariants)
+        .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
+        .expect("the message names the invariant")
+}

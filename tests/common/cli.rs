@@ -12,3 +12,15 @@ pub(crate) fn rollplan_in(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("rollplan runs")
 }
+
+/// Runs the binary from the crate root; returns stdout, and asserts the exit code.
+pub(crate) fn rollplan_at_root(args: &[&str], code: i32) -> String {
+    let out = rollplan_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
