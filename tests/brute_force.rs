@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::common::analyse;
 
-use analyse::{analyse, invariant_named, state_index};
+use analyse::{analyse, reports_exactly, state_index};
 use proptest::prelude::*;
 use rollplan::analysis::{EdgeKind, FlipPlan};
 use rollplan::diagnostic::Code;
@@ -321,19 +321,7 @@ proptest! {
             Ok(c) => c.warnings,
             Err(e) => e.into_vec(),
         };
-        let reported: BTreeSet<usize> = diagnostics
-            .iter()
-            .filter(|d| d.code == Code::InvariantViolated)
-            .map(|d| invariant_named(d, plan.invariants.len()))
-            .collect();
-        prop_assert_eq!(reported, broken, "{}", text);
-        // Nothing else goes wrong in these plans but unsafe transitions.
-        for d in diagnostics.iter().filter(|d| d.is_error()) {
-            prop_assert!(
-                matches!(d.code, Code::InvariantViolated | Code::UnsafeTransition),
-                "{:?}\n{}", d, text
-            );
-        }
+        reports_exactly(&diagnostics, plan.invariants.len(), &broken, &text)?;
     }
 
     #[test]

@@ -14,10 +14,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
-use rollplan::diagnostic::Code;
 use rollplan::source::SourceMap;
 
-use crate::common::analyse::invariant_named;
+use crate::common::analyse::reports_exactly;
 
 const REGIONS: [&str; 3] = ["eu", "us", "apac"];
 const OPS: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
@@ -309,18 +308,6 @@ proptest! {
             Ok(c) => c.warnings,
             Err(e) => e.into_vec(),
         };
-        let reported: BTreeSet<usize> = diagnostics
-            .iter()
-            .filter(|d| d.code == Code::InvariantViolated)
-            .map(|d| invariant_named(d, plan.invariants.len()))
-            .collect();
-        prop_assert_eq!(reported, broken, "{}", text);
-        // Nothing else goes wrong in these plans but unsafe transitions.
-        for d in diagnostics.iter().filter(|d| d.is_error()) {
-            prop_assert!(
-                matches!(d.code, Code::InvariantViolated | Code::UnsafeTransition),
-                "{:?}\n{}", d, text
-            );
-        }
+        reports_exactly(&diagnostics, plan.invariants.len(), &broken, &text)?;
     }
 }

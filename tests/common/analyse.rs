@@ -2,8 +2,11 @@
 //! the analysis reports (the transitions of a plan with errors are still there to compare), and
 //! the state index of a graph node.
 
+use std::collections::BTreeSet;
+
+use proptest::prelude::{TestCaseError, prop_assert, prop_assert_eq};
 use rollplan::analysis::{Analysis, Node};
-use rollplan::diagnostic::Diagnostic;
+use rollplan::diagnostic::{Code, Diagnostic};
 use rollplan::source::SourceMap;
 
 /// Resolves and analyses `text`; panics if it does not parse or resolve (generated plans do).
@@ -36,4 +39,29 @@ pub(crate) fn invariant_named(d: &Diagnostic, invariants: usize) -> usize {
     (0..invariants)
         .find(|k| d.message.starts_with(&format!("invariant `inv_{k}` ")))
         .expect("the message names the invariant")
+}
+
+/// Checks that `check` reported `invariant_violated` for exactly the invariants in `broken`,
+/// and no error but those and `unsafe_transition` (all the generated plans can break).
+pub(crate) fn reports_exactly(
+    diagnostics: &[Diagnostic],
+    invariants: usize,
+    broken: &BTreeSet<usize>,
+    text: &str,
+) -> Result<(), TestCaseError> {
+    let reported: BTreeSet<usize> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::InvariantViolated)
+        .map(|d| invariant_named(d, invariants))
+        .collect();
+    prop_assert_eq!(&reported, broken, "{}", text);
+    for d in diagnostics.iter().filter(|d| d.is_error()) {
+        prop_assert!(
+            matches!(d.code, Code::InvariantViolated | Code::UnsafeTransition),
+            "{:?}\n{}",
+            d,
+            text
+        );
+    }
+    Ok(())
 }
